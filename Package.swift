@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Product names are the command names. Arrows point down only:
+// Apps -> AppSupport -> {Datasets, Models} -> {NeuralCore, MediaIO} -> C targets.
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "DeepMedia",
+    products: [
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
+        .executable(name: "deepmedia-demo", targets: ["DeepMediaDemo"]),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; the providers are Debian's -dev packages.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale libswresample",
+                       providers: [.apt(["libavcodec-dev", "libavformat-dev", "libavutil-dev",
+                                         "libswscale-dev", "libswresample-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg-dev"])]),
+
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS"], swiftSettings: release),
+
+        .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore"],
+                          path: "Apps/DeepMediaDemo", swiftSettings: release),
+
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

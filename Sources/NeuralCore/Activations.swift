@@ -1,0 +1,69 @@
+import Foundation
+
+// Pointwise nonlinearities, each forward beside its backward. Shapes: any -> same.
+
+/// Runs `body(range)` over 0..<n, split across threads when large.
+@inline(__always)
+func pointwise(_ n: Int, _ body: (Range<Int>) -> Void) {
+    Parallel.forRanges(n, minPerChunk: 1 << 16, body)
+}
+
+extension Tensor {
+    /// max(x, 0)
+    public func relu() -> Tensor {
+        let x = self, y = Tensor(uninitializedShape: shape)
+        let px = storage.pointer, py = y.storage.pointer
+        pointwise(count) { r in for i in r { py[i] = px[i] > 0 ? px[i] : 0 } }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in pointwise(x.count) { r in for i in r where py[i] > 0 { gx[i] += g[i] } } }
+        }
+    }
+
+    /// x for x > 0, slope·x otherwise.
+    public func leakyRelu(_ slope: Float = 0.01) -> Tensor {
+        let x = self, y = Tensor(uninitializedShape: shape)
+        let px = storage.pointer, py = y.storage.pointer
+        pointwise(count) { r in for i in r { py[i] = px[i] > 0 ? px[i] : slope * px[i] } }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += px[i] > 0 ? g[i] : slope * g[i] } } }
+        }
+    }
+
+    /// 1 / (1 + e^-x)
+    public func sigmoid() -> Tensor {
+        let x = self, y = Tensor(uninitializedShape: shape)
+        let px = storage.pointer, py = y.storage.pointer
+        pointwise(count) { r in for i in r { py[i] = 1 / (1 + Foundation.exp(-px[i])) } }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += g[i] * py[i] * (1 - py[i]) } } }
+        }
+    }
+
+    public func tanh() -> Tensor {
+        let x = self, y = Tensor(uninitializedShape: shape)
+        let px = storage.pointer, py = y.storage.pointer
+        pointwise(count) { r in for i in r { py[i] = Foundation.tanh(px[i]) } }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += g[i] * (1 - py[i] * py[i]) } } }
+        }
+    }
+
+    /// Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)).
+    public func gelu() -> Tensor {
+        let x = self, y = Tensor(uninitializedShape: shape)
+        let px = storage.pointer, py = y.storage.pointer
+        pointwise(count) { r in for i in r { py[i] = 0.5 * px[i] * (1 + Foundation.erf(px[i] * 0.70710678)) } }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in
+                pointwise(x.count) { r in
+                    for i in r {
+                        let v = px[i]
+                        let cdf = 0.5 * (1 + Foundation.erf(v * 0.70710678))
+                        let pdf = 0.39894228 * Foundation.exp(-0.5 * v * v)
+                        gx[i] += g[i] * (cdf + v * pdf)
+                    }
+                }
+            }
+        }
+    }
+}

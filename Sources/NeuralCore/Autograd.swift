@@ -1,0 +1,119 @@
+/// Reverse-mode autograd. Each op computes its value and, when recording, attaches a `GradNode`
+/// whose pullback reads the output's gradient and adds (`+=`) into its inputs' gradients.
+public final class GradNode {
+    let count: Int
+    /// Accumulated gradient, allocated (zeroed) on first use.
+    var grad: Storage?
+    var parents: [GradNode]
+    var pullback: ((UnsafePointer<Float>) -> Void)?
+    let isLeaf: Bool
+
+    init(count: Int, parents: [GradNode], isLeaf: Bool, pullback: ((UnsafePointer<Float>) -> Void)?) {
+        self.count = count
+        self.parents = parents
+        self.isLeaf = isLeaf
+        self.pullback = pullback
+    }
+
+    /// Gives write access to this node's gradient buffer (zeroed when first created).
+    @inline(__always)
+    func accumulate(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+        if grad == nil { grad = Storage(count: count, repeating: 0) }
+        body(grad!.pointer)
+    }
+}
+
+/// Whether ops record the graph. Turned off by `withoutGrad` for inference.
+public enum GradMode {
+    nonisolated(unsafe) public private(set) static var isEnabled = true
+
+    /// Runs `body` without recording (inference, optimizer updates).
+    public static func withoutGrad<R>(_ body: () throws -> R) rethrows -> R {
+        let saved = isEnabled
+        isEnabled = false
+        defer { isEnabled = saved }
+        return try body()
+    }
+}
+
+/// Runs `body` without recording the graph.
+public func withoutGrad<R>(_ body: () throws -> R) rethrows -> R { try GradMode.withoutGrad(body) }
+
+extension Tensor {
+    public var requiresGrad: Bool { node != nil }
+
+    /// This tensor as a leaf of the graph: backward fills its `grad`.
+    public func requiringGrad() -> Tensor {
+        var t = self
+        t.node = GradNode(count: count, parents: [], isLeaf: true, pullback: nil)
+        return t
+    }
+
+    /// The same values, cut from the graph.
+    public func detached() -> Tensor {
+        var t = self
+        t.node = nil
+        return t
+    }
+
+    /// The accumulated gradient of a leaf (nil before any backward reached it).
+    public var grad: Tensor? {
+        guard let g = node?.grad else { return nil }
+        return Tensor(shape: shape, storage: g)
+    }
+
+    /// Sets the accumulated gradient of a leaf to zero (keeps the buffer).
+    public func zeroGrad() { node?.grad?.zero() }
+
+    /// True when an op on these inputs must record a node.
+    @inline(__always)
+    static func recording(_ inputs: [Tensor]) -> Bool {
+        GradMode.isEnabled && inputs.contains { $0.node != nil }
+    }
+
+    /// Attaches a node to `self` (an op's fresh output) when any input requires grad.
+    /// `pullback(g)` receives the output gradient and must add into the inputs' gradients.
+    func recorded(from inputs: [Tensor], _ pullback: @escaping (UnsafePointer<Float>) -> Void) -> Tensor {
+        guard Tensor.recording(inputs) else { return self }
+        var t = self
+        t.node = GradNode(count: count, parents: inputs.compactMap(\.node), isLeaf: false, pullback: pullback)
+        return t
+    }
+
+    /// Adds into this tensor's gradient, if it takes part in the graph.
+    @inline(__always)
+    func addGrad(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+        node?.accumulate(body)
+    }
+
+    /// Backpropagates from a scalar (seed 1) or with an explicit upstream gradient of this shape.
+    /// Leaf gradients accumulate; the graph behind `self` is released afterwards.
+    public func backward(_ seed: Tensor? = nil) {
+        guard let root = node else { preconditionFailure("backward: tensor does not require grad") }
+        if let seed {
+            checkShape(seed.shape, shape, "backward seed")
+            root.accumulate { g in for i in 0..<count { g[i] += seed.storage.pointer[i] } }
+        } else {
+            precondition(count == 1, "backward: needs a scalar or a seed; shape is \(shape)")
+            root.accumulate { $0[0] += 1 }
+        }
+        // Iterative topological order (post-order DFS).
+        var order: [GradNode] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(GradNode, Int)] = [(root, 0)]
+        visited.insert(ObjectIdentifier(root))
+        while let (n, i) = stack.popLast() {
+            if i < n.parents.count {
+                stack.append((n, i + 1))
+                let p = n.parents[i]
+                if visited.insert(ObjectIdentifier(p)).inserted { stack.append((p, 0)) }
+            } else {
+                order.append(n)
+            }
+        }
+        for n in order.reversed() {
+            if let g = n.grad, let pb = n.pullback { pb(UnsafePointer(g.pointer)) }
+            if !n.isLeaf { n.grad = nil; n.pullback = nil; n.parents = [] }
+        }
+    }
+}

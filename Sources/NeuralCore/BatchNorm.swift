@@ -1,0 +1,84 @@
+import Foundation
+
+/// Batch normalisation over channel axis 1 of (N, C) or (N, C, ...), PyTorch semantics.
+/// Training: batch mean and biased variance; running stats updated in place with `momentum`
+/// (unbiased variance). Eval: running stats, nothing changes. weight, bias, running: (C).
+public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
+                      training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+    precondition(x.rank >= 2, "batchNorm: needs (N, C, ...), got \(x.shape)")
+    let n = x.shape[0], c = x.shape[1], inner = x.shape[2...].reduce(1, *), m = n * inner
+    for t in [weight, bias, runningMean, runningVar] { if let t { checkShape(t.shape, [c], "batchNorm parameter") } }
+    precondition(training || (runningMean != nil && runningVar != nil), "batchNorm: eval needs running statistics")
+    precondition(!training || m > 1, "batchNorm: training needs more than one value per channel, got \(x.shape)")
+    let mean = Storage(count: c), invStd = Storage(count: c)
+    let px = x.storage.pointer
+    let pm = mean.pointer, ps = invStd.pointer
+    if training {
+        Parallel.forRanges(c) { r in
+            for ch in r {
+                var s: Double = 0
+                for b in 0..<n { let p = px + (b * c + ch) * inner; for i in 0..<inner { s += Double(p[i]) } }
+                let mu = s / Double(m)
+                var v: Double = 0
+                for b in 0..<n { let p = px + (b * c + ch) * inner; for i in 0..<inner { let d = Double(p[i]) - mu; v += d * d } }
+                pm[ch] = Float(mu)
+                ps[ch] = Float(1 / (v / Double(m) + Double(eps)).squareRoot())
+                if let runningMean, let runningVar {
+                    let rm = runningMean.storage.pointer, rv = runningVar.storage.pointer
+                    rm[ch] = (1 - momentum) * rm[ch] + momentum * Float(mu)
+                    rv[ch] = (1 - momentum) * rv[ch] + momentum * Float(v / Double(m - 1))
+                }
+            }
+        }
+    } else {
+        let rm = runningMean!.storage.pointer, rv = runningVar!.storage.pointer
+        for ch in 0..<c { pm[ch] = rm[ch]; ps[ch] = 1 / (rv[ch] + eps).squareRoot() }
+    }
+    let y = Tensor(uninitializedShape: x.shape)
+    let py = y.storage.pointer
+    let pw = weight?.storage.pointer, pb = bias?.storage.pointer
+    Parallel.forRanges(c) { r in
+        for ch in r {
+            let scale = ps[ch] * (pw?[ch] ?? 1), shift = (pb?[ch] ?? 0) - pm[ch] * scale
+            for b in 0..<n {
+                let xi = px + (b * c + ch) * inner, yi = py + (b * c + ch) * inner
+                for i in 0..<inner { yi[i] = xi[i] * scale + shift }
+            }
+        }
+    }
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    return y.recorded(from: inputs) { g in
+        let gxPtr: UnsafeMutablePointer<Float>? = x.requiresGrad ? { var p: UnsafeMutablePointer<Float>?; x.addGrad { p = $0 }; return p }() : nil
+        let gw = Storage(count: c), gb = Storage(count: c)
+        Parallel.forRanges(c) { r in
+            for ch in r {
+                // sums of g and g·x̂ over the channel
+                var sg: Float = 0, sgx: Float = 0
+                let mu = pm[ch], inv = ps[ch]
+                for b in 0..<n {
+                    let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner
+                    for i in 0..<inner { sg += gi[i]; sgx += gi[i] * (xi[i] - mu) * inv }
+                }
+                gw.pointer[ch] = sgx; gb.pointer[ch] = sg
+                guard let gx = gxPtr else { continue }
+                let wv = pw?[ch] ?? 1
+                if training {
+                    // gx = w·inv/m · (m·g - Σg - x̂·Σ(g·x̂))
+                    let k = wv * inv / Float(m), mg = sg, mgx = sgx
+                    for b in 0..<n {
+                        let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
+                        for i in 0..<inner { gxi[i] += k * (Float(m) * gi[i] - mg - (xi[i] - mu) * inv * mgx) }
+                    }
+                } else {
+                    let k = wv * inv
+                    for b in 0..<n {
+                        let gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
+                        for i in 0..<inner { gxi[i] += k * gi[i] }
+                    }
+                }
+            }
+        }
+        weight?.addGrad { p in for ch in 0..<c { p[ch] += gw.pointer[ch] } }
+        bias?.addGrad { p in for ch in 0..<c { p[ch] += gb.pointer[ch] } }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// One GRU layer over a whole sequence, fused like `lstmLayer`. PyTorch semantics: gates r, z, n;
+/// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z)·n + z·h.
+/// x (B, T, I), h0 (B, H), weightIH (3H, I), weightHH (3H, H), biases (3H) -> output (B, T, H), hT (B, H).
+public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tensor,
+                     biasIH: Tensor?, biasHH: Tensor?) -> (output: Tensor, h: Tensor) {
+    precondition(x.rank == 3, "gruLayer: input must be (batch, seq, features), got \(x.shape)")
+    let b = x.shape[0], t = x.shape[1], inF = x.shape[2], h = weightHH.shape[1], g3 = 3 * h
+    checkShape(weightIH.shape, [g3, inF], "gruLayer weight_ih")
+    checkShape(weightHH.shape, [g3, h], "gruLayer weight_hh")
+    if let h0 { checkShape(h0.shape, [b, h], "gruLayer h0") }
+    let zeros = Storage(count: b * h, repeating: 0)
+    let ph0 = h0?.storage.pointer ?? zeros.pointer
+    let px = x.storage.pointer, pwi = weightIH.storage.pointer, pwh = weightHH.storage.pointer
+    // xg (B, T, 3H): input projections, then r, z, n in place. hg (B, T, 3H): W_h h + b_h per step.
+    let xg = Storage(count: b * t * g3), hg = Storage(count: b * t * g3)
+    let pxg = xg.pointer, phg = hg.pointer
+    for r in 0..<b * t {
+        if let bi = biasIH { (pxg + r * g3).update(from: bi.storage.pointer, count: g3) } else { (pxg + r * g3).update(repeating: 0, count: g3) }
+        if let bh = biasHH { (phg + r * g3).update(from: bh.storage.pointer, count: g3) } else { (phg + r * g3).update(repeating: 0, count: g3) }
+    }
+    BLAS.sgemm(transB: true, m: b * t, n: g3, k: inF, a: px, lda: inF, b: pwi, ldb: inF, beta: 1, c: pxg, ldc: g3)
+    let y = Tensor(uninitializedShape: [b, t, h])
+    let py = y.storage.pointer
+    let ldy = t * h
+    for s in 0..<t {
+        let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
+        let ldh = s == 0 ? h : ldy
+        BLAS.sgemm(transB: true, m: b, n: g3, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1, c: phg + s * g3, ldc: t * g3)
+        for bi in 0..<b {
+            let xr = pxg + (bi * t + s) * g3, hr = phg + (bi * t + s) * g3
+            let hp = hPrev + bi * ldh
+            let hNew = py + bi * ldy + s * h
+            for j in 0..<h {
+                let r = 1 / (1 + Foundation.exp(-(xr[j] + hr[j])))
+                let z = 1 / (1 + Foundation.exp(-(xr[h + j] + hr[h + j])))
+                let n = Foundation.tanh(xr[2 * h + j] + r * hr[2 * h + j])
+                xr[j] = r; xr[h + j] = z; xr[2 * h + j] = n
+                hNew[j] = (1 - z) * n + z * hp[j]
+            }
+        }
+    }
+    let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0].compactMap { $0 }
+    let output = y.recorded(from: inputs) { gy in
+        let dX = Storage(count: b * t * g3), dH = Storage(count: b * t * g3)   // pre-activation grads
+        let pdx = dX.pointer, pdh = dH.pointer
+        let dh = Storage(count: b * h, repeating: 0), dhNext = Storage(count: b * h)
+        for s in stride(from: t - 1, through: 0, by: -1) {
+            let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
+            let ldh = s == 0 ? h : ldy
+            for bi in 0..<b {
+                let gr = pxg + (bi * t + s) * g3, hr = phg + (bi * t + s) * g3
+                let dxr = pdx + (bi * t + s) * g3, dhr = pdh + (bi * t + s) * g3
+                let hp = hPrev + bi * ldh
+                let g = gy + bi * ldy + s * h, dhb = dh.pointer + bi * h, dnb = dhNext.pointer + bi * h
+                for j in 0..<h {
+                    let r = gr[j], z = gr[h + j], n = gr[2 * h + j]
+                    let d = g[j] + dhb[j]
+                    let dan = d * (1 - z) * (1 - n * n)
+                    let dar = dan * hr[2 * h + j] * r * (1 - r)
+                    let daz = d * (hp[j] - n) * z * (1 - z)
+                    dxr[j] = dar; dxr[h + j] = daz; dxr[2 * h + j] = dan
+                    dhr[j] = dar; dhr[h + j] = daz; dhr[2 * h + j] = dan * r
+                    dnb[j] = d * z
+                }
+            }
+            // dh_{s-1} = d·z + dH_s (B, 3H) · W_hh (3H, H)
+            BLAS.sgemm(m: b, n: h, k: g3, a: pdh + s * g3, lda: t * g3, b: pwh, ldb: h, beta: 1, c: dhNext.pointer, ldc: h)
+            dh.pointer.update(from: dhNext.pointer, count: b * h)
+        }
+        h0?.addGrad { g in for i in 0..<b * h { g[i] += dh.pointer[i] } }
+        if weightHH.requiresGrad {
+            weightHH.addGrad { gw in
+                for s in 0..<t {
+                    let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
+                    BLAS.sgemm(transA: true, m: g3, n: h, k: b, a: pdh + s * g3, lda: t * g3, b: hPrev, ldb: s == 0 ? h : ldy,
+                               beta: 1, c: gw, ldc: h)
+                }
+            }
+        }
+        weightIH.addGrad { gw in BLAS.sgemm(transA: true, m: g3, n: inF, k: b * t, a: pdx, lda: g3, b: px, ldb: inF, beta: 1, c: gw, ldc: inF) }
+        if x.requiresGrad { x.addGrad { gx in BLAS.sgemm(m: b * t, n: inF, k: g3, a: pdx, lda: g3, b: pwi, ldb: inF, beta: 1, c: gx, ldc: inF) } }
+        biasIH?.addGrad { g in for r in 0..<b * t { let d = pdx + r * g3; for j in 0..<g3 { g[j] += d[j] } } }
+        biasHH?.addGrad { g in for r in 0..<b * t { let d = pdh + r * g3; for j in 0..<g3 { g[j] += d[j] } } }
+        _ = xg; _ = hg; _ = zeros
+    }
+    let hT = output.slice(axis: 1, (t - 1)..<t).reshaped([b, h])
+    return (output, hT)
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// One LSTM layer over a whole sequence, fused: the input projection of every step in one sgemm,
+/// one sgemm per step for the recurrence, gate nonlinearities in one pass. PyTorch semantics:
+/// gates i, f, g, o in blocks of H rows; c' = f·c + i·g; h' = o·tanh(c').
+/// x (B, T, I), h0 and c0 (B, H), weightIH (4H, I), weightHH (4H, H), biases (4H)
+/// -> output (B, T, H), hT (B, H), cT (B, H).
+public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, weightHH: Tensor,
+                      biasIH: Tensor?, biasHH: Tensor?) -> (output: Tensor, h: Tensor, c: Tensor) {
+    precondition(x.rank == 3, "lstmLayer: input must be (batch, seq, features), got \(x.shape)")
+    let b = x.shape[0], t = x.shape[1], inF = x.shape[2], h = weightHH.shape[1], g4 = 4 * h
+    checkShape(weightIH.shape, [g4, inF], "lstmLayer weight_ih")
+    checkShape(weightHH.shape, [g4, h], "lstmLayer weight_hh")
+    if let h0 { checkShape(h0.shape, [b, h], "lstmLayer h0") }
+    if let c0 { checkShape(c0.shape, [b, h], "lstmLayer c0") }
+    let zeros = Storage(count: b * h, repeating: 0)
+    let ph0 = h0?.storage.pointer ?? zeros.pointer, pc0 = c0?.storage.pointer ?? zeros.pointer
+    let px = x.storage.pointer, pwi = weightIH.storage.pointer, pwh = weightHH.storage.pointer
+    // gates (B, T, 4H): pre-activations, then activations in place.
+    let gates = Storage(count: b * t * g4)
+    let pg = gates.pointer
+    let bsum = Storage(count: g4, repeating: 0)
+    if let bi = biasIH { for j in 0..<g4 { bsum.pointer[j] += bi.storage.pointer[j] } }
+    if let bh = biasHH { for j in 0..<g4 { bsum.pointer[j] += bh.storage.pointer[j] } }
+    for r in 0..<b * t { (pg + r * g4).update(from: bsum.pointer, count: g4) }
+    BLAS.sgemm(transB: true, m: b * t, n: g4, k: inF, a: px, lda: inF, b: pwi, ldb: inF, beta: 1, c: pg, ldc: g4)
+    // packed output (B, T+1, H): h_t for t < T, then c_T in the last slot.
+    let packed = Tensor(uninitializedShape: [b, t + 1, h])
+    let py = packed.storage.pointer
+    let cs = Storage(count: b * t * h)   // c_t for every step
+    let pcs = cs.pointer
+    let ldy = (t + 1) * h
+    for s in 0..<t {
+        let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
+        let ldh = s == 0 ? h : ldy
+        BLAS.sgemm(transB: true, m: b, n: g4, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1, c: pg + s * g4, ldc: t * g4)
+        for bi in 0..<b {
+            let gr = pg + (bi * t + s) * g4
+            let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
+            let cNew = pcs + (bi * t + s) * h
+            let hNew = py + bi * ldy + s * h
+            for j in 0..<h {
+                let ig = 1 / (1 + Foundation.exp(-gr[j]))
+                let fg = 1 / (1 + Foundation.exp(-gr[h + j]))
+                let gg = Foundation.tanh(gr[2 * h + j])
+                let og = 1 / (1 + Foundation.exp(-gr[3 * h + j]))
+                gr[j] = ig; gr[h + j] = fg; gr[2 * h + j] = gg; gr[3 * h + j] = og
+                let c = fg * cPrev[j] + ig * gg
+                cNew[j] = c
+                hNew[j] = og * Foundation.tanh(c)
+            }
+        }
+    }
+    for bi in 0..<b { (py + bi * ldy + t * h).update(from: pcs + (bi * t + t - 1) * h, count: h) }
+
+    let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
+    let node = packed.recorded(from: inputs) { gp in
+        let dG = Storage(count: b * t * g4)       // pre-activation gate gradients (B, T, 4H)
+        let pdg = dG.pointer
+        let dh = Storage(count: b * h, repeating: 0), dc = Storage(count: b * h)
+        let pdh = dh.pointer, pdc = dc.pointer
+        for bi in 0..<b { (pdc + bi * h).update(from: gp + bi * ldy + t * h, count: h) }
+        for s in stride(from: t - 1, through: 0, by: -1) {
+            for bi in 0..<b {
+                let gr = pg + (bi * t + s) * g4, dgr = pdg + (bi * t + s) * g4
+                let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
+                let cCur = pcs + (bi * t + s) * h
+                let gy = gp + bi * ldy + s * h
+                let dhb = pdh + bi * h, dcb = pdc + bi * h
+                for j in 0..<h {
+                    let ig = gr[j], fg = gr[h + j], gg = gr[2 * h + j], og = gr[3 * h + j]
+                    let dhj = gy[j] + dhb[j]
+                    let tc = Foundation.tanh(cCur[j])
+                    let dcj = dcb[j] + dhj * og * (1 - tc * tc)
+                    dgr[j] = dcj * gg * ig * (1 - ig)
+                    dgr[h + j] = dcj * cPrev[j] * fg * (1 - fg)
+                    dgr[2 * h + j] = dcj * ig * (1 - gg * gg)
+                    dgr[3 * h + j] = dhj * tc * og * (1 - og)
+                    dcb[j] = dcj * fg
+                }
+            }
+            // dh_{s-1} = dG_s (B, 4H) · W_hh (4H, H)
+            BLAS.sgemm(m: b, n: h, k: g4, a: pdg + s * g4, lda: t * g4, b: pwh, ldb: h, c: pdh, ldc: h)
+        }
+        h0?.addGrad { g in for i in 0..<b * h { g[i] += pdh[i] } }
+        c0?.addGrad { g in for i in 0..<b * h { g[i] += pdc[i] } }
+        if weightHH.requiresGrad {
+            // dW_hh += Σ_s dG_sᵀ · h_{s-1}; per step since h_{s-1} rows are strided by step.
+            weightHH.addGrad { gw in
+                for s in 0..<t {
+                    let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
+                    BLAS.sgemm(transA: true, m: g4, n: h, k: b, a: pdg + s * g4, lda: t * g4, b: hPrev, ldb: s == 0 ? h : ldy,
+                               beta: 1, c: gw, ldc: h)
+                }
+            }
+        }
+        weightIH.addGrad { gw in BLAS.sgemm(transA: true, m: g4, n: inF, k: b * t, a: pdg, lda: g4, b: px, ldb: inF, beta: 1, c: gw, ldc: inF) }
+        if x.requiresGrad { x.addGrad { gx in BLAS.sgemm(m: b * t, n: inF, k: g4, a: pdg, lda: g4, b: pwi, ldb: inF, beta: 1, c: gx, ldc: inF) } }
+        if (biasIH?.requiresGrad ?? false) || (biasHH?.requiresGrad ?? false) {
+            let db = Storage(count: g4, repeating: 0)
+            for r in 0..<b * t { let d = pdg + r * g4; for j in 0..<g4 { db.pointer[j] += d[j] } }
+            biasIH?.addGrad { g in for j in 0..<g4 { g[j] += db.pointer[j] } }
+            biasHH?.addGrad { g in for j in 0..<g4 { g[j] += db.pointer[j] } }
+        }
+        _ = gates; _ = cs; _ = zeros
+    }
+    let output = node.slice(axis: 1, 0..<t)
+    let hT = node.slice(axis: 1, (t - 1)..<t).reshaped([b, h])
+    let cT = node.slice(axis: 1, t..<(t + 1)).reshaped([b, h])
+    return (output, hT, cT)
+}

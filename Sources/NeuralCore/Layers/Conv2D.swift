@@ -1,0 +1,27 @@
+/// 2-d convolution. (N, Cin, H, W) -> (N, Cout, Ho, Wo). weight (Cout, Cin, kh, kw), bias (Cout).
+public final class Conv2D: Layer {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), bias: Bool = true, rng: inout RandomGenerator) {
+        let fanIn = inChannels * kernel.0 * kernel.1
+        weight = Parameter(uniformInit([outChannels, inChannels, kernel.0, kernel.1], fanIn: fanIn, rng: &rng))
+        self.bias = bias ? Parameter(uniformInit([outChannels], fanIn: fanIn, rng: &rng)) : nil
+        self.stride = stride; self.padding = padding; self.dilation = dilation
+    }
+
+    /// Square kernel, stride, padding.
+    public convenience init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                            dilation: Int = 1, bias: Bool = true, rng: inout RandomGenerator) {
+        self.init(inChannels, outChannels, kernel: (kernel, kernel), stride: (stride, stride), padding: (padding, padding),
+                  dilation: (dilation, dilation), bias: bias, rng: &rng)
+    }
+
+    public var localParameters: [(String, Parameter)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        conv2d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation)
+    }
+}

@@ -1,0 +1,21 @@
+/// 2-d transposed convolution. (N, Cin, H, W) -> (N, Cout, Ho, Wo). weight (Cin, Cout, kh, kw), bias (Cout).
+public final class ConvTranspose2D: Layer {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let stride: (Int, Int), padding: (Int, Int), outputPadding: (Int, Int)
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                outputPadding: Int = 0, bias: Bool = true, rng: inout RandomGenerator) {
+        // PyTorch computes fan-in from weight dim 1 (out channels) for transposed convolutions.
+        let fanIn = outChannels * kernel * kernel
+        weight = Parameter(uniformInit([inChannels, outChannels, kernel, kernel], fanIn: fanIn, rng: &rng))
+        self.bias = bias ? Parameter(uniformInit([outChannels], fanIn: fanIn, rng: &rng)) : nil
+        self.stride = (stride, stride); self.padding = (padding, padding); self.outputPadding = (outputPadding, outputPadding)
+    }
+
+    public var localParameters: [(String, Parameter)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        convTranspose2d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, outputPadding: outputPadding)
+    }
+}

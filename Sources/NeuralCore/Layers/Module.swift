@@ -1,0 +1,79 @@
+/// A trainable tensor or a buffer (BatchNorm running statistics), known by its state_dict name.
+/// Parameters are leaves of the graph: backward fills `grad`, optimizers update `value` in place.
+public final class Parameter {
+    public private(set) var value: Tensor
+    public let isTrainable: Bool
+
+    public init(_ value: Tensor, trainable: Bool = true) {
+        self.isTrainable = trainable
+        self.value = trainable ? value.detached().requiringGrad() : value.detached()
+    }
+
+    public var shape: [Int] { value.shape }
+    public var grad: Tensor? { value.grad }
+    public func zeroGrad() { value.zeroGrad() }
+
+    /// Copies `t`'s values in (shapes must match); keeps the leaf and its gradient buffer.
+    public func assign(_ t: Tensor) {
+        checkShape(t.shape, value.shape, "Parameter.assign")
+        value.storage.pointer.update(from: t.storage.pointer, count: t.count)
+    }
+}
+
+/// A network part: its own parameters and buffers, its submodules, and a train/eval switch.
+/// Names follow PyTorch's state_dict (`conv1.weight`, `net.0.bias`, `lstm.weight_ih_l0`).
+public protocol Module: AnyObject {
+    /// Own parameters and buffers, in state_dict order.
+    var localParameters: [(String, Parameter)] { get }
+    /// Direct submodules, in state_dict order.
+    var children: [(String, any Module)] { get }
+    /// Switches this module alone between training and eval (dropout, batch norm).
+    func setLocalTraining(_ training: Bool)
+}
+
+extension Module {
+    public var localParameters: [(String, Parameter)] { [] }
+    public var children: [(String, any Module)] { [] }
+    public func setLocalTraining(_ training: Bool) {}
+
+    /// Every parameter and buffer with its full dotted name.
+    public func namedParameters() -> [(String, Parameter)] {
+        var out = localParameters
+        for (name, child) in children {
+            out += child.namedParameters().map { ("\(name).\($0.0)", $0.1) }
+        }
+        return out
+    }
+
+    /// The parameters an optimizer updates.
+    public var trainableParameters: [Parameter] { namedParameters().map(\.1).filter(\.isTrainable) }
+
+    /// Number of trainable values.
+    public var parameterCount: Int { trainableParameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Training or eval mode for this module and everything below it.
+    public func setTraining(_ training: Bool) {
+        setLocalTraining(training)
+        for (_, c) in children { c.setTraining(training) }
+    }
+    public func train() { setTraining(true) }
+    public func eval() { setTraining(false) }
+
+    public func zeroGrad() { trainableParameters.forEach { $0.zeroGrad() } }
+
+    /// name -> tensor (copies), as PyTorch's state_dict.
+    public func stateDict() -> [(String, Tensor)] {
+        namedParameters().map { ($0.0, Tensor(shape: $0.1.shape, storage: Storage(copying: $0.1.value.storage))) }
+    }
+}
+
+/// A module with one input and one output, usable in `Sequential`.
+public protocol Layer: Module {
+    func callAsFunction(_ x: Tensor) -> Tensor
+}
+
+/// PyTorch's default init for weights and biases of Linear and Conv: U(-1/√fanIn, 1/√fanIn).
+func uniformInit(_ shape: [Int], fanIn: Int, rng: inout RandomGenerator) -> Tensor {
+    let bound = 1 / Float(Swift.max(fanIn, 1)).squareRoot()
+    return Tensor.uniform(shape, low: -bound, high: bound, using: &rng)
+}

@@ -1,0 +1,102 @@
+// Pooling and nearest upsampling over NCHW. Pooling floors the output size (ceil_mode false).
+
+/// Max over k×k windows; padding counts as -inf. (N, C, H, W) -> (N, C, Ho, Wo).
+public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    precondition(x.rank == 4, "maxPool2d: needs (N, C, H, W), got \(x.shape)")
+    let s = stride ?? kernel
+    let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
+    let ho = (h + 2 * padding - kernel) / s + 1, wo = (w + 2 * padding - kernel) / s + 1
+    precondition(ho > 0 && wo > 0, "maxPool2d: input \(x.shape) too small for kernel \(kernel)")
+    let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
+    let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: nc * ho * wo)
+    let px = x.storage.pointer, py = y.storage.pointer
+    Parallel.forRanges(nc, minPerChunk: 4) { r in
+        for p in r {
+            let xp = px + p * h * w, yp = py + p * ho * wo, ap = argmax + p * ho * wo
+            for oy in 0..<ho {
+                let y0 = oy * s - padding, y1 = Swift.min(y0 + kernel, h), ys = Swift.max(y0, 0)
+                for ox in 0..<wo {
+                    let x0 = ox * s - padding, x1 = Swift.min(x0 + kernel, w), xs = Swift.max(x0, 0)
+                    var best = -Float.infinity, bi = ys * w + xs
+                    for iy in ys..<y1 { for ix in xs..<x1 { let v = xp[iy * w + ix]; if v > best { best = v; bi = iy * w + ix } } }
+                    yp[oy * wo + ox] = best
+                    ap[oy * wo + ox] = Int32(bi)
+                }
+            }
+        }
+    }
+    let indices = PointerBox(argmax)
+    return y.recorded(from: [x]) { g in
+        x.addGrad { gx in
+            Parallel.forRanges(nc, minPerChunk: 4) { r in
+                for p in r {
+                    let gp = g + p * ho * wo, ap = indices.pointer + p * ho * wo, gxp = gx + p * h * w
+                    for i in 0..<ho * wo { gxp[Int(ap[i])] += gp[i] }
+                }
+            }
+        }
+    }
+}
+
+/// Owns a buffer captured by a pullback; freed with the graph.
+final class PointerBox<T> {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
+    deinit { pointer.deallocate() }
+}
+
+/// Mean over k×k windows, no padding. (N, C, H, W) -> (N, C, Ho, Wo).
+public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil) -> Tensor {
+    precondition(x.rank == 4, "avgPool2d: needs (N, C, H, W), got \(x.shape)")
+    let s = stride ?? kernel
+    let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
+    let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
+    precondition(ho > 0 && wo > 0, "avgPool2d: input \(x.shape) too small for kernel \(kernel)")
+    let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
+    let px = x.storage.pointer, py = y.storage.pointer
+    let inv = 1 / Float(kernel * kernel)
+    for p in 0..<nc {
+        let xp = px + p * h * w, yp = py + p * ho * wo
+        for oy in 0..<ho { for ox in 0..<wo {
+            var acc: Float = 0
+            for i in 0..<kernel { for j in 0..<kernel { acc += xp[(oy * s + i) * w + ox * s + j] } }
+            yp[oy * wo + ox] = acc * inv
+        } }
+    }
+    return y.recorded(from: [x]) { g in
+        x.addGrad { gx in
+            for p in 0..<nc {
+                let gp = g + p * ho * wo, gxp = gx + p * h * w
+                for oy in 0..<ho { for ox in 0..<wo {
+                    let v = gp[oy * wo + ox] * inv
+                    for i in 0..<kernel { for j in 0..<kernel { gxp[(oy * s + i) * w + ox * s + j] += v } }
+                } }
+            }
+        }
+    }
+}
+
+/// Mean over H and W. (N, C, H, W) -> (N, C).
+public func globalAvgPool2d(_ x: Tensor) -> Tensor {
+    precondition(x.rank == 4, "globalAvgPool2d: needs (N, C, H, W), got \(x.shape)")
+    return x.mean(axes: [2, 3])
+}
+
+/// Nearest-neighbour upsampling by an integer factor: out[i] = in[i / factor].
+/// (N, C, H, W) -> (N, C, H·f, W·f).
+public func upsampleNearest2d(_ x: Tensor, factor: Int) -> Tensor {
+    precondition(x.rank == 4 && factor >= 1, "upsampleNearest2d: needs (N, C, H, W) and factor >= 1")
+    let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], ho = h * factor, wo = w * factor
+    let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
+    let px = x.storage.pointer, py = y.storage.pointer
+    for p in 0..<nc {
+        for oy in 0..<ho { for ox in 0..<wo { py[(p * ho + oy) * wo + ox] = px[(p * h + oy / factor) * w + ox / factor] } }
+    }
+    return y.recorded(from: [x]) { g in
+        x.addGrad { gx in
+            for p in 0..<nc {
+                for oy in 0..<ho { for ox in 0..<wo { gx[(p * h + oy / factor) * w + ox / factor] += g[(p * ho + oy) * wo + ox] } }
+            }
+        }
+    }
+}

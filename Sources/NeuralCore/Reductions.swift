@@ -1,0 +1,78 @@
+// Reductions: sum, mean, max and argmax over axes.
+
+extension Tensor {
+    private func normalizedAxes(_ axes: [Int]) -> [Int] {
+        let a = axes.map { $0 < 0 ? $0 + rank : $0 }
+        precondition(a.allSatisfy { $0 >= 0 && $0 < rank }, "reduce: axes \(axes) out of range for shape \(shape)")
+        return Array(Set(a)).sorted()
+    }
+
+    /// Sum over `axes` (all axes when nil). Shape: reduced dims removed, or kept as 1.
+    public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
+        let ax = normalizedAxes(axes ?? Array(0..<rank))
+        var keep = shape
+        for a in ax { keep[a] = 1 }
+        let outShape = keepDims ? keep : shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        let x = self
+        let y = Tensor(shape: outShape, repeating: 0)
+        let plan = BroadcastPlan(keep, shape)   // A = output (0-strided on reduced axes), B = input
+        let px = storage.pointer, py = y.storage.pointer
+        plan.forEachRow { o, oa, _, n, sa, _ in
+            if sa == 0 {
+                var s: Float = 0
+                for j in 0..<n { s += px[o + j] }
+                py[oa] += s
+            } else {
+                for j in 0..<n { py[oa + j] += px[o + j] }
+            }
+        }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in
+                plan.forEachRow { o, oa, _, n, sa, _ in for j in 0..<n { gx[o + j] += g[oa + j * sa] } }
+            }
+        }
+    }
+
+    /// Mean over `axes` (all axes when nil).
+    public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
+        let ax = normalizedAxes(axes ?? Array(0..<rank))
+        let n = ax.reduce(1) { $0 * shape[$1] }
+        return sum(axes: ax, keepDims: keepDims) * (1 / Float(Swift.max(n, 1)))
+    }
+
+    /// Maximum over one axis: the values (axis removed) and the index of the first maximum.
+    public func max(axis: Int) -> (values: Tensor, indices: [Int]) {
+        let a = axis < 0 ? axis + rank : axis
+        precondition(a >= 0 && a < rank, "max: axis \(axis) out of range for shape \(shape)")
+        let d = shape[a], inner = shape[(a + 1)...].reduce(1, *), outer = count / Swift.max(d * inner, 1)
+        var outShape = shape
+        outShape.remove(at: a)
+        let x = self
+        let y = Tensor(uninitializedShape: outShape)
+        var idx = [Int](repeating: 0, count: outer * inner)
+        let px = storage.pointer, py = y.storage.pointer
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var best = -Float.infinity, bi = 0
+                for k in 0..<d {
+                    let v = px[(o * d + k) * inner + i]
+                    if k == 0 || v > best { best = v; bi = k }
+                }
+                py[o * inner + i] = best
+                idx[o * inner + i] = bi
+            }
+        }
+        let indices = idx
+        let values = y.recorded(from: [x]) { g in
+            x.addGrad { gx in
+                for o in 0..<outer { for i in 0..<inner { gx[(o * d + indices[o * inner + i]) * inner + i] += g[o * inner + i] } }
+            }
+        }
+        return (values, indices)
+    }
+
+    /// Index of the maximum along `axis` (first on ties), shape without that axis, flattened.
+    public func argmax(axis: Int = -1) -> [Int] {
+        withoutGrad { max(axis: axis).indices }
+    }
+}

@@ -1,0 +1,137 @@
+// Reshape, permute, slice, concatenate, stack. Gradients route values back to where they came from.
+
+extension Tensor {
+    /// The same values under a new shape; one dimension may be -1 (inferred).
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        var s = newShape
+        if let i = s.firstIndex(of: -1) {
+            let known = s.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
+            precondition(known > 0 && count % known == 0, "reshape: cannot infer -1 in \(newShape) for shape \(shape)")
+            s[i] = count / known
+        }
+        precondition(Tensor.count(of: s) == count, "reshape: shape \(shape) (\(count) values) cannot become \(newShape)")
+        let x = self
+        let y = viewed(as: s)
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in for i in 0..<x.count { gx[i] += g[i] } }
+        }
+    }
+
+    /// (N, ...) -> (N, product of the rest).
+    public func flattened() -> Tensor { reshaped([shape.first ?? 1, -1]) }
+
+    /// Axes reordered: output axis i is input axis perm[i].
+    public func permuted(_ perm: [Int]) -> Tensor {
+        precondition(perm.sorted() == Array(0..<rank), "permute: \(perm) is not a permutation of \(rank) axes")
+        let x = self
+        let outShape = perm.map { shape[$0] }
+        let inStrides = strides
+        let srcStrides = perm.map { inStrides[$0] }   // input stride for each output axis
+        let y = Tensor(uninitializedShape: outShape)
+        let px = storage.pointer, py = y.storage.pointer
+        // Walk the output in order; plan A = output (dense), B = source offsets.
+        Tensor.walk(outShape, srcStrides) { o, s in py[o] = px[s] }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in Tensor.walk(outShape, srcStrides) { o, s in gx[s] += g[o] } }
+        }
+    }
+
+    /// Swaps two axes.
+    public func transposed(_ a: Int = -2, _ b: Int = -1) -> Tensor {
+        var p = Array(0..<rank)
+        p.swapAt(a < 0 ? a + rank : a, b < 0 ? b + rank : b)
+        return permuted(p)
+    }
+
+    /// Visits every index of `shape` in row-major order: body(denseOffset, stridedOffset).
+    @inline(__always)
+    static func walk(_ shape: [Int], _ strides: [Int], _ body: (Int, Int) -> Void) {
+        let n = Tensor.count(of: shape), r = shape.count
+        if n == 0 { return }
+        if r == 0 { body(0, 0); return }
+        var idx = [Int](repeating: 0, count: r)
+        var s = 0
+        let last = shape[r - 1], ls = strides[r - 1]
+        var o = 0
+        while o < n {
+            for j in 0..<last { body(o + j, s + j * ls) }
+            o += last
+            var d = r - 2
+            while d >= 0 {
+                idx[d] += 1; s += strides[d]
+                if idx[d] < shape[d] { break }
+                s -= strides[d] * shape[d]; idx[d] = 0; d -= 1
+            }
+        }
+    }
+
+    /// Elements `range` along `axis` (a copy).
+    public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
+        let a = axis < 0 ? axis + rank : axis
+        precondition(a >= 0 && a < rank && range.lowerBound >= 0 && range.upperBound <= shape[a],
+                     "slice: \(range) along axis \(axis) out of shape \(shape)")
+        let inner = shape[(a + 1)...].reduce(1, *), outer = shape[..<a].reduce(1, *), d = shape[a]
+        var outShape = shape
+        outShape[a] = range.count
+        let x = self
+        let y = Tensor(uninitializedShape: outShape)
+        let px = storage.pointer, py = y.storage.pointer
+        let len = range.count * inner
+        for o in 0..<outer { (py + o * len).update(from: px + (o * d + range.lowerBound) * inner, count: len) }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in
+                for o in 0..<outer {
+                    let dst = gx + (o * d + range.lowerBound) * inner, src = g + o * len
+                    for j in 0..<len { dst[j] += src[j] }
+                }
+            }
+        }
+    }
+
+    /// Joins tensors along an existing axis.
+    public static func concatenate(_ parts: [Tensor], axis: Int = 0) -> Tensor {
+        precondition(!parts.isEmpty, "concatenate: no tensors")
+        let r = parts[0].rank, a = axis < 0 ? axis + r : axis
+        for p in parts {
+            precondition(p.rank == r && (0..<r).allSatisfy { $0 == a || p.shape[$0] == parts[0].shape[$0] },
+                         "concatenate: shapes \(parts[0].shape) and \(p.shape) differ off axis \(axis)")
+        }
+        let inner = parts[0].shape[(a + 1)...].reduce(1, *), outer = parts[0].shape[..<a].reduce(1, *)
+        let total = parts.reduce(0) { $0 + $1.shape[a] }
+        var outShape = parts[0].shape
+        outShape[a] = total
+        let y = Tensor(uninitializedShape: outShape)
+        let py = y.storage.pointer
+        var start = 0
+        var starts: [Int] = []
+        for p in parts {
+            starts.append(start)
+            let len = p.shape[a] * inner
+            for o in 0..<outer { (py + (o * total + start) * inner).update(from: p.storage.pointer + o * len, count: len) }
+            start += p.shape[a]
+        }
+        return y.recorded(from: parts) { g in
+            for (p, s) in zip(parts, starts) {
+                let len = p.shape[a] * inner
+                p.addGrad { gp in
+                    for o in 0..<outer {
+                        let src = g + (o * total + s) * inner, dst = gp + o * len
+                        for j in 0..<len { dst[j] += src[j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Joins tensors of one shape along a new axis.
+    public static func stack(_ parts: [Tensor], axis: Int = 0) -> Tensor {
+        precondition(!parts.isEmpty, "stack: no tensors")
+        let a = axis < 0 ? axis + parts[0].rank + 1 : axis
+        return concatenate(parts.map { p in
+            checkShape(p.shape, parts[0].shape, "stack")
+            var s = p.shape
+            s.insert(1, at: a)
+            return p.reshaped(s)
+        }, axis: a)
+    }
+}
