@@ -9,6 +9,7 @@ let package = Package(
     name: "DeepMedia",
     products: [
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
+        .library(name: "Models", targets: ["Models"]),
         .executable(name: "deepmedia-demo", targets: ["DeepMediaDemo"]),
     ],
     targets: [
@@ -25,10 +26,15 @@ let package = Package(
 
         .target(name: "NeuralCore", dependencies: ["COpenBLAS"], swiftSettings: release),
 
-        .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore"],
+        .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
+
+        .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore", "Models"],
                           path: "Apps/DeepMediaDemo", swiftSettings: release),
 
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
+        // assertClose, fixtures and gradient checks shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

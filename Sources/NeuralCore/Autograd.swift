@@ -7,6 +7,8 @@ public final class GradNode {
     var parents: [GradNode]
     var pullback: ((UnsafePointer<Float>) -> Void)?
     let isLeaf: Bool
+    /// Buffers the pullback reads through raw pointers (the op's output, saved statistics).
+    var saved: [AnyObject] = []
 
     init(count: Int, parents: [GradNode], isLeaf: Bool, pullback: ((UnsafePointer<Float>) -> Void)?) {
         self.count = count
@@ -72,11 +74,15 @@ extension Tensor {
     }
 
     /// Attaches a node to `self` (an op's fresh output) when any input requires grad.
-    /// `pullback(g)` receives the output gradient and must add into the inputs' gradients.
-    func recorded(from inputs: [Tensor], _ pullback: @escaping (UnsafePointer<Float>) -> Void) -> Tensor {
+    /// `pullback(g)` receives the output gradient and must add into the inputs' gradients. The
+    /// output's storage and every buffer in `saving` stay alive until the pullback has run.
+    func recorded(from inputs: [Tensor], saving: [AnyObject] = [],
+                  _ pullback: @escaping (UnsafePointer<Float>) -> Void) -> Tensor {
         guard Tensor.recording(inputs) else { return self }
         var t = self
-        t.node = GradNode(count: count, parents: inputs.compactMap(\.node), isLeaf: false, pullback: pullback)
+        let node = GradNode(count: count, parents: inputs.compactMap(\.node), isLeaf: false, pullback: pullback)
+        node.saved = [storage] + saving
+        t.node = node
         return t
     }
 
@@ -113,7 +119,7 @@ extension Tensor {
         }
         for n in order.reversed() {
             if let g = n.grad, let pb = n.pullback { pb(UnsafePointer(g.pointer)) }
-            if !n.isLeaf { n.grad = nil; n.pullback = nil; n.parents = [] }
+            if !n.isLeaf { n.grad = nil; n.pullback = nil; n.parents = []; n.saved = [] }
         }
     }
 }

@@ -47,7 +47,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         }
     }
     let inputs = [x] + [weight, bias].compactMap { $0 }
-    return y.recorded(from: inputs) { g in
+    return y.recorded(from: inputs, saving: [mean, invStd]) { g in
         let gxPtr: UnsafeMutablePointer<Float>? = x.requiresGrad ? { var p: UnsafeMutablePointer<Float>?; x.addGrad { p = $0 }; return p }() : nil
         let gw = Storage(count: c), gb = Storage(count: c)
         Parallel.forRanges(c) { r in

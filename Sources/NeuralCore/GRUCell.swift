@@ -42,7 +42,7 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
         }
     }
     let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0].compactMap { $0 }
-    let output = y.recorded(from: inputs) { gy in
+    let output = y.recorded(from: inputs, saving: [xg, hg, zeros]) { gy in
         let dX = Storage(count: b * t * g3), dH = Storage(count: b * t * g3)   // pre-activation grads
         let pdx = dX.pointer, pdh = dH.pointer
         let dh = Storage(count: b * h, repeating: 0), dhNext = Storage(count: b * h)
@@ -83,7 +83,6 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
         if x.requiresGrad { x.addGrad { gx in BLAS.sgemm(m: b * t, n: inF, k: g3, a: pdx, lda: g3, b: pwi, ldb: inF, beta: 1, c: gx, ldc: inF) } }
         biasIH?.addGrad { g in for r in 0..<b * t { let d = pdx + r * g3; for j in 0..<g3 { g[j] += d[j] } } }
         biasHH?.addGrad { g in for r in 0..<b * t { let d = pdh + r * g3; for j in 0..<g3 { g[j] += d[j] } } }
-        _ = xg; _ = hg; _ = zeros
     }
     let hT = output.slice(axis: 1, (t - 1)..<t).reshaped([b, h])
     return (output, hT)

@@ -54,7 +54,7 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     for bi in 0..<b { (py + bi * ldy + t * h).update(from: pcs + (bi * t + t - 1) * h, count: h) }
 
     let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
-    let node = packed.recorded(from: inputs) { gp in
+    let node = packed.recorded(from: inputs, saving: [gates, cs, zeros]) { gp in
         let dG = Storage(count: b * t * g4)       // pre-activation gate gradients (B, T, 4H)
         let pdg = dG.pointer
         let dh = Storage(count: b * h, repeating: 0), dc = Storage(count: b * h)
@@ -102,7 +102,6 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
             biasIH?.addGrad { g in for j in 0..<g4 { g[j] += db.pointer[j] } }
             biasHH?.addGrad { g in for j in 0..<g4 { g[j] += db.pointer[j] } }
         }
-        _ = gates; _ = cs; _ = zeros
     }
     let output = node.slice(axis: 1, 0..<t)
     let hT = node.slice(axis: 1, (t - 1)..<t).reshaped([b, h])

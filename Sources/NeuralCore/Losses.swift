@@ -22,7 +22,7 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
         total += Double(m + Foundation.log(s) - xi[targets[r]])
     }
     let loss = Tensor(Float(total / Double(Swift.max(rows, 1))))
-    return loss.recorded(from: [logits]) { g in
+    return loss.recorded(from: [logits], saving: [probs]) { g in
         let k = g[0] / Float(Swift.max(rows, 1))
         logits.addGrad { gx in
             for r in 0..<rows {

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Adam (and AdamW with `decoupledWeightDecay`), PyTorch semantics:
+/// m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= lr/(1-β1^t) · m / (√v/√(1-β2^t) + eps).
+/// Adam adds wd·p to g; AdamW multiplies p by (1 - lr·wd) first.
+public class Adam: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, eps: Float, weightDecay: Float, decoupled: Bool
+    public private(set) var stepCount = 0
+    private let m: [Storage], v: [Storage]
+
+    public init(_ parameters: [Parameter], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
+                weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+        self.parameters = parameters; learningRate = lr
+        beta1 = betas.0; beta2 = betas.1; self.eps = eps; self.weightDecay = weightDecay; decoupled = decoupledWeightDecay
+        m = stateBuffers(parameters); v = stateBuffers(parameters)
+    }
+
+    public func firstMoment(_ i: Int) -> [Float] { Array(m[i].buffer) }
+    public func secondMoment(_ i: Int) -> [Float] { Array(v[i].buffer) }
+
+    /// Restores the step counter (for resuming from a checkpoint).
+    public func setStepCount(_ t: Int) { stepCount = t }
+
+    public func step() {
+        stepCount += 1
+        let t = Double(stepCount)
+        let b1 = beta1, b2 = beta2, lr = learningRate, wd = weightDecay, eps = eps, decoupled = decoupled
+        let c1 = Float(1 - Foundation.pow(Double(b1), t)), c2 = Float(Foundation.sqrt(1 - Foundation.pow(Double(b2), t)))
+        let stepSize = lr / c1
+        forEachGradient(parameters) { p, g, n, i in
+            let mp = m[i].pointer, vp = v[i].pointer
+            let shrink: Float = decoupled ? 1 - lr * wd : 1
+            for j in 0..<n {
+                var gj = g[j]
+                if decoupled { p[j] *= shrink } else { gj += wd * p[j] }
+                mp[j] = b1 * mp[j] + (1 - b1) * gj
+                vp[j] = b2 * vp[j] + (1 - b2) * gj * gj
+                p[j] -= stepSize * mp[j] / (vp[j].squareRoot() / c2 + eps)
+            }
+        }
+    }
+}
+
+/// Adam with decoupled weight decay (default 1e-2, as PyTorch's AdamW).
+public final class AdamW: Adam {
+    public init(_ parameters: [Parameter], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
+                weightDecay: Float = 1e-2) {
+        super.init(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+}

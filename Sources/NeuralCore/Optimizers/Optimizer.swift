@@ -1,0 +1,26 @@
+/// Updates parameters from their accumulated gradients. State buffers are allocated once.
+public protocol Optimizer: AnyObject {
+    var parameters: [Parameter] { get }
+    var learningRate: Float { get set }
+    /// One update from the current gradients.
+    func step()
+}
+
+extension Optimizer {
+    /// Zeroes every gradient (buffers kept).
+    public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
+}
+
+/// Per-parameter state buffers, zero-initialised, one per parameter.
+func stateBuffers(_ parameters: [Parameter]) -> [Storage] {
+    parameters.map { Storage(count: $0.value.count, repeating: 0) }
+}
+
+/// Calls body(param, grad, index) for every parameter that has a gradient.
+@inline(__always)
+func forEachGradient(_ parameters: [Parameter], _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void) {
+    for (i, p) in parameters.enumerated() {
+        guard let g = p.value.node?.grad else { continue }
+        body(p.value.storage.pointer, UnsafePointer(g.pointer), p.value.count, i)
+    }
+}

@@ -1,0 +1,27 @@
+/// RMSProp, PyTorch semantics (not centred, no momentum): sq = α·sq + (1-α)·g²; p -= lr·g/(√sq + eps).
+public final class RMSProp: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let alpha: Float, eps: Float, weightDecay: Float
+    private let square: [Storage]
+
+    public init(_ parameters: [Parameter], lr: Float = 1e-2, alpha: Float = 0.99, eps: Float = 1e-8, weightDecay: Float = 0) {
+        self.parameters = parameters; learningRate = lr
+        self.alpha = alpha; self.eps = eps; self.weightDecay = weightDecay
+        square = stateBuffers(parameters)
+    }
+
+    public func squareAverage(_ i: Int) -> [Float] { Array(square[i].buffer) }
+
+    public func step() {
+        let a = alpha, lr = learningRate, eps = eps, wd = weightDecay
+        forEachGradient(parameters) { p, g, n, i in
+            let s = square[i].pointer
+            for j in 0..<n {
+                let gj = g[j] + wd * p[j]
+                s[j] = a * s[j] + (1 - a) * gj * gj
+                p[j] -= lr * gj / (s[j].squareRoot() + eps)
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Stochastic gradient descent, PyTorch semantics: g = grad + wd·p; buf = g on the first step,
+/// then momentum·buf + g; Nesterov uses g + momentum·buf; p -= lr·(that).
+public final class SGD: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let momentum: Float, nesterov: Bool, weightDecay: Float
+    private let buffers: [Storage]
+    private var started: [Bool]
+
+    public init(_ parameters: [Parameter], lr: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+        precondition(!nesterov || momentum > 0, "SGD: Nesterov needs momentum > 0")
+        self.parameters = parameters; learningRate = lr
+        self.momentum = momentum; self.nesterov = nesterov; self.weightDecay = weightDecay
+        buffers = momentum > 0 ? stateBuffers(parameters) : []
+        started = Array(repeating: false, count: parameters.count)
+    }
+
+    /// The momentum buffer of parameter i (nil without momentum).
+    public func momentumBuffer(_ i: Int) -> [Float]? { momentum > 0 ? Array(buffers[i].buffer) : nil }
+
+    public func step() {
+        let lr = learningRate, mu = momentum, wd = weightDecay, nest = nesterov
+        forEachGradient(parameters) { p, g, n, i in
+            if mu == 0 {
+                for j in 0..<n { p[j] -= lr * (g[j] + wd * p[j]) }
+                return
+            }
+            let b = buffers[i].pointer
+            let first = !started[i]
+            for j in 0..<n {
+                let d = g[j] + wd * p[j]
+                b[j] = first ? d : mu * b[j] + d
+                p[j] -= lr * (nest ? d + mu * b[j] : b[j])
+            }
+            started[i] = true
+        }
+    }
+}

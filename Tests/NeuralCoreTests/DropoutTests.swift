@@ -1,0 +1,31 @@
+import XCTest
+import NeuralCore
+import TestSupport
+
+final class DropoutTests: XCTestCase {
+    func testStatisticsAndEval() {
+        var rng = RandomGenerator(seed: 16)
+        let x = Tensor.ones([10_000])
+        let y = dropout(x, p: 0.3, training: true, using: &rng).scalars
+        let zeros = y.filter { $0 == 0 }.count
+        XCTAssertEqual(Float(zeros) / 10_000, 0.3, accuracy: 0.02)
+        XCTAssertTrue(y.allSatisfy { $0 == 0 || Swift.abs($0 - 1 / 0.7) < 1e-6 })
+        XCTAssertEqual(y.reduce(0, +) / 10_000, 1, accuracy: 0.03)
+        XCTAssertEqual(dropout(x, p: 0.3, training: false, using: &rng).scalars, x.scalars)
+    }
+
+    func testGradientUsesTheSameMask() {
+        var base = RandomGenerator(seed: 17)
+        let x = Tensor.normal([4, 5], using: &base)
+        checkGradients([x], "dropout") { xs in
+            var rng = RandomGenerator(seed: 99)   // the same mask on every evaluation
+            return dropout(xs[0], p: 0.4, training: true, using: &rng)
+        }
+    }
+
+    func testSameSeedSameMask() {
+        var a = RandomGenerator(seed: 5), b = RandomGenerator(seed: 5)
+        let x = Tensor.ones([100])
+        XCTAssertEqual(dropout(x, p: 0.5, training: true, using: &a).scalars, dropout(x, p: 0.5, training: true, using: &b).scalars)
+    }
+}

@@ -1,0 +1,37 @@
+import XCTest
+import NeuralCore
+import TestSupport
+
+final class ElementwiseTests: XCTestCase {
+    func testBroadcastAddParity() throws {
+        try runOpFixture("broadcast_add") { _, t in ["output": t["input0"]! + t["input1"]!] }
+    }
+
+    func testBroadcastMulParity() throws {
+        try runOpFixture("broadcast_mul") { _, t in ["output": t["input0"]! * t["input1"]!] }
+    }
+
+    func testArithmeticGradients() {
+        var rng = RandomGenerator(seed: 1)
+        let a = Tensor.normal([2, 3, 4], using: &rng), b = Tensor.normal([3, 1], using: &rng)
+        let pos = Tensor.uniform([3, 1], low: 0.5, high: 2, using: &rng)
+        checkGradients([a, b], "add") { $0[0] + $0[1] }
+        checkGradients([a, b], "sub") { $0[0] - $0[1] }
+        checkGradients([a, b], "mul") { $0[0] * $0[1] }
+        checkGradients([a, pos], "div") { $0[0] / $0[1] }
+        checkGradients([a], "scalar ops") { (2 * $0[0] + 1.5) / 3 - 0.25 }
+        let p = Tensor.uniform([2, 5], low: 0.5, high: 2, using: &rng)
+        checkGradients([p], "pow") { $0[0].pow(1.7) }
+        checkGradients([p], "sqrt") { $0[0].sqrt() }
+        checkGradients([p], "log") { $0[0].log() }
+        checkGradients([a], "exp") { $0[0].exp() }
+        checkGradients([a], "squared") { $0[0].squared() }
+    }
+
+    func testBroadcastShapes() {
+        let a = Tensor(shape: [2, 1], scalars: [1, 2]), b = Tensor(shape: [3], scalars: [10, 20, 30])
+        let c = a + b
+        XCTAssertEqual(c.shape, [2, 3])
+        XCTAssertEqual(c.scalars, [11, 21, 31, 12, 22, 32])
+    }
+}
