@@ -70,7 +70,7 @@ public func bceWithLogits(_ logits: Tensor, _ target: Tensor) -> Tensor {
     var s: Double = 0
     for i in 0..<n { let x = px[i]; s += Double(Swift.max(x, 0) - x * pt[i] + Foundation.log1p(Foundation.exp(-Swift.abs(x)))) }
     let loss = Tensor(Float(s / Double(Swift.max(n, 1))))
-    return loss.recorded(from: [logits]) { g in
+    return loss.recorded(from: [logits], saving: [target.storage]) { g in
         let k = g[0] / Float(Swift.max(n, 1))
         logits.addGrad { gx in for i in 0..<n { gx[i] += k * (1 / (1 + Foundation.exp(-px[i])) - pt[i]) } }
     }

@@ -1,0 +1,164 @@
+import XCTest
+import NeuralCore
+import Models
+import TestSupport
+
+/// The seven models of MODELS.md, loaded by PyTorch parameter names from the fixtures, must give
+/// PyTorch's outputs, losses, every parameter and input gradient, and BN running statistics.
+final class ReferenceModelsTests: XCTestCase {
+    /// Loads the fixture's initial state_dict into `model` (names under `prefix`).
+    private func load(_ model: any Module, _ fx: SafetensorsFile, prefix: String = "") throws {
+        try model.load(fx, path: "fixture", strict: false, prefix: prefix)
+    }
+
+    /// Checks train forward, loss, gradients and running stats, then the eval forward from the
+    /// initial state. `forward` returns (output, loss) for the given input leaf.
+    private func check(_ name: String, _ model: any Module, input: Tensor?, file: StaticString = #filePath, line: UInt = #line,
+                       forward: (Tensor?) -> (Tensor, Tensor), eval: (Tensor?) -> Tensor) throws {
+        let fx = try Fixtures.load("models/\(name).safetensors")
+        try load(model, fx)
+        let x = input?.requiringGrad()
+        model.train()
+        let (out, loss) = forward(x)
+        assertClose(out, try fx.tensor("output"), "\(name) output", file: file, line: line)
+        assertClose(loss, try fx.tensor("loss"), "\(name) loss", file: file, line: line)
+        loss.backward()
+        for (pname, p) in model.namedParameters() {
+            if p.isTrainable {
+                // Biases before a training-mode BatchNorm have exact gradient 0: compare with atol only.
+                let expected = try fx.tensor("grad/\(pname)")
+                let zeroInExact = expected.scalars.allSatisfy { Swift.abs($0) < 1e-12 }
+                assertClose(p.grad ?? .zeros(p.shape), expected, rtol: zeroInExact ? 0 : 1e-4, atol: zeroInExact ? 1e-6 : 1e-5,
+                            "\(name) grad/\(pname)", file: file, line: line)
+            } else if let after = fx.tensors["after/\(pname)"] {
+                assertClose(p.value, after, "\(name) after/\(pname)", file: file, line: line)
+            }
+        }
+        if let x, let g = fx.tensors["grad/input"] { assertClose(x.grad!, g, "\(name) grad/input", file: file, line: line) }
+        try load(model, fx)
+        model.eval()
+        let y = withoutGrad { eval(input) }
+        assertClose(y, try fx.tensor("eval_output"), "\(name) eval_output", file: file, line: line)
+    }
+
+    private func classifier(_ name: String, _ model: any Layer) throws {
+        let fx = try Fixtures.load("models/\(name).safetensors")
+        let target = fx.ints("target")
+        try check(name, model, input: try fx.tensor("input"), forward: { x in
+            let out = model(x!)
+            return (out, crossEntropy(out, targets: target))
+        }, eval: { model($0!) })
+    }
+
+    func testLeNet() throws {
+        var rng = RandomGenerator(seed: 1)
+        let m = LeNet(rng: &rng)
+        XCTAssertEqual(m.parameterCount, 184_586)
+        try classifier("lenet", m)
+    }
+
+    func testMLP() throws {
+        var rng = RandomGenerator(seed: 1)
+        let m = MLP(rng: &rng)
+        XCTAssertEqual(m.parameterCount, 269_322)
+        try classifier("mlp", m)
+    }
+
+    func testAudioCNN() throws {
+        var rng = RandomGenerator(seed: 1)
+        let m = AudioCNN(rng: &rng)
+        XCTAssertEqual(m.parameterCount, 24_170)
+        try classifier("audio_cnn", m)
+    }
+
+    func testCifarCNN() throws {
+        var rng = RandomGenerator(seed: 1)
+        let m = CifarCNN(rng: &rng)
+        XCTAssertEqual(m.parameterCount, 1_116_970)
+        m.drop.p = 0   // the fixture's train forward runs with dropout disabled
+        try classifier("cifar_cnn", m)
+    }
+
+    func testDnCNN() throws {
+        var rng = RandomGenerator(seed: 1)
+        let m = DnCNN(rng: &rng)
+        XCTAssertEqual(m.parameterCount, 56_289)
+        let fx = try Fixtures.load("models/dncnn8.safetensors")
+        let clean = try fx.tensor("target")
+        try check("dncnn8", m, input: try fx.tensor("input"), forward: { x in
+            let out = m(x!)
+            return (out, mseLoss(out, clean))
+        }, eval: { m($0!) })
+    }
+
+    func testCharLSTM() throws {
+        var rng = RandomGenerator(seed: 1)
+        let m = CharLSTM(rng: &rng)
+        XCTAssertEqual(m.parameterCount, 876_929)
+        let fx = try Fixtures.load("models/char_lstm.safetensors")
+        let tokens = fx.integers["input"]!, target = fx.ints("target")
+        let (b, t) = (tokens.shape[0], tokens.shape[1])
+        try check("char_lstm", m, input: nil, forward: { _ in
+            let out = m(tokens.values, batch: b, steps: t).logits
+            return (out, crossEntropy(out, targets: target))
+        }, eval: { _ in m(tokens.values, batch: b, steps: t).logits })
+    }
+
+    func testDCGANStep() throws {
+        var rng = RandomGenerator(seed: 1)
+        let g = DCGANGenerator(rng: &rng), d = DCGANDiscriminator(rng: &rng)
+        XCTAssertEqual(g.parameterCount, 778_305)
+        XCTAssertEqual(d.parameterCount, 138_817)
+        let fx = try Fixtures.load("models/dcgan.safetensors")
+        try load(g, fx, prefix: "G."); try load(d, fx, prefix: "D.")
+        let z = try fx.tensor("z"), real = try fx.tensor("real")
+        g.train(); d.train()
+        // D step: fake = G(z); loss_D = BCE(D(real), 1) + BCE(D(fake.detach()), 0).
+        let fake = g(z)
+        assertClose(fake, try fx.tensor("fake"), "fake")
+        let logitsReal = d(real), logitsFake = d(fake.detached())
+        assertClose(logitsReal, try fx.tensor("D_logits_real"), "D_logits_real")
+        assertClose(logitsFake, try fx.tensor("D_logits_fake"), "D_logits_fake")
+        let lossD = bceWithLogits(logitsReal, label: 1) + bceWithLogits(logitsFake, label: 0)
+        assertClose(lossD, try fx.tensor("loss_D"), "loss_D")
+        lossD.backward()
+        for (n, p) in d.namedParameters() where p.isTrainable {
+            let expected = try fx.tensor("grad/D.\(n)")
+            let zero = expected.scalars.allSatisfy { Swift.abs($0) < 1e-12 }
+            assertClose(p.grad!, expected, rtol: zero ? 0 : 1e-4, atol: zero ? 1e-6 : 1e-5, "grad/D.\(n)")
+        }
+        let adam = Adam(d.trainableParameters, lr: 2e-4, betas: (0.5, 0.999))
+        adam.step()
+        for (n, p) in d.namedParameters() where p.isTrainable {
+            // Adam's first step is ≈ lr·sign(g): float32 rounding of tiny g moves it by up to lr (README).
+            assertClose(p.value, try fx.tensor("after_D_step/D.\(n)"), rtol: 1e-4, atol: 5e-4, "after_D_step/D.\(n)")
+        }
+        // G step with the stored updated D, reusing the same fake.
+        for (n, p) in d.namedParameters() where p.isTrainable { p.assign(try fx.tensor("after_D_step/D.\(n)")) }
+        d.zeroGrad(); g.zeroGrad()
+        let logitsG = d(fake)
+        assertClose(logitsG, try fx.tensor("D_logits_fake_G_step"), "D_logits_fake_G_step")
+        let lossG = bceWithLogits(logitsG, label: 1)
+        assertClose(lossG, try fx.tensor("loss_G"), "loss_G")
+        lossG.backward()
+        for (n, p) in g.namedParameters() {
+            if p.isTrainable {
+                let expected = try fx.tensor("grad/G.\(n)")
+                let zero = expected.scalars.allSatisfy { Swift.abs($0) < 1e-12 }
+                assertClose(p.grad!, expected, rtol: zero ? 0 : 1e-4, atol: zero ? 1e-6 : 1e-5, "grad/G.\(n)")
+            } else {
+                assertClose(p.value, try fx.tensor("after/G.\(n)"), "after/G.\(n)")
+            }
+        }
+        for (n, p) in d.namedParameters() where !p.isTrainable {
+            assertClose(p.value, try fx.tensor("after/D.\(n)"), "after/D.\(n)")
+        }
+        // Eval forwards from the initial state.
+        try load(g, fx, prefix: "G."); try load(d, fx, prefix: "D.")
+        g.eval(); d.eval()
+        withoutGrad {
+            assertClose(g(z), try! fx.tensor("eval_output"), "G eval_output")
+            assertClose(d(real), try! fx.tensor("D_eval_logits_real"), "D_eval_logits_real")
+        }
+    }
+}
