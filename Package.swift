@@ -10,6 +10,8 @@ let package = Package(
     products: [
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "MediaIO", targets: ["MediaIO"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
         .executable(name: "deepmedia-demo", targets: ["DeepMediaDemo"]),
     ],
     targets: [
@@ -23,18 +25,22 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "NeuralCore", dependencies: ["COpenBLAS"], swiftSettings: release),
 
+        .target(name: "MediaIO", dependencies: ["CZlib"], swiftSettings: release),
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
+        .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
 
-        .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore", "Models"],
+        .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore", "Models", "Datasets"],
                           path: "Apps/DeepMediaDemo", swiftSettings: release),
 
         // assertClose, fixtures and gradient checks shared by the test targets.
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

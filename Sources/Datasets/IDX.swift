@@ -1,0 +1,54 @@
+import MediaIO
+import NeuralCore
+
+/// The IDX format of MNIST (optionally gzip-compressed): big-endian magic 0x0000 08 NDIM, NDIM
+/// big-endian UInt32 sizes, then unsigned bytes.
+public struct IDXFile {
+    public let shape: [Int]
+    public let bytes: [UInt8]
+
+    public static func read(_ path: String) throws -> IDXFile {
+        let b = try FileBytes.read(path, maxBytes: 1 << 31)
+        guard b.count >= 4, b[0] == 0, b[1] == 0 else { throw MediaError.corrupt(path: path, reason: "not an IDX file (bad magic)") }
+        guard b[2] == 0x08 else { throw MediaError.corrupt(path: path, reason: "IDX element type \(b[2]) is not unsigned bytes") }
+        let ndim = Int(b[3])
+        guard ndim >= 1, ndim <= 4, b.count >= 4 + 4 * ndim else { throw MediaError.corrupt(path: path, reason: "IDX header is truncated") }
+        var shape: [Int] = []
+        for i in 0..<ndim {
+            let o = 4 + 4 * i
+            shape.append(Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]))
+        }
+        let count = shape.reduce(1, *)
+        let start = 4 + 4 * ndim
+        guard b.count - start == count else {
+            throw MediaError.corrupt(path: path, reason: "IDX header promises \(count) values, file has \(b.count - start)")
+        }
+        return IDXFile(shape: shape, bytes: Array(b[start...]))
+    }
+}
+
+/// MNIST-style images and labels: images (N, 1, H, W) scaled to [0, 1], labels 0..<classes.
+public struct LabeledImages {
+    public var images: Tensor
+    public var labels: [Int]
+    public var count: Int { labels.count }
+
+    /// Reads an IDX image file and its label file.
+    public static func readIDX(images: String, labels: String, limit: Int? = nil) throws -> LabeledImages {
+        let im = try IDXFile.read(images), lb = try IDXFile.read(labels)
+        guard im.shape.count == 3 else { throw MediaError.corrupt(path: images, reason: "expected (N, H, W) images, got \(im.shape)") }
+        guard lb.shape.count == 1, lb.shape[0] == im.shape[0] else {
+            throw MediaError.corrupt(path: labels, reason: "\(lb.shape) labels for \(im.shape[0]) images")
+        }
+        let n = Swift.min(im.shape[0], limit ?? Int.max), hw = im.shape[1] * im.shape[2]
+        let t = Tensor(uninitializedShape: [n, 1, im.shape[1], im.shape[2]])
+        let p = t.storage.pointer
+        for i in 0..<(n * hw) { p[i] = Float(im.bytes[i]) / 255 }
+        return LabeledImages(images: t, labels: lb.bytes.prefix(n).map(Int.init))
+    }
+
+    /// Samples `range` (a copy).
+    public func subset(_ range: Range<Int>) -> LabeledImages {
+        LabeledImages(images: withoutGrad { images.slice(axis: 0, range) }, labels: Array(labels[range]))
+    }
+}
