@@ -14,6 +14,9 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .executable(name: "deepmedia-demo", targets: ["DeepMediaDemo"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
     targets: [
         // C libraries, found through pkg-config; the providers are Debian's -dev packages.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
@@ -34,7 +37,8 @@ let package = Package(
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
 
-        .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore", "Models", "Datasets"],
+        .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore", "Models", "Datasets",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/DeepMediaDemo", swiftSettings: release),
 
         // assertClose, fixtures and gradient checks shared by the test targets.
