@@ -41,9 +41,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
         let workers = Parallel.isNested ? 1 : Swift.min(Parallel.threads, n)
-        var partials: [UnsafeMutablePointer<Float>] = []
-        if needW { for _ in 0..<workers { let p = UnsafeMutablePointer<Float>.allocate(capacity: cin * k); p.initialize(repeating: 0, count: cin * k); partials.append(p) } }
-        defer { partials.forEach { $0.deallocate() } }
+        let partials = PartialSums(workers: needW ? workers : 0, count: cin * k)
         let gxPtr: UnsafeMutablePointer<Float>? = needX ? { var p: UnsafeMutablePointer<Float>?; x.addGrad { p = $0 }; return p }() : nil
         Parallel.forEach(workers) { wi in
             let lo = n * wi / workers, hi = n * (wi + 1) / workers
@@ -57,12 +55,12 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
                 }
                 if needW {
                     // gW[cin, k] += x_s[cin, lin] · gcol[k, lin]ᵀ
-                    BLAS.sgemm(transB: true, m: cin, n: k, k: lin, a: px + s * inSize, lda: lin, b: col, ldb: lin, beta: 1, c: partials[wi], ldc: k)
+                    BLAS.sgemm(transB: true, m: cin, n: k, k: lin, a: px + s * inSize, lda: lin, b: col, ldb: lin, beta: 1, c: partials.buffers[wi], ldc: k)
                 }
             }
         }
         if needW {
-            weight.addGrad { gw in for p in partials { for i in 0..<cin * k { gw[i] += p[i] } } }
+            weight.addGrad { partials.reduce(into: $0) }
         }
     }
 }

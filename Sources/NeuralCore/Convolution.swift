@@ -32,10 +32,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
-        var partials: [UnsafeMutablePointer<Float>] = []
         let workers = Parallel.isNested ? 1 : Swift.min(Parallel.threads, n)
-        if needW { for _ in 0..<workers { let p = UnsafeMutablePointer<Float>.allocate(capacity: cout * k); p.initialize(repeating: 0, count: cout * k); partials.append(p) } }
-        defer { partials.forEach { $0.deallocate() } }
+        let partials = PartialSums(workers: needW ? workers : 0, count: cout * k)
         let gxPtr: UnsafeMutablePointer<Float>? = needX ? { var p: UnsafeMutablePointer<Float>?; x.addGrad { p = $0 }; return p }() : nil
         Parallel.forEach(workers) { wi in
             let lo = n * wi / workers, hi = n * (wi + 1) / workers
@@ -46,7 +44,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                 if needW {
                     geo.im2col(px + s * inSize, col)
                     // gW[cout, k] += g_s[cout, l] · col[k, l]ᵀ
-                    BLAS.sgemm(transB: true, m: cout, n: k, k: l, a: gs, lda: l, b: col, ldb: l, beta: 1, c: partials[wi], ldc: k)
+                    BLAS.sgemm(transB: true, m: cout, n: k, k: l, a: gs, lda: l, b: col, ldb: l, beta: 1, c: partials.buffers[wi], ldc: k)
                 }
                 if let gx = gxPtr {
                     // gcol[k, l] = Wᵀ[k, cout] · g_s[cout, l]
@@ -56,7 +54,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
             }
         }
         if needW {
-            weight.addGrad { gw in for p in partials { for i in 0..<cout * k { gw[i] += p[i] } } }
+            weight.addGrad { partials.reduce(into: $0) }
         }
     }
 }

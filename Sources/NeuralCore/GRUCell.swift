@@ -71,13 +71,7 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
         }
         h0?.addGrad { g in for i in 0..<b * h { g[i] += dh.pointer[i] } }
         if weightHH.requiresGrad {
-            weightHH.addGrad { gw in
-                for s in 0..<t {
-                    let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
-                    BLAS.sgemm(transA: true, m: g3, n: h, k: b, a: pdh + s * g3, lda: t * g3, b: hPrev, ldb: s == 0 ? h : ldy,
-                               beta: 1, c: gw, ldc: h)
-                }
-            }
+            weightHH.addGrad { addRecurrentWeightGrad($0, dGates: pdh, gates: g3, steps: t, batch: b, hidden: h, h0: ph0, outputs: py, ldy: ldy) }
         }
         weightIH.addGrad { gw in BLAS.sgemm(transA: true, m: g3, n: inF, k: b * t, a: pdx, lda: g3, b: px, ldb: inF, beta: 1, c: gw, ldc: inF) }
         if x.requiresGrad { x.addGrad { gx in BLAS.sgemm(m: b * t, n: inF, k: g3, a: pdx, lda: g3, b: pwi, ldb: inF, beta: 1, c: gx, ldc: inF) } }

@@ -85,14 +85,7 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
         h0?.addGrad { g in for i in 0..<b * h { g[i] += pdh[i] } }
         c0?.addGrad { g in for i in 0..<b * h { g[i] += pdc[i] } }
         if weightHH.requiresGrad {
-            // dW_hh += Σ_s dG_sᵀ · h_{s-1}; per step since h_{s-1} rows are strided by step.
-            weightHH.addGrad { gw in
-                for s in 0..<t {
-                    let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
-                    BLAS.sgemm(transA: true, m: g4, n: h, k: b, a: pdg + s * g4, lda: t * g4, b: hPrev, ldb: s == 0 ? h : ldy,
-                               beta: 1, c: gw, ldc: h)
-                }
-            }
+            weightHH.addGrad { addRecurrentWeightGrad($0, dGates: pdg, gates: g4, steps: t, batch: b, hidden: h, h0: ph0, outputs: py, ldy: ldy) }
         }
         weightIH.addGrad { gw in BLAS.sgemm(transA: true, m: g4, n: inF, k: b * t, a: pdg, lda: g4, b: px, ldb: inF, beta: 1, c: gw, ldc: inF) }
         if x.requiresGrad { x.addGrad { gx in BLAS.sgemm(m: b * t, n: inF, k: g4, a: pdg, lda: g4, b: pwi, ldb: inF, beta: 1, c: gx, ldc: inF) } }
@@ -107,4 +100,16 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     let hT = node.slice(axis: 1, (t - 1)..<t).reshaped([b, h])
     let cT = node.slice(axis: 1, t..<(t + 1)).reshaped([b, h])
     return (output, hT, cT)
+}
+
+/// dW_hh (G, H) += Σ_s dGates_s (B, G)ᵀ · h_{s-1} (B, H), where dGates_s rows are strided by T·G
+/// and h_{s-1} is h0 (B, H) at s = 0, else row s-1 of the output (B, T(+1), H) with row stride ldy.
+func addRecurrentWeightGrad(_ gw: UnsafeMutablePointer<Float>, dGates: UnsafePointer<Float>, gates g: Int,
+                            steps t: Int, batch b: Int, hidden h: Int,
+                            h0: UnsafePointer<Float>, outputs: UnsafePointer<Float>, ldy: Int) {
+    for s in 0..<t {
+        let hPrev = s == 0 ? h0 : outputs + (s - 1) * h
+        BLAS.sgemm(transA: true, m: g, n: h, k: b, a: dGates + s * g, lda: t * g, b: hPrev, ldb: s == 0 ? h : ldy,
+                   beta: 1, c: gw, ldc: h)
+    }
 }

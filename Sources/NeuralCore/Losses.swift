@@ -12,14 +12,8 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
     let pp = probs.pointer
     var total: Double = 0
     for r in 0..<rows {
-        let xi = px + r * c, pi = pp + r * c
-        var m = -Float.infinity
-        for j in 0..<c { m = Swift.max(m, xi[j]) }
-        var s: Float = 0
-        for j in 0..<c { pi[j] = Foundation.exp(xi[j] - m); s += pi[j] }
-        let inv = 1 / s
-        for j in 0..<c { pi[j] *= inv }
-        total += Double(m + Foundation.log(s) - xi[targets[r]])
+        let lse = softmaxRow(px + r * c, pp + r * c, c)
+        total += Double(lse - px[r * c + targets[r]])
     }
     let loss = Tensor(Float(total / Double(Swift.max(rows, 1))))
     return loss.recorded(from: [logits], saving: [probs]) { g in

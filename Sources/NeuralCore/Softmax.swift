@@ -2,20 +2,24 @@ import Foundation
 
 // Softmax and log-softmax over the last dimension. Shape: (..., C) -> (..., C).
 
+/// Writes softmax(x[0..<c]) into y and returns log Σ exp(x) (max-shifted, stable).
+@inline(__always)
+func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ c: Int) -> Float {
+    var m = -Float.infinity
+    for j in 0..<c { m = Swift.max(m, x[j]) }
+    var s: Float = 0
+    for j in 0..<c { y[j] = Foundation.exp(x[j] - m); s += y[j] }
+    let inv = 1 / s
+    for j in 0..<c { y[j] *= inv }
+    return m + Foundation.log(s)
+}
+
 extension Tensor {
     public func softmax() -> Tensor {
         let x = self, c = shape.last ?? 1, rows = count / Swift.max(c, 1)
         let y = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = y.storage.pointer
-        for r in 0..<rows {
-            let xi = px + r * c, yi = py + r * c
-            var m = -Float.infinity
-            for j in 0..<c { m = Swift.max(m, xi[j]) }
-            var s: Float = 0
-            for j in 0..<c { yi[j] = Foundation.exp(xi[j] - m); s += yi[j] }
-            let inv = 1 / s
-            for j in 0..<c { yi[j] *= inv }
-        }
+        for r in 0..<rows { _ = softmaxRow(px + r * c, py + r * c, c) }
         return y.recorded(from: [x]) { g in
             // dx = y ⊙ (g - Σ g·y)
             x.addGrad { gx in
@@ -35,11 +39,7 @@ extension Tensor {
         let px = storage.pointer, py = y.storage.pointer
         for r in 0..<rows {
             let xi = px + r * c, yi = py + r * c
-            var m = -Float.infinity
-            for j in 0..<c { m = Swift.max(m, xi[j]) }
-            var s: Float = 0
-            for j in 0..<c { s += Foundation.exp(xi[j] - m) }
-            let lse = m + Foundation.log(s)
+            let lse = softmaxRow(xi, yi, c)
             for j in 0..<c { yi[j] = xi[j] - lse }
         }
         return y.recorded(from: [x]) { g in

@@ -15,17 +15,18 @@ struct RecurrentWeights {
     }
 }
 
-public final class LSTM: Module {
+/// What LSTM and GRU share: the stacked layer weights, train mode and inter-layer dropout.
+public class RecurrentStack: Module {
     public let inputSize: Int, hiddenSize: Int, numLayers: Int
     public var dropoutP: Float
     public private(set) var training = true
     let layers: [RecurrentWeights]
     private var rng: RandomGenerator
 
-    public init(_ inputSize: Int, _ hiddenSize: Int, layers: Int = 1, dropout: Float = 0, rng: inout RandomGenerator) {
+    init(gates: Int, _ inputSize: Int, _ hiddenSize: Int, layers: Int, dropout: Float, rng: inout RandomGenerator) {
         self.inputSize = inputSize; self.hiddenSize = hiddenSize; self.numLayers = layers; self.dropoutP = dropout
         var ws: [RecurrentWeights] = []
-        for l in 0..<layers { ws.append(RecurrentWeights(gates: 4, input: l == 0 ? inputSize : hiddenSize, hidden: hiddenSize, rng: &rng)) }
+        for l in 0..<layers { ws.append(RecurrentWeights(gates: gates, input: l == 0 ? inputSize : hiddenSize, hidden: hiddenSize, rng: &rng)) }
         self.layers = ws
         self.rng = rng.split()
     }
@@ -33,54 +34,51 @@ public final class LSTM: Module {
     public var localParameters: [(String, Parameter)] { layers.enumerated().flatMap { $0.element.named($0.offset) } }
     public func setLocalTraining(_ training: Bool) { self.training = training }
 
+    /// Layer l's slice (B, H) of a (layers, B, H) state.
+    func layerState(_ s: Tensor?, _ l: Int, batch: Int, _ what: String) -> Tensor? {
+        guard let s else { return nil }
+        checkShape(s.shape, [numLayers, batch, hiddenSize], what)
+        return s.slice(axis: 0, l..<(l + 1)).reshaped([batch, hiddenSize])
+    }
+
+    /// The input of layer l: dropout on the previous layer's output (l > 0, training).
+    func layerInput(_ x: Tensor, _ l: Int) -> Tensor {
+        l > 0 && dropoutP > 0 ? dropout(x, p: dropoutP, training: training, using: &rng) : x
+    }
+}
+
+public final class LSTM: RecurrentStack {
+    public init(_ inputSize: Int, _ hiddenSize: Int, layers: Int = 1, dropout: Float = 0, rng: inout RandomGenerator) {
+        super.init(gates: 4, inputSize, hiddenSize, layers: layers, dropout: dropout, rng: &rng)
+    }
+
     /// x (B, T, I); h0, c0 (layers, B, H) or nil for zeros.
     public func callAsFunction(_ x: Tensor, h0: Tensor? = nil, c0: Tensor? = nil) -> (output: Tensor, h: Tensor, c: Tensor) {
         let b = x.shape[0]
-        if let h0 { checkShape(h0.shape, [numLayers, b, hiddenSize], "LSTM h0") }
-        if let c0 { checkShape(c0.shape, [numLayers, b, hiddenSize], "LSTM c0") }
         var input = x
         var hs: [Tensor] = [], cs: [Tensor] = []
         for (l, w) in layers.enumerated() {
-            if l > 0 && dropoutP > 0 { input = dropout(input, p: dropoutP, training: training, using: &rng) }
-            let hl = h0.map { $0.slice(axis: 0, l..<(l + 1)).reshaped([b, hiddenSize]) }
-            let cl = c0.map { $0.slice(axis: 0, l..<(l + 1)).reshaped([b, hiddenSize]) }
-            let r = lstmLayer(input, h0: hl, c0: cl, weightIH: w.weightIH.value, weightHH: w.weightHH.value,
-                              biasIH: w.biasIH.value, biasHH: w.biasHH.value)
+            let r = lstmLayer(layerInput(input, l), h0: layerState(h0, l, batch: b, "LSTM h0"), c0: layerState(c0, l, batch: b, "LSTM c0"),
+                              weightIH: w.weightIH.value, weightHH: w.weightHH.value, biasIH: w.biasIH.value, biasHH: w.biasHH.value)
             input = r.output; hs.append(r.h); cs.append(r.c)
         }
         return (input, Tensor.stack(hs), Tensor.stack(cs))
     }
 }
 
-public final class GRU: Module {
-    public let inputSize: Int, hiddenSize: Int, numLayers: Int
-    public var dropoutP: Float
-    public private(set) var training = true
-    let layers: [RecurrentWeights]
-    private var rng: RandomGenerator
-
+public final class GRU: RecurrentStack {
     public init(_ inputSize: Int, _ hiddenSize: Int, layers: Int = 1, dropout: Float = 0, rng: inout RandomGenerator) {
-        self.inputSize = inputSize; self.hiddenSize = hiddenSize; self.numLayers = layers; self.dropoutP = dropout
-        var ws: [RecurrentWeights] = []
-        for l in 0..<layers { ws.append(RecurrentWeights(gates: 3, input: l == 0 ? inputSize : hiddenSize, hidden: hiddenSize, rng: &rng)) }
-        self.layers = ws
-        self.rng = rng.split()
+        super.init(gates: 3, inputSize, hiddenSize, layers: layers, dropout: dropout, rng: &rng)
     }
-
-    public var localParameters: [(String, Parameter)] { layers.enumerated().flatMap { $0.element.named($0.offset) } }
-    public func setLocalTraining(_ training: Bool) { self.training = training }
 
     /// x (B, T, I); h0 (layers, B, H) or nil for zeros.
     public func callAsFunction(_ x: Tensor, h0: Tensor? = nil) -> (output: Tensor, h: Tensor) {
         let b = x.shape[0]
-        if let h0 { checkShape(h0.shape, [numLayers, b, hiddenSize], "GRU h0") }
         var input = x
         var hs: [Tensor] = []
         for (l, w) in layers.enumerated() {
-            if l > 0 && dropoutP > 0 { input = dropout(input, p: dropoutP, training: training, using: &rng) }
-            let hl = h0.map { $0.slice(axis: 0, l..<(l + 1)).reshaped([b, hiddenSize]) }
-            let r = gruLayer(input, h0: hl, weightIH: w.weightIH.value, weightHH: w.weightHH.value,
-                             biasIH: w.biasIH.value, biasHH: w.biasHH.value)
+            let r = gruLayer(layerInput(input, l), h0: layerState(h0, l, batch: b, "GRU h0"),
+                             weightIH: w.weightIH.value, weightHH: w.weightHH.value, biasIH: w.biasIH.value, biasHH: w.biasHH.value)
             input = r.output; hs.append(r.h)
         }
         return (input, Tensor.stack(hs))
