@@ -33,7 +33,9 @@ let package = Package(
 
         .target(name: "NeuralCore", dependencies: ["COpenBLAS"], swiftSettings: release),
 
-        .target(name: "MediaIO", dependencies: ["CZlib"], swiftSettings: release),
+        // libjpeg's setjmp/longjmp error path, kept entirely in C.
+        .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim"),
+        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim"], swiftSettings: release),
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
 
@@ -44,6 +46,7 @@ let package = Package(
         // assertClose, fixtures and gradient checks shared by the test targets.
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
+        .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

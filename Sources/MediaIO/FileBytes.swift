@@ -14,6 +14,16 @@ public enum FileBytes {
         return bytes
     }
 
+    /// The first `count` bytes (fewer for a shorter file).
+    public static func prefix(_ path: String, count: Int) throws -> [UInt8] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw MediaError.cannotOpen(path: path, reason: "no such file") }
+        if isDir.boolValue { throw MediaError.cannotOpen(path: path, reason: "is a folder") }
+        guard let h = FileHandle(forReadingAtPath: path) else { throw MediaError.cannotOpen(path: path, reason: "not readable") }
+        defer { try? h.close() }
+        return [UInt8]((try? h.read(upToCount: count)) ?? Data())
+    }
+
     static func gunzip(_ input: [UInt8], path: String, maxBytes: Int) throws -> [UInt8] {
         var stream = z_stream()
         guard dm_inflate_init_gzip(&stream) == Z_OK else { throw MediaError.corrupt(path: path, reason: "zlib init failed") }
