@@ -46,7 +46,7 @@ let package = Package(
         // assertClose, fixtures and gradient checks shared by the test targets.
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
-        .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
+        .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "NeuralCore", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
