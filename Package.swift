@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "NeuralCore", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
