@@ -1,10 +1,11 @@
+SHELL := /bin/bash
 # DeepMedia: `make test` installs what is missing, builds and runs the whole suite; `make demo`
 # trains and evaluates a small network and says where its files are.
 
 APT_PACKAGES := pkg-config libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
                 libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev
 
-.PHONY: deps build test demo clean
+.PHONY: deps build test demo clean fuzz
 
 # apt-get as root (or through sudo), only for the packages that are missing.
 deps:
@@ -30,3 +31,20 @@ demo: deps
 
 clean:
 	rm -rf .build runs
+
+# libFuzzer on each decoder entry point for FUZZ_SECONDS each (seeds: files the tests generate
+# and, when present, ../shared/datasets/media-samples). Findings land in .build-fuzz/findings.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := image audio video gzip
+fuzz: deps
+	DEEPMEDIA_FUZZ=1 swift build -c release --scratch-path .build-fuzz --product MediaFuzz
+	mkdir -p .build-fuzz/findings
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$t; \
+	  Fuzz/seed.sh $$t .build-fuzz/corpus/$$t; \
+	  echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  FUZZ_TARGET=$$t ASAN_OPTIONS=detect_leaks=0 .build-fuzz/release/MediaFuzz .build-fuzz/corpus/$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+	    -artifact_prefix=.build-fuzz/findings/$$t- -print_final_stats=1 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|Done)" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz target $$t FAILED: see .build-fuzz/findings"; exit 1; }; \
+	done

@@ -1,9 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 // Product names are the command names. Arrows point down only:
 // Apps -> AppSupport -> {Datasets, Models} -> {NeuralCore, MediaIO} -> C targets.
 let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+// The libFuzzer harness has no main of its own; it is part of the package only for `make fuzz`.
+let fuzzing = ProcessInfo.processInfo.environment["DEEPMEDIA_FUZZ"] == "1"
+let fuzzTargets: [Target] = fuzzing ? [
+    .executableTarget(name: "MediaFuzz", dependencies: ["MediaIO"], path: "Fuzz/MediaFuzz",
+                      swiftSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"])],
+                      linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]),
+] : []
 
 let package = Package(
     name: "DeepMedia",
@@ -34,8 +43,10 @@ let package = Package(
         .target(name: "NeuralCore", dependencies: ["COpenBLAS"], swiftSettings: release),
 
         // libjpeg's setjmp/longjmp error path, kept entirely in C.
-        .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim"),
-        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim"], swiftSettings: release),
+        .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim",
+                cSettings: fuzzing ? [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])] : []),
+        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim"],
+                swiftSettings: release + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])),
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
 
@@ -49,6 +60,6 @@ let package = Package(
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "NeuralCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
-    ],
+    ] + fuzzTargets,
     swiftLanguageModes: [.v5]
 )
