@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "MediaIO", targets: ["MediaIO"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .executable(name: "deepmedia-demo", targets: ["DeepMediaDemo"]),
+        .executable(name: "deepmedia-bench", targets: ["DeepMediaBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,6 +54,10 @@ let package = Package(
         .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore", "Models", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/DeepMediaDemo", swiftSettings: release),
+
+        .executableTarget(name: "DeepMediaBench", dependencies: ["NeuralCore", "Models",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Apps/DeepMediaBench", swiftSettings: release),
 
         // assertClose, fixtures and gradient checks shared by the test targets.
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),

@@ -37,43 +37,86 @@ extension Image {
         try AtomicWrite.write(try JPEGCodec.encode(self, quality: quality, path: path), to: path)
     }
 
-    /// Writes PNG or JPEG by the file extension (.png, .jpg, .jpeg).
+    /// Writes by the file extension: .png, .jpg/.jpeg (quality), .bmp, .tif/.tiff (lossless), .webp
+    /// (lossless, where FFmpeg has libwebp).
     public func write(_ path: String, quality: Int = 90) throws {
         switch (path as NSString).pathExtension.lowercased() {
         case "png": try writePNG(path)
         case "jpg", "jpeg": try writeJPEG(path, quality: quality)
-        default: throw MediaError.unsupported(path: path, reason: "writes .png or .jpg")
+        case "bmp": try AtomicWrite.write(try encodeStill(AV_CODEC_ID_BMP, path: path), to: path)
+        case "tif", "tiff": try AtomicWrite.write(try encodeStill(AV_CODEC_ID_TIFF, path: path), to: path)
+        case "webp": try AtomicWrite.write(try encodeStill(AV_CODEC_ID_WEBP, path: path, options: ["lossless": "1"]), to: path)
+        default: throw MediaError.unsupported(path: path, reason: "writes .png, .jpg, .bmp, .tiff or .webp")
         }
     }
 
-    func encodePNG(path: String) throws -> [UInt8] {
+    func encodePNG(path: String) throws -> [UInt8] { try encodeStill(AV_CODEC_ID_PNG, path: path) }
+
+    /// One picture through an FFmpeg still-image encoder (8-bit gray or RGB in; the encoder's
+    /// nearest pixel format when it takes neither).
+    func encodeStill(_ id: AVCodecID, path: String, options: [String: String] = [:]) throws -> [UInt8] {
         _ = FFmpeg.quiet
-        guard let codec = avcodec_find_encoder(AV_CODEC_ID_PNG) else {
-            throw MediaError.library(path: path, library: "FFmpeg", message: "no PNG encoder")
+        // Still WebP is libwebp's encoder (the default one is for animations).
+        let found = id == AV_CODEC_ID_WEBP ? avcodec_find_encoder_by_name("libwebp") : avcodec_find_encoder(id)
+        guard let codec = found else {
+            throw MediaError.unsupported(path: path, reason: "this FFmpeg has no \(String(cString: avcodec_get_name(id))) encoder")
         }
         var ctx = avcodec_alloc_context3(codec)
         defer { avcodec_free_context(&ctx) }
-        let fmt = channels == 1 ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB24
+        let wanted = channels == 1 ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB24
+        let packed: [AVPixelFormat] = [AV_PIX_FMT_RGB24, AV_PIX_FMT_BGR24, AV_PIX_FMT_RGBA, AV_PIX_FMT_BGRA, AV_PIX_FMT_ARGB]
+        guard let fmt = ([wanted] + packed).first(where: { Image.supported(codec, $0) }) else {
+            throw MediaError.unsupported(path: path, reason: "\(String(cString: codec.pointee.name)) takes no packed RGB format")
+        }
         ctx!.pointee.width = Int32(width); ctx!.pointee.height = Int32(height)
         ctx!.pointee.pix_fmt = fmt
         ctx!.pointee.time_base = AVRational(num: 1, den: 1)
-        try FFmpeg.check(avcodec_open2(ctx, codec, nil), path, "PNG encoder")
+        for (k, v) in options { av_opt_set(ctx!.pointee.priv_data, k, v, 0) }
+        try FFmpeg.check(avcodec_open2(ctx, codec, nil), path, "\(String(cString: codec.pointee.name)) encoder")
         let frame = AVFrameBox(), packet = AVPacketBox()
         let f = frame.frame
         f.pointee.width = Int32(width); f.pointee.height = Int32(height); f.pointee.format = fmt.rawValue
         try FFmpeg.check(av_frame_get_buffer(f, 0), path)
-        let px = bytes, rowBytes = width * channels
         let stride = Int(f.pointee.linesize.0)
         let base = f.pointee.data.0!
-        for y in 0..<height { px.withUnsafeBufferPointer { (base + y * stride).update(from: $0.baseAddress! + y * rowBytes, count: rowBytes) } }
-        try FFmpeg.check(avcodec_send_frame(ctx, f), path, "PNG encoding")
-        try FFmpeg.check(avcodec_send_frame(ctx, nil), path, "PNG encoding")
+        if fmt == wanted {
+            let px = bytes, rowBytes = width * channels
+            for y in 0..<height { px.withUnsafeBufferPointer { (base + y * stride).update(from: $0.baseAddress! + y * rowBytes, count: rowBytes) } }
+        } else {
+            // Expand to the encoder's RGB24 / BGR24 / ARGB.
+            let px = rgb().bytes
+            for y in 0..<height {
+                for x in 0..<width {
+                    let (r, g, b) = (px[(y * width + x) * 3], px[(y * width + x) * 3 + 1], px[(y * width + x) * 3 + 2])
+                    let row = base + y * stride
+                    switch fmt {
+                    case AV_PIX_FMT_RGB24: row[3 * x] = r; row[3 * x + 1] = g; row[3 * x + 2] = b
+                    case AV_PIX_FMT_BGR24: row[3 * x] = b; row[3 * x + 1] = g; row[3 * x + 2] = r
+                    case AV_PIX_FMT_RGBA: row[4 * x] = r; row[4 * x + 1] = g; row[4 * x + 2] = b; row[4 * x + 3] = 255
+                    case AV_PIX_FMT_BGRA: row[4 * x] = b; row[4 * x + 1] = g; row[4 * x + 2] = r; row[4 * x + 3] = 255
+                    default: row[4 * x] = 255; row[4 * x + 1] = r; row[4 * x + 2] = g; row[4 * x + 3] = b
+                    }
+                }
+            }
+        }
+        try FFmpeg.check(avcodec_send_frame(ctx, f), path, "encoding")
+        try FFmpeg.check(avcodec_send_frame(ctx, nil), path, "encoding")
         var out: [UInt8] = []
         while avcodec_receive_packet(ctx, packet.packet) == 0 {
             out += UnsafeBufferPointer(start: packet.packet.pointee.data, count: Int(packet.packet.pointee.size))
             av_packet_unref(packet.packet)
         }
-        guard !out.isEmpty else { throw MediaError.library(path: path, library: "FFmpeg", message: "PNG encoder produced nothing") }
+        guard !out.isEmpty else { throw MediaError.library(path: path, library: "FFmpeg", message: "the encoder produced nothing") }
         return out
+    }
+
+    /// Whether an encoder accepts a pixel format.
+    static func supported(_ codec: UnsafePointer<AVCodec>, _ fmt: AVPixelFormat) -> Bool {
+        guard var p = codec.pointee.pix_fmts else { return true }
+        while p.pointee != AV_PIX_FMT_NONE {
+            if p.pointee == fmt { return true }
+            p += 1
+        }
+        return false
     }
 }

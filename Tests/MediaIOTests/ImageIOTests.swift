@@ -19,6 +19,31 @@ final class ImageIOTests: XCTestCase {
         }
     }
 
+    func testOtherStillFormatsThroughFFmpeg() throws {
+        let img = syntheticImage(width: 33, height: 21, channels: 3)
+        for ext in ["bmp", "tiff", "webp"] {
+            let path = dir.appendingPathComponent("x.\(ext)").path
+            do { try img.write(path) } catch MediaError.unsupported(_, let reason) {
+                print("SKIPPED: \(ext): \(reason)"); continue
+            }
+            let back = try Image.read(path)
+            XCTAssertEqual([back.width, back.height, back.channels], [33, 21, 3], ext)
+            if ext == "webp" {
+                XCTAssertGreaterThan(psnr(back.pixels, img.pixels), 40, "lossless WebP")
+            } else {
+                XCTAssertEqual(back.bytes, img.bytes, "\(ext) must be lossless")
+            }
+        }
+        // GIF: the first frame of an animation.
+        let w = 20, h = 15
+        let f0 = (0..<(w * h)).map { UInt8($0 % 256) }, f1 = [UInt8](repeating: 200, count: w * h)
+        let gif = dir.appendingPathComponent("anim.gif").path
+        FileManager.default.createFile(atPath: gif, contents: Data(minimalGIF(width: w, height: h, frames: [f0, f1])))
+        let first = try Image.read(gif, mode: .gray)
+        XCTAssertEqual([first.width, first.height], [w, h])
+        XCTAssertEqual(first.bytes, f0, "GIF decodes to its first frame")
+    }
+
     func testJPEGQuality95KeepsPSNRAbove40dB() throws {
         let img = syntheticImage(width: 160, height: 120, channels: 3)
         let path = dir.appendingPathComponent("x.jpg").path

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import NeuralCore
+
+/// The seven reference models of MODELS.md, timed like ../shared/bench/reference/torch_reference.py:
+/// warm-up, calibration, then `repeats` timed repeats; the median rate is reported as one JSON
+/// line per model with the same keys.
+@main
+struct DeepMediaBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deepmedia-bench",
+        abstract: "Training and inference throughput of the MODELS.md reference models.")
+
+    @Option(help: "Comma list from: \(allModels.joined(separator: ","))")
+    var models: String = allModels.joined(separator: ",")
+    @Option(help: "Timed repeats per phase (the median is reported).")
+    var repeats: Int = 5
+    @Option(help: "Approximate time budget per model in seconds.")
+    var seconds: Double = 5
+    @Option(help: "Worker threads.")
+    var threads: Int = 2
+    @Option(help: "Seed of the random data and weights.")
+    var seed: UInt64 = 0
+    @Flag(help: "Run each model in its own process and report its peak resident memory.")
+    var memory = false
+
+    mutating func validate() throws {
+        let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for n in names where !allModels.contains(n) {
+            throw ValidationError("unknown model '\(n)'; choose from \(allModels.joined(separator: ","))")
+        }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be >= 1") }
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
+    }
+
+    func run() throws {
+        Parallel.threads = threads
+        let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        FileHandle.standardError.write(Data("# deepmedia-bench threads=\(threads) seconds=\(seconds) repeats=\(repeats)\n".utf8))
+        for name in names {
+            if memory && names.count > 1 {
+                try runChild(name)
+                continue
+            }
+            guard let c = buildCase(name, seed: seed) else { throw ValidationError("unknown model \(name)") }
+            guard c.params == expectedParams[name] else {
+                throw ValidationError("\(name): \(c.params) parameters, MODELS.md says \(expectedParams[name]!): not benchmarked")
+            }
+            print(try json(bench(name, c)))
+            fflush(stdout)
+        }
+    }
+
+    /// Re-runs this program for one model so its peak memory is its own.
+    func runChild(_ name: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : "/proc/self/exe")
+        p.arguments = ["--models", name, "--threads", "\(threads)", "--seconds", "\(seconds)", "--repeats", "\(repeats)",
+                       "--seed", "\(seed)", "--memory"]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw ExitCode(p.terminationStatus) }
+    }
+
+    func bench(_ name: String, _ c: BenchCase) -> [String: Any] {
+        let start = Date()
+        let train = timedPhase(c.trainStep, budget: 0.55 * seconds, warmup: 0.08 * seconds)
+        let infer = timedPhase(c.infer, budget: 0.30 * seconds, warmup: 0.05 * seconds)
+        let b = Double(c.batch)
+        var out: [String: Any] = [
+            "model": name, "batch": c.batch,
+            "train_steps_per_s": round3(train.median), "train_samples_per_s": round1(train.median * b),
+            "infer_samples_per_s": round1(infer.median * b), "params": c.params, "threads": threads,
+        ]
+        if let t = c.tokensPerSample {
+            out["train_tokens_per_s"] = round1(train.median * b * Double(t))
+            out["infer_tokens_per_s"] = round1(infer.median * b * Double(t))
+        }
+        if name == "dcgan" {
+            out["g_infer_samples_per_s"] = out["infer_samples_per_s"]
+            out["params_g"] = c.paramsG; out["params_d"] = c.paramsD
+        }
+        out["train_spread"] = round3(train.rates.max()! / train.rates.min()! - 1)
+        out["infer_spread"] = round3(infer.rates.max()! / infer.rates.min()! - 1)
+        out["train_steps_per_repeat"] = train.calls
+        out["infer_batches_per_repeat"] = infer.calls
+        out["repeats"] = repeats
+        out["framework"] = "deepmedia"
+        out["params_match_models_md"] = true
+        out["peak_rss_mb"] = round1(peakRSSMegabytes())
+        out["wall_s"] = round1(Date().timeIntervalSince(start) * 100) / 100
+        return out
+    }
+
+    func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double) -> (median: Double, rates: [Double], calls: Int) {
+        var t0 = DispatchTime.now()
+        var n = 0
+        while n < 2 || elapsed(t0) < warmup { fn(); n += 1 }
+        t0 = DispatchTime.now()
+        var k = 0
+        while k < 2 || elapsed(t0) < 0.05 { fn(); k += 1 }
+        let perCall = elapsed(t0) / Double(k)
+        let calls = max(1, Int(budget / Double(repeats) / perCall))
+        var rates: [Double] = []
+        for _ in 0..<repeats {
+            let s = DispatchTime.now()
+            for _ in 0..<calls { fn() }
+            rates.append(Double(calls) / elapsed(s))
+        }
+        let sorted = rates.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return (median, rates, calls)
+    }
+
+    func elapsed(_ t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
+    func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+    func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+
+    /// VmHWM of this process, in MB.
+    func peakRSSMegabytes() -> Double {
+        guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        let kb = Double(line.split(separator: " ").dropFirst().first.map(String.init) ?? "0") ?? 0
+        return kb / 1024
+    }
+
+    func json(_ d: [String: Any]) throws -> String {
+        // Keys in torch_reference's order first, the rest after.
+        let order = ["model", "batch", "train_steps_per_s", "train_samples_per_s", "infer_samples_per_s", "params", "threads",
+                     "train_tokens_per_s", "infer_tokens_per_s", "g_infer_samples_per_s", "params_g", "params_d",
+                     "train_spread", "infer_spread", "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
+                     "framework", "params_match_models_md", "peak_rss_mb", "wall_s"]
+        var parts: [String] = []
+        for k in order {
+            guard let v = d[k] else { continue }
+            let value: String
+            switch v {
+            case let s as String: value = "\"\(s)\""
+            case let b as Bool: value = b ? "true" : "false"
+            case let i as Int: value = String(i)
+            case let x as Double: value = x == x.rounded() && Swift.abs(x) < 1e15 ? String(format: "%.1f", x) : String(x)
+            default: value = "null"
+            }
+            parts.append("\"\(k)\": \(value)")
+        }
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+}
