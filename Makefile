@@ -5,7 +5,7 @@ SHELL := /bin/bash
 APT_PACKAGES := pkg-config libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
                 libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev
 
-.PHONY: deps build test demo clean fuzz
+.PHONY: deps build test demo clean fuzz bench
 
 # apt-get as root (or through sudo), only for the packages that are missing.
 deps:
@@ -48,3 +48,11 @@ fuzz: deps
 	    -artifact_prefix=.build-fuzz/findings/$$t- -print_final_stats=1 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|Done)" ; \
 	  test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz target $$t FAILED: see .build-fuzz/findings"; exit 1; }; \
 	done
+
+# DeepMedia against PyTorch and Keras in one run (installs the peers with pip when missing).
+BENCH_ARGS ?= --rounds 3 --seconds 4
+bench: deps
+	swift build -c release --product deepmedia-bench
+	@python3 -c "import torch" 2>/dev/null || pip install -q 'torch==2.13.0+cpu' || pip install -q torch
+	@python3 -c "import tensorflow, keras" 2>/dev/null || pip install -q tensorflow-cpu keras || echo "Keras not installed: its columns stay empty"
+	python3 scripts/bench.py $(BENCH_ARGS) $$(python3 -c "import tensorflow, keras" 2>/dev/null || echo --no-keras)

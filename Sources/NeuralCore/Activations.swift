@@ -15,7 +15,7 @@ extension Tensor {
         let px = storage.pointer, py = y.storage.pointer
         pointwise(count) { r in for i in r { py[i] = px[i] > 0 ? px[i] : 0 } }
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in pointwise(x.count) { r in for i in r where py[i] > 0 { gx[i] += g[i] } } }
+            x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += py[i] > 0 ? g[i] : 0 } } }
         }
     }
 
@@ -33,7 +33,7 @@ extension Tensor {
     public func sigmoid() -> Tensor {
         let x = self, y = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = y.storage.pointer
-        pointwise(count) { r in for i in r { py[i] = 1 / (1 + Foundation.exp(-px[i])) } }
+        pointwise(count) { r in FastMath.sigmoid(px + r.lowerBound, py + r.lowerBound, r.count) }
         return y.recorded(from: [x]) { g in
             x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += g[i] * py[i] * (1 - py[i]) } } }
         }
@@ -42,7 +42,7 @@ extension Tensor {
     public func tanh() -> Tensor {
         let x = self, y = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = y.storage.pointer
-        pointwise(count) { r in for i in r { py[i] = Foundation.tanh(px[i]) } }
+        pointwise(count) { r in FastMath.tanh(px + r.lowerBound, py + r.lowerBound, r.count) }
         return y.recorded(from: [x]) { g in
             x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += g[i] * (1 - py[i] * py[i]) } } }
         }

@@ -1,4 +1,5 @@
-/// 2-d transposed convolution, PyTorch semantics (the adjoint of conv2d with the same geometry).
+/// 2-d transposed convolution, PyTorch semantics (the adjoint of conv2d with the same geometry),
+/// lowered like conv2d: one sgemm per chunk of the batch, then col2im.
 /// input (N, Cin, H, W), weight (Cin, Cout, kh, kw), bias (Cout) -> (N, Cout, Ho, Wo) with
 /// Ho = (H-1)·stride - 2·padding + dilation·(kh-1) + outputPadding + 1.
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
@@ -15,20 +16,24 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     // The conv whose input is our output and whose output is our input.
     let geo = ConvGeometry(c: cout, h: ho, w: wo, kernel: (kh, kw), stride: stride, padding: padding,
                            dilation: dilation, outputSize: (hin, win))
-    let k = geo.k, lin = hin * win, inSize = cin * lin, outSize = cout * ho * wo
+    let k = geo.k, lin = hin * win, outSize = cout * ho * wo
+    let chunk = BatchLayout.chunk(n: n, floatsPerImage: k * lin)
     let y = Tensor(uninitializedShape: [n, cout, ho, wo])
     let px = x.storage.pointer, pw = weight.storage.pointer, py = y.storage.pointer
     let pb = bias?.storage.pointer
-    Parallel.forRanges(n) { range in
-        let col = UnsafeMutablePointer<Float>.allocate(capacity: k * lin)
-        defer { col.deallocate() }
-        for s in range {
-            let ys = py + s * outSize
-            if let pb { for o in 0..<cout { (ys + o * ho * wo).update(repeating: pb[o], count: ho * wo) } }
-            else { ys.update(repeating: 0, count: outSize) }
-            // col[k, lin] = Wᵀ[k, cin] · x_s[cin, lin]
-            BLAS.sgemm(transA: true, m: k, n: lin, k: cin, a: pw, lda: k, b: px + s * inSize, ldb: lin, c: col, ldc: lin)
-            geo.col2im(col, ys)
+    let col = Storage(count: k * chunk * lin), xs = Storage(count: cin * chunk * lin)
+    for c0 in Swift.stride(from: 0, to: n, by: chunk) {
+        let nc = Swift.min(chunk, n - c0), cols = nc * lin
+        BatchLayout.toChannelMajor(px + c0 * cin * lin, xs.pointer, n: nc, c: cin, l: lin)
+        // col[k, nc·lin] = Wᵀ[k, cin] · x[cin, nc·lin]
+        BLAS.sgemm(transA: true, m: k, n: cols, k: cin, a: pw, lda: k, b: xs.pointer, ldb: cols, c: col.pointer, ldc: cols)
+        Parallel.forRanges(nc) { r in
+            for s in r {
+                let ys = py + (c0 + s) * outSize
+                if let pb { for o in 0..<cout { (ys + o * ho * wo).update(repeating: pb[o], count: ho * wo) } }
+                else { ys.update(repeating: 0, count: outSize) }
+                geo.col2im(col.pointer + s * lin, ys, ld: cols)
+            }
         }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
@@ -40,27 +45,23 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
-        let workers = Parallel.isNested ? 1 : Swift.min(Parallel.threads, n)
-        let partials = PartialSums(workers: needW ? workers : 0, count: cin * k)
-        let gxPtr: UnsafeMutablePointer<Float>? = needX ? { var p: UnsafeMutablePointer<Float>?; x.addGrad { p = $0 }; return p }() : nil
-        Parallel.forEach(workers) { wi in
-            let lo = n * wi / workers, hi = n * (wi + 1) / workers
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: k * lin)
-            defer { col.deallocate() }
-            for s in lo..<hi {
-                geo.im2col(g + s * outSize, col)
-                if let gx = gxPtr {
-                    // gx_s[cin, lin] += W[cin, k] · gcol[k, lin]
-                    BLAS.sgemm(m: cin, n: lin, k: k, a: pw, lda: k, b: col, ldb: lin, beta: 1, c: gx + s * inSize, ldc: lin)
-                }
-                if needW {
-                    // gW[cin, k] += x_s[cin, lin] · gcol[k, lin]ᵀ
-                    BLAS.sgemm(transB: true, m: cin, n: k, k: lin, a: px + s * inSize, lda: lin, b: col, ldb: lin, beta: 1, c: partials.buffers[wi], ldc: k)
-                }
+        var gw: UnsafeMutablePointer<Float>?, gx: UnsafeMutablePointer<Float>?
+        if needW { weight.addGrad { gw = $0 } }
+        if needX { x.addGrad { gx = $0 } }
+        let col = Storage(count: k * chunk * lin), xs = Storage(count: cin * chunk * lin)
+        for c0 in Swift.stride(from: 0, to: n, by: chunk) {
+            let nc = Swift.min(chunk, n - c0), cols = nc * lin
+            Parallel.forRanges(nc) { r in for s in r { geo.im2col(g + (c0 + s) * outSize, col.pointer + s * lin, ld: cols) } }
+            if let gx {
+                // gx[cin, nc·lin] = W[cin, k] · gcol[k, nc·lin]
+                BLAS.sgemm(m: cin, n: cols, k: k, a: pw, lda: k, b: col.pointer, ldb: cols, c: xs.pointer, ldc: cols)
+                BatchLayout.toImageMajor(xs.pointer, gx + c0 * cin * lin, n: nc, c: cin, l: lin, accumulate: true)
             }
-        }
-        if needW {
-            weight.addGrad { partials.reduce(into: $0) }
+            if let gw {
+                // gW[cin, k] += x[cin, nc·lin] · gcol[k, nc·lin]ᵀ
+                BatchLayout.toChannelMajor(px + c0 * cin * lin, xs.pointer, n: nc, c: cin, l: lin)
+                BLAS.sgemm(transB: true, m: cin, n: k, k: cols, a: xs.pointer, lda: cols, b: col.pointer, ldb: cols, beta: 1, c: gw, ldc: k)
+            }
         }
     }
 }

@@ -1,4 +1,6 @@
-/// 2-d convolution (cross-correlation), PyTorch semantics, im2col + sgemm per image.
+/// 2-d convolution (cross-correlation), PyTorch semantics. The batch is lowered with im2col into
+/// one column matrix (K = Cin·kh·kw rows, N·Ho·Wo columns, in chunks of about 16 MB) so each
+/// chunk is a single sgemm.
 /// input (N, Cin, H, W), weight (Cout, Cin, kh, kw), bias (Cout) -> (N, Cout, Ho, Wo).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) -> Tensor {
@@ -9,52 +11,45 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                            stride: stride, padding: padding, dilation: dilation)
     precondition(geo.ho > 0 && geo.wo > 0, "conv2d: input \(x.shape) too small for kernel \(weight.shape)")
     if let bias { checkShape(bias.shape, [cout], "conv2d bias") }
-    let k = geo.k, l = geo.l, inSize = geo.c * geo.h * geo.w, outSize = cout * l
+    let k = geo.k, l = geo.l, inSize = geo.c * geo.h * geo.w
+    let chunk = BatchLayout.chunk(n: n, floatsPerImage: k * l)
     let y = Tensor(uninitializedShape: [n, cout, geo.ho, geo.wo])
     let px = x.storage.pointer, pw = weight.storage.pointer, py = y.storage.pointer
     let pb = bias?.storage.pointer
-    Parallel.forRanges(n) { range in
-        let col = UnsafeMutablePointer<Float>.allocate(capacity: k * l)
-        defer { col.deallocate() }
-        for s in range {
-            let ys = py + s * outSize
-            if let pb { for o in 0..<cout { (ys + o * l).update(repeating: pb[o], count: l) } }
-            geo.im2col(px + s * inSize, col)
-            BLAS.sgemm(m: cout, n: l, k: k, a: pw, lda: k, b: col, ldb: l, beta: pb == nil ? 0 : 1, c: ys, ldc: l)
-        }
+    let col = Storage(count: k * chunk * l), tmp = Storage(count: cout * chunk * l)
+    for c0 in Swift.stride(from: 0, to: n, by: chunk) {
+        let nc = Swift.min(chunk, n - c0), cols = nc * l
+        Parallel.forRanges(nc) { r in for s in r { geo.im2col(px + (c0 + s) * inSize, col.pointer + s * l, ld: cols) } }
+        // tmp[cout, nc·l] = W[cout, k] · col[k, nc·l]
+        BLAS.sgemm(m: cout, n: cols, k: k, a: pw, lda: k, b: col.pointer, ldb: cols, c: tmp.pointer, ldc: cols)
+        BatchLayout.toImageMajor(tmp.pointer, py + c0 * cout * l, n: nc, c: cout, l: l, bias: pb)
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in
         if let bias, bias.requiresGrad {
             bias.addGrad { gb in
-                for s in 0..<n { for o in 0..<cout { let go = g + s * outSize + o * l; var acc: Float = 0; for i in 0..<l { acc += go[i] }; gb[o] += acc } }
+                for s in 0..<n { for o in 0..<cout { let go = g + (s * cout + o) * l; var acc: Float = 0; for i in 0..<l { acc += go[i] }; gb[o] += acc } }
             }
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
-        let workers = Parallel.isNested ? 1 : Swift.min(Parallel.threads, n)
-        let partials = PartialSums(workers: needW ? workers : 0, count: cout * k)
-        let gxPtr: UnsafeMutablePointer<Float>? = needX ? { var p: UnsafeMutablePointer<Float>?; x.addGrad { p = $0 }; return p }() : nil
-        Parallel.forEach(workers) { wi in
-            let lo = n * wi / workers, hi = n * (wi + 1) / workers
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: k * l)
-            defer { col.deallocate() }
-            for s in lo..<hi {
-                let gs = g + s * outSize
-                if needW {
-                    geo.im2col(px + s * inSize, col)
-                    // gW[cout, k] += g_s[cout, l] · col[k, l]ᵀ
-                    BLAS.sgemm(transB: true, m: cout, n: k, k: l, a: gs, lda: l, b: col, ldb: l, beta: 1, c: partials.buffers[wi], ldc: k)
-                }
-                if let gx = gxPtr {
-                    // gcol[k, l] = Wᵀ[k, cout] · g_s[cout, l]
-                    BLAS.sgemm(transA: true, m: k, n: l, k: cout, a: pw, lda: k, b: gs, ldb: l, c: col, ldc: l)
-                    geo.col2im(col, gx + s * inSize)
-                }
+        var gw: UnsafeMutablePointer<Float>?, gx: UnsafeMutablePointer<Float>?
+        if needW { weight.addGrad { gw = $0 } }
+        if needX { x.addGrad { gx = $0 } }
+        let col = Storage(count: k * chunk * l), gy = Storage(count: cout * chunk * l)
+        for c0 in Swift.stride(from: 0, to: n, by: chunk) {
+            let nc = Swift.min(chunk, n - c0), cols = nc * l
+            BatchLayout.toChannelMajor(g + c0 * cout * l, gy.pointer, n: nc, c: cout, l: l)
+            if let gw {
+                Parallel.forRanges(nc) { r in for s in r { geo.im2col(px + (c0 + s) * inSize, col.pointer + s * l, ld: cols) } }
+                // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
+                BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy.pointer, lda: cols, b: col.pointer, ldb: cols, beta: 1, c: gw, ldc: k)
             }
-        }
-        if needW {
-            weight.addGrad { partials.reduce(into: $0) }
+            if let gx {
+                // gcol[k, nc·l] = Wᵀ[k, cout] · gy[cout, nc·l], folded back image by image.
+                BLAS.sgemm(transA: true, m: k, n: cols, k: cout, a: pw, lda: k, b: gy.pointer, ldb: cols, c: col.pointer, ldc: cols)
+                Parallel.forRanges(nc) { r in for s in r { geo.col2im(col.pointer + s * l, gx + (c0 + s) * inSize, ld: cols) } }
+            }
         }
     }
 }

@@ -32,13 +32,11 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
             let xr = pxg + (bi * t + s) * g3, hr = phg + (bi * t + s) * g3
             let hp = hPrev + bi * ldh
             let hNew = py + bi * ldy + s * h
-            for j in 0..<h {
-                let r = 1 / (1 + Foundation.exp(-(xr[j] + hr[j])))
-                let z = 1 / (1 + Foundation.exp(-(xr[h + j] + hr[h + j])))
-                let n = Foundation.tanh(xr[2 * h + j] + r * hr[2 * h + j])
-                xr[j] = r; xr[h + j] = z; xr[2 * h + j] = n
-                hNew[j] = (1 - z) * n + z * hp[j]
-            }
+            for j in 0..<(2 * h) { xr[j] += hr[j] }
+            FastMath.sigmoid(xr, xr, 2 * h)                        // r, z
+            for j in 0..<h { xr[2 * h + j] += xr[j] * hr[2 * h + j] }
+            FastMath.tanh(xr + 2 * h, xr + 2 * h, h)               // n
+            for j in 0..<h { hNew[j] = (1 - xr[h + j]) * xr[2 * h + j] + xr[h + j] * hp[j] }
         }
     }
     let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0].compactMap { $0 }

@@ -27,8 +27,8 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     // packed output (B, T+1, H): h_t for t < T, then c_T in the last slot.
     let packed = Tensor(uninitializedShape: [b, t + 1, h])
     let py = packed.storage.pointer
-    let cs = Storage(count: b * t * h)   // c_t for every step
-    let pcs = cs.pointer
+    let cs = Storage(count: b * t * h), tcs = Storage(count: b * t * h)   // c_t and tanh(c_t) for every step
+    let pcs = cs.pointer, ptc = tcs.pointer
     let ldy = (t + 1) * h
     for s in 0..<t {
         let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
@@ -37,24 +37,20 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
         for bi in 0..<b {
             let gr = pg + (bi * t + s) * g4
             let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
-            let cNew = pcs + (bi * t + s) * h
+            let cNew = pcs + (bi * t + s) * h, tcNew = ptc + (bi * t + s) * h
             let hNew = py + bi * ldy + s * h
-            for j in 0..<h {
-                let ig = 1 / (1 + Foundation.exp(-gr[j]))
-                let fg = 1 / (1 + Foundation.exp(-gr[h + j]))
-                let gg = Foundation.tanh(gr[2 * h + j])
-                let og = 1 / (1 + Foundation.exp(-gr[3 * h + j]))
-                gr[j] = ig; gr[h + j] = fg; gr[2 * h + j] = gg; gr[3 * h + j] = og
-                let c = fg * cPrev[j] + ig * gg
-                cNew[j] = c
-                hNew[j] = og * Foundation.tanh(c)
-            }
+            FastMath.sigmoid(gr, gr, 2 * h)                       // i, f
+            FastMath.tanh(gr + 2 * h, gr + 2 * h, h)              // g
+            FastMath.sigmoid(gr + 3 * h, gr + 3 * h, h)           // o
+            for j in 0..<h { cNew[j] = gr[h + j] * cPrev[j] + gr[j] * gr[2 * h + j] }
+            FastMath.tanh(cNew, tcNew, h)
+            for j in 0..<h { hNew[j] = gr[3 * h + j] * tcNew[j] }
         }
     }
     for bi in 0..<b { (py + bi * ldy + t * h).update(from: pcs + (bi * t + t - 1) * h, count: h) }
 
     let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
-    let node = packed.recorded(from: inputs, saving: [gates, cs, zeros]) { gp in
+    let node = packed.recorded(from: inputs, saving: [gates, cs, tcs, zeros]) { gp in
         let dG = Storage(count: b * t * g4)       // pre-activation gate gradients (B, T, 4H)
         let pdg = dG.pointer
         let dh = Storage(count: b * h, repeating: 0), dc = Storage(count: b * h)
@@ -64,13 +60,13 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
             for bi in 0..<b {
                 let gr = pg + (bi * t + s) * g4, dgr = pdg + (bi * t + s) * g4
                 let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
-                let cCur = pcs + (bi * t + s) * h
+                let tcCur = ptc + (bi * t + s) * h
                 let gy = gp + bi * ldy + s * h
                 let dhb = pdh + bi * h, dcb = pdc + bi * h
                 for j in 0..<h {
                     let ig = gr[j], fg = gr[h + j], gg = gr[2 * h + j], og = gr[3 * h + j]
                     let dhj = gy[j] + dhb[j]
-                    let tc = Foundation.tanh(cCur[j])
+                    let tc = tcCur[j]
                     let dcj = dcb[j] + dhj * og * (1 - tc * tc)
                     dgr[j] = dcj * gg * ig * (1 - ig)
                     dgr[h + j] = dcj * cPrev[j] * fg * (1 - fg)
@@ -102,14 +98,16 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     return (output, hT, cT)
 }
 
-/// dW_hh (G, H) += Σ_s dGates_s (B, G)ᵀ · h_{s-1} (B, H), where dGates_s rows are strided by T·G
-/// and h_{s-1} is h0 (B, H) at s = 0, else row s-1 of the output (B, T(+1), H) with row stride ldy.
+/// dW_hh (G, H) += Σ_s dGates_s (B, G)ᵀ · h_{s-1} (B, H) as one sgemm: the previous hidden states
+/// (h0 at s = 0, else row s-1 of the outputs (B, T(+1), H), row stride ldy) are first laid out as
+/// one (B·T, H) matrix matching dGates (B·T, G).
 func addRecurrentWeightGrad(_ gw: UnsafeMutablePointer<Float>, dGates: UnsafePointer<Float>, gates g: Int,
                             steps t: Int, batch b: Int, hidden h: Int,
                             h0: UnsafePointer<Float>, outputs: UnsafePointer<Float>, ldy: Int) {
-    for s in 0..<t {
-        let hPrev = s == 0 ? h0 : outputs + (s - 1) * h
-        BLAS.sgemm(transA: true, m: g, n: h, k: b, a: dGates + s * g, lda: t * g, b: hPrev, ldb: s == 0 ? h : ldy,
-                   beta: 1, c: gw, ldc: h)
+    let prev = Storage(count: b * t * h)
+    for bi in 0..<b {
+        (prev.pointer + bi * t * h).update(from: h0 + bi * h, count: h)
+        if t > 1 { (prev.pointer + (bi * t + 1) * h).update(from: outputs + bi * ldy, count: (t - 1) * h) }
     }
+    BLAS.sgemm(transA: true, m: g, n: h, k: b * t, a: dGates, lda: g, b: prev.pointer, ldb: h, beta: 1, c: gw, ldc: h)
 }

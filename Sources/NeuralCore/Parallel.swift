@@ -48,24 +48,3 @@ public enum Parallel {
     }
 }
 
-/// Per-worker partial sums of a `count`-float buffer: each worker adds into its own zeroed buffer,
-/// then `reduce(into:)` adds them all into the target. Used for weight gradients over a batch.
-final class PartialSums {
-    let count: Int
-    private(set) var buffers: [UnsafeMutablePointer<Float>] = []
-
-    init(workers: Int, count: Int) {
-        self.count = count
-        for _ in 0..<workers {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
-            p.initialize(repeating: 0, count: count)
-            buffers.append(p)
-        }
-    }
-
-    deinit { buffers.forEach { $0.deallocate() } }
-
-    func reduce(into target: UnsafeMutablePointer<Float>) {
-        for b in buffers { for i in 0..<count { target[i] += b[i] } }
-    }
-}

@@ -13,6 +13,22 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     Parallel.forRanges(nc, minPerChunk: 4) { r in
         for p in r {
             let xp = px + p * h * w, yp = py + p * ho * wo, ap = argmax + p * ho * wo
+            if kernel == 2 && s == 2 && padding == 0 {
+                // The common 2x2 window: four loads, no bounds checks.
+                for oy in 0..<ho {
+                    let r0 = 2 * oy * w, r1 = r0 + w
+                    for ox in 0..<wo {
+                        let i0 = r0 + 2 * ox, i1 = i0 + 1, i2 = r1 + 2 * ox, i3 = i2 + 1
+                        var bi = i0, best = xp[i0]
+                        if xp[i1] > best { best = xp[i1]; bi = i1 }
+                        if xp[i2] > best { best = xp[i2]; bi = i2 }
+                        if xp[i3] > best { best = xp[i3]; bi = i3 }
+                        yp[oy * wo + ox] = best
+                        ap[oy * wo + ox] = Int32(bi)
+                    }
+                }
+                continue
+            }
             for oy in 0..<ho {
                 let y0 = oy * s - padding, y1 = Swift.min(y0 + kernel, h), ys = Swift.max(y0, 0)
                 for ox in 0..<wo {

@@ -7,8 +7,10 @@ import Foundation
 func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ c: Int) -> Float {
     var m = -Float.infinity
     for j in 0..<c { m = Swift.max(m, x[j]) }
+    for j in 0..<c { y[j] = x[j] - m }
+    FastMath.exp(y, y, c)
     var s: Float = 0
-    for j in 0..<c { y[j] = Foundation.exp(x[j] - m); s += y[j] }
+    for j in 0..<c { s += y[j] }
     let inv = 1 / s
     for j in 0..<c { y[j] *= inv }
     return m + Foundation.log(s)

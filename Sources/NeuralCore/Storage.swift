@@ -1,4 +1,8 @@
+import Foundation
+
 /// A contiguous, 64-byte aligned Float32 buffer. Tensors share one through copy-on-write.
+/// Buffers come from `BufferPool`, which keeps freed ones for reuse: a training step allocates the
+/// same sizes every time, so after the first step it allocates nothing new from the system.
 public final class Storage {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Float>
@@ -7,14 +11,13 @@ public final class Storage {
     public init(count: Int) {
         precondition(count >= 0, "Storage: negative count \(count)")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer = BufferPool.shared.take(count)
     }
 
     /// Storage filled with `value`.
     public convenience init(count: Int, repeating value: Float) {
         self.init(count: count)
-        pointer.initialize(repeating: value, count: count)
+        pointer.update(repeating: value, count: count)
     }
 
     /// A copy of `other`.
@@ -23,9 +26,58 @@ public final class Storage {
         pointer.update(from: other.pointer, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit { BufferPool.shared.give(pointer, count) }
 
     public var buffer: UnsafeMutableBufferPointer<Float> { .init(start: pointer, count: count) }
 
     public func zero() { pointer.update(repeating: 0, count: count) }
+}
+
+/// Freed buffers by exact size, up to `limitBytes` in all; small buffers go straight to malloc.
+final class BufferPool: @unchecked Sendable {
+    static let shared = BufferPool()
+    /// Most bytes kept for reuse.
+    var limitBytes = 1 << 30
+    private let minPooled = 1024   // floats
+    private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    private var pooledBytes = 0
+    private var lock = pthread_mutex_t()
+
+    init() { pthread_mutex_init(&lock, nil) }
+
+    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count >= minPooled {
+            pthread_mutex_lock(&lock)
+            if let p = free[count]?.popLast() {
+                pooledBytes -= count * 4
+                pthread_mutex_unlock(&lock)
+                return p
+            }
+            pthread_mutex_unlock(&lock)
+        }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * 4, alignment: 64)
+        return raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+    }
+
+    func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        if count >= minPooled {
+            pthread_mutex_lock(&lock)
+            if pooledBytes + count * 4 <= limitBytes {
+                free[count, default: []].append(p)
+                pooledBytes += count * 4
+                pthread_mutex_unlock(&lock)
+                return
+            }
+            pthread_mutex_unlock(&lock)
+        }
+        UnsafeMutableRawPointer(p).deallocate()
+    }
+
+    /// Returns every pooled buffer to the system.
+    func trim() {
+        pthread_mutex_lock(&lock)
+        for (_, list) in free { for p in list { UnsafeMutableRawPointer(p).deallocate() } }
+        free = [:]; pooledBytes = 0
+        pthread_mutex_unlock(&lock)
+    }
 }

@@ -29,8 +29,8 @@ public class Adam: Optimizer {
         let b1 = beta1, b2 = beta2, lr = learningRate, wd = weightDecay, eps = eps, decoupled = decoupled
         let c1 = Float(1 - Foundation.pow(Double(b1), t)), c2 = Float(Foundation.sqrt(1 - Foundation.pow(Double(b2), t)))
         let stepSize = lr / c1
-        forEachGradient(parameters) { p, g, n, i in
-            let mp = m[i].pointer, vp = v[i].pointer
+        forEachGradient(parameters) { p, g, n, i, offset in
+            let mp = m[i].pointer + offset, vp = v[i].pointer + offset
             let shrink: Float = decoupled ? 1 - lr * wd : 1
             for j in 0..<n {
                 var gj = g[j]

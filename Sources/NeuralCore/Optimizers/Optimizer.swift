@@ -16,11 +16,17 @@ func stateBuffers(_ parameters: [Parameter]) -> [Storage] {
     parameters.map { Storage(count: $0.value.count, repeating: 0) }
 }
 
-/// Calls body(param, grad, index) for every parameter that has a gradient.
+/// Calls body(param, grad, count, index) for every parameter that has a gradient; a large
+/// parameter is split into ranges updated on several threads (body gets the range's pointers,
+/// `index` selects the state buffers, `offset` where the range starts in them).
 @inline(__always)
-func forEachGradient(_ parameters: [Parameter], _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void) {
+func forEachGradient(_ parameters: [Parameter],
+                     _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Int) -> Void) {
     for (i, p) in parameters.enumerated() {
         guard let g = p.value.node?.grad else { continue }
-        body(p.value.storage.pointer, UnsafePointer(g.pointer), p.value.count, i)
+        let pp = p.value.storage.pointer, gp = UnsafePointer(g.pointer)
+        Parallel.forRanges(p.value.count, minPerChunk: 1 << 16) { r in
+            body(pp + r.lowerBound, gp + r.lowerBound, r.count, i, r.lowerBound)
+        }
     }
 }

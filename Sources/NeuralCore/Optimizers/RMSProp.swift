@@ -15,8 +15,8 @@ public final class RMSProp: Optimizer {
 
     public func step() {
         let a = alpha, lr = learningRate, eps = eps, wd = weightDecay
-        forEachGradient(parameters) { p, g, n, i in
-            let s = square[i].pointer
+        forEachGradient(parameters) { p, g, n, i, offset in
+            let s = square[i].pointer + offset
             for j in 0..<n {
                 let gj = g[j] + wd * p[j]
                 s[j] = a * s[j] + (1 - a) * gj * gj

@@ -20,19 +20,20 @@ public final class SGD: Optimizer {
 
     public func step() {
         let lr = learningRate, mu = momentum, wd = weightDecay, nest = nesterov
-        forEachGradient(parameters) { p, g, n, i in
+        let started = self.started
+        forEachGradient(parameters) { p, g, n, i, offset in
             if mu == 0 {
                 for j in 0..<n { p[j] -= lr * (g[j] + wd * p[j]) }
                 return
             }
-            let b = buffers[i].pointer
+            let b = buffers[i].pointer + offset
             let first = !started[i]
             for j in 0..<n {
                 let d = g[j] + wd * p[j]
                 b[j] = first ? d : mu * b[j] + d
                 p[j] -= lr * (nest ? d + mu * b[j] : b[j])
             }
-            started[i] = true
         }
+        for (i, p) in parameters.enumerated() where p.value.node?.grad != nil { self.started[i] = true }
     }
 }

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""DeepMedia against its peers, in one run (what `make bench` runs).
+
+Runs deepmedia-bench and the PyTorch and Keras reference benchmarks of ../shared/bench/reference
+alternately for several rounds at 1 and 2 threads, then each model alone in its own process for
+peak resident memory, and prints one table per model: DeepMedia, PyTorch, Keras and the ratio to
+the faster peer. Writes the table, the date, the CPU and the command to docs/BENCHMARKS.md.
+
+    python3 scripts/bench.py [--rounds 3] [--seconds 4] [--threads 1,2] [--models ...] [--no-keras]
+"""
+import argparse, datetime, json, os, platform, resource, statistics, subprocess, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REF = os.path.join(ROOT, "..", "shared", "bench", "reference")
+SWIFT = os.path.join(ROOT, ".build", "release", "deepmedia-bench")
+MODELS = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "mlp"]
+KERAS_MODELS = {"lenet", "dncnn8", "char_lstm", "dcgan"}
+
+
+def command(fw, models, threads, seconds, repeats):
+    common = ["--models", ",".join(models), "--threads", str(threads), "--seconds", str(seconds), "--repeats", str(repeats)]
+    if fw == "deepmedia":
+        return [SWIFT] + common
+    script = "torch_reference.py" if fw == "torch" else "keras_reference.py"
+    return [sys.executable, os.path.join(REF, script)] + common
+
+
+def run(cmd, env=None):
+    """Runs a benchmark; returns (JSON lines, peak RSS of the child in MB)."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    out, _ = p.communicate()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    lines = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+    if p.returncode != 0:
+        raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}")
+    return lines, usage
+
+
+def peak_rss_mb(cmd):
+    """Peak RSS (MB) of one child process, via wait4's rusage."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return ru.ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=4)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--no-keras", action="store_true")
+    ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--write", default=os.path.join(ROOT, "docs", "BENCHMARKS.md"))
+    args = ap.parse_args()
+    models = [m for m in args.models.split(",") if m]
+    threads = [int(t) for t in args.threads.split(",")]
+    frameworks = ["deepmedia", "torch"] + ([] if args.no_keras else ["keras"])
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    results = {}   # (fw, model, threads) -> {"train": [...], "infer": [...]}
+    for r in range(args.rounds):
+        order = frameworks if r % 2 == 0 else list(reversed(frameworks))
+        for t in threads:
+            for fw in order:
+                ms = [m for m in models if fw != "keras" or m in KERAS_MODELS]
+                if not ms:
+                    continue
+                print(f"round {r + 1}/{args.rounds}: {fw} threads={t}", file=sys.stderr, flush=True)
+                lines, _ = run(command(fw, ms, t, args.seconds, args.repeats), env)
+                for d in lines:
+                    e = results.setdefault((fw, d["model"], t), {"train": [], "infer": []})
+                    e["train"].append(d["train_steps_per_s"])
+                    e["infer"].append(d["infer_samples_per_s"])
+    memory = {}
+    if not args.no_memory:
+        for m in models:
+            for fw in frameworks:
+                if fw == "keras" and m not in KERAS_MODELS:
+                    continue
+                print(f"memory: {fw} {m}", file=sys.stderr, flush=True)
+                memory[(fw, m)] = peak_rss_mb(command(fw, [m], 2, 2, 2))
+
+    def med(fw, m, t, k):
+        e = results.get((fw, m, t))
+        return statistics.median(e[k]) if e else None
+
+    def fmt(x, digits=1):
+        return "–" if x is None else f"{x:,.{digits}f}"
+
+    rows = []
+    header = ("| model | threads | DeepMedia train steps/s | PyTorch | Keras | ratio to faster peer | "
+              "DeepMedia infer samples/s | PyTorch | Keras | ratio to faster peer |")
+    rows.append(header)
+    rows.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for m in models:
+        for t in threads:
+            cells = []
+            for k in ("train", "infer"):
+                ours, pt, ks = med("deepmedia", m, t, k), med("torch", m, t, k), med("keras", m, t, k)
+                peer = max([v for v in (pt, ks) if v is not None], default=None)
+                ratio = ours / peer if ours and peer else None
+                cells += [fmt(ours, 2 if k == "train" else 0), fmt(pt, 2 if k == "train" else 0),
+                          fmt(ks, 2 if k == "train" else 0), fmt(ratio, 2)]
+            rows.append(f"| {m} | {t} | " + " | ".join(cells) + " |")
+    mem_rows = []
+    if memory:
+        mem_rows.append("| model | DeepMedia peak RSS MB | PyTorch | Keras | DeepMedia / PyTorch |")
+        mem_rows.append("|---|---:|---:|---:|---:|")
+        for m in models:
+            ours, pt, ks = memory.get(("deepmedia", m)), memory.get(("torch", m)), memory.get(("keras", m))
+            mem_rows.append(f"| {m} | {fmt(ours, 0)} | {fmt(pt, 0)} | {fmt(ks, 0)} | {fmt(ours / pt if ours and pt else None, 2)} |")
+    table = "\n".join(rows)
+    print(table)
+    if mem_rows:
+        print("\n" + "\n".join(mem_rows))
+    cpu = "unknown"
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                cpu = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import importlib
+    versions = []
+    for mod in ("torch", "tensorflow", "keras"):
+        try:
+            versions.append(f"{mod} {importlib.import_module(mod).__version__}")
+        except Exception:
+            pass
+    doc = f"""# Benchmarks
+
+DeepMedia against PyTorch and Keras on the seven reference models of `../shared/bench/MODELS.md`
+(same layers, batch, loss, Adam settings and step definition), measured in one run, alternating
+the frameworks over {args.rounds} rounds; each figure is the median over the rounds of each program's own
+median of {args.repeats} timed repeats. Ratios above 1 mean DeepMedia is faster than the faster peer.
+
+- Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}
+- Machine: {cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}
+- Peers: {', '.join(versions) or 'not importable'}
+- Command: `make bench` (= `python3 scripts/bench.py --rounds {args.rounds} --seconds {args.seconds} --repeats {args.repeats} --threads {args.threads}{' --no-keras' if args.no_keras else ''}`)
+
+Training is steps per second (batch as in MODELS.md), inference samples per second (eval mode, no
+gradient tape, same batch). Keras implements lenet, dncnn8, char_lstm and dcgan only.
+
+{table}
+"""
+    if mem_rows:
+        doc += "\nPeak resident memory of one process running one model (2 threads, training then inference):\n\n" + "\n".join(mem_rows) + "\n"
+    os.makedirs(os.path.dirname(args.write), exist_ok=True)
+    with open(args.write, "w") as f:
+        f.write(doc)
+    print(f"\nwritten to {args.write}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
