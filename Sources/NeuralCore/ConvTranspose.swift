@@ -40,7 +40,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     return y.recorded(from: inputs) { g in
         if let bias, bias.requiresGrad {
             bias.addGrad { gb in
-                for s in 0..<n { for o in 0..<cout { let go = g + s * outSize + o * ho * wo; var acc: Float = 0; for i in 0..<ho * wo { acc += go[i] }; gb[o] += acc } }
+                for s in 0..<n { for o in 0..<cout { gb[o] += vectorSum(g + s * outSize + o * ho * wo, ho * wo) } }
             }
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad

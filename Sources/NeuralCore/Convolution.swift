@@ -28,7 +28,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     return y.recorded(from: inputs) { g in
         if let bias, bias.requiresGrad {
             bias.addGrad { gb in
-                for s in 0..<n { for o in 0..<cout { let go = g + (s * cout + o) * l; var acc: Float = 0; for i in 0..<l { acc += go[i] }; gb[o] += acc } }
+                for s in 0..<n { for o in 0..<cout { gb[o] += vectorSum(g + (s * cout + o) * l, l) } }
             }
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad

@@ -3,11 +3,15 @@
 enum FastMath {
     typealias V = SIMD8<Float>
 
-    /// e^x, x clamped to [-87.3, 88.3].
+    /// e^x, x clamped to [-87.3, 88.3]. Rounding and 2^n use the 1.5·2^23 magic-number trick, so
+    /// everything stays in plain SIMD arithmetic.
     @inline(__always)
     static func exp(_ x: V) -> V {
-        let x = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.3))
-        let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+        var x = x.replacing(with: 88.3, where: x .> 88.3)
+        x = x.replacing(with: -87.3, where: x .< -87.3)
+        let magic: Float = 12_582_912   // 1.5·2^23: adding it rounds to an integer in the low mantissa bits
+        let t = x * 1.44269504088896341 + magic
+        let n = t - magic
         let r = x - n * 0.693359375 + n * 2.12194440e-4
         var p = V(repeating: 1.9875691500e-4)
         p = p * r + 1.3981999507e-3
@@ -16,7 +20,8 @@ enum FastMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let y = p * r * r + r + 1
-        let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
+        let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let bits = (ni &+ 127) &* 8_388_608   // << 23
         return y * unsafeBitCast(bits, to: V.self)
     }
 
