@@ -17,15 +17,15 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         Parallel.forRanges(c) { r in
             for ch in r {
                 var s: Double = 0
-                for b in 0..<n { let p = px + (b * c + ch) * inner; for i in 0..<inner { s += Double(p[i]) } }
-                let mu = s / Double(m)
+                for b in 0..<n { s += Double(vectorSum(px + (b * c + ch) * inner, inner)) }
+                let mu = Float(s / Double(m))
                 var v: Double = 0
-                for b in 0..<n { let p = px + (b * c + ch) * inner; for i in 0..<inner { let d = Double(p[i]) - mu; v += d * d } }
-                pm[ch] = Float(mu)
+                for b in 0..<n { v += Double(vectorSquaredDeviation(px + (b * c + ch) * inner, inner, mu)) }
+                pm[ch] = mu
                 ps[ch] = Float(1 / (v / Double(m) + Double(eps)).squareRoot())
                 if let runningMean, let runningVar {
                     let rm = runningMean.storage.pointer, rv = runningVar.storage.pointer
-                    rm[ch] = (1 - momentum) * rm[ch] + momentum * Float(mu)
+                    rm[ch] = (1 - momentum) * rm[ch] + momentum * mu
                     rv[ch] = (1 - momentum) * rv[ch] + momentum * Float(v / Double(m - 1))
                 }
             }
@@ -57,8 +57,10 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                 let mu = pm[ch], inv = ps[ch]
                 for b in 0..<n {
                     let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner
-                    for i in 0..<inner { sg += gi[i]; sgx += gi[i] * (xi[i] - mu) * inv }
+                    sg += vectorSum(gi, inner)
+                    sgx += vectorDotCentered(gi, xi, inner, mu)
                 }
+                sgx *= inv
                 gw.pointer[ch] = sgx; gb.pointer[ch] = sg
                 guard let gx = gxPtr else { continue }
                 let wv = pw?[ch] ?? 1

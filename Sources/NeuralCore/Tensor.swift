@@ -150,3 +150,36 @@ func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     while i < n { s += p[i]; i += 1 }
     return s
 }
+
+/// Σ (p[i] - m)² for i < n, vectorised like `vectorSum`.
+@inline(__always)
+func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    let mv = SIMD8<Float>(repeating: m)
+    var i = 0
+    while i + 8 <= n {
+        let d = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) - mv
+        acc += d * d
+        i += 8
+    }
+    var s = acc.sum()
+    while i < n { s += (p[i] - m) * (p[i] - m); i += 1 }
+    return s
+}
+
+/// Σ a[i]·(b[i] - m) for i < n, vectorised like `vectorSum`.
+@inline(__always)
+func vectorDotCentered(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {
+    var acc = SIMD8<Float>(repeating: 0)
+    let mv = SIMD8<Float>(repeating: m)
+    var i = 0
+    while i + 8 <= n {
+        let av = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+        let bv = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        acc += av * (bv - mv)
+        i += 8
+    }
+    var s = acc.sum()
+    while i < n { s += a[i] * (b[i] - m); i += 1 }
+    return s
+}

@@ -136,11 +136,15 @@ final class ReferenceModelsTests: XCTestCase {
         // G step with the stored updated D, reusing the same fake.
         for (n, p) in d.namedParameters() where p.isTrainable { p.assign(try fx.tensor("after_D_step/D.\(n)")) }
         d.zeroGrad(); g.zeroGrad()
-        let logitsG = d(fake)
+        // Through D to the fake images (a leaf here, so grad/fake can be checked), then into G.
+        let fakeLeaf = fake.detached().requiringGrad()
+        let logitsG = d(fakeLeaf)
         assertClose(logitsG, try fx.tensor("D_logits_fake_G_step"), "D_logits_fake_G_step")
         let lossG = bceWithLogits(logitsG, label: 1)
         assertClose(lossG, try fx.tensor("loss_G"), "loss_G")
         lossG.backward()
+        assertClose(fakeLeaf.grad!, try fx.tensor("grad/fake"), "grad/fake")
+        fake.backward(fakeLeaf.grad!)
         for (n, p) in g.namedParameters() {
             if p.isTrainable {
                 let expected = try fx.tensor("grad/G.\(n)")
