@@ -4,7 +4,16 @@ import Foundation
 
 // Product names are the command names. Arrows point down only:
 // Apps -> AppSupport -> {Datasets, Models} -> {NeuralCore, MediaIO} -> C targets.
-let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+// x86-64 builds target AVX2+FMA (every x86-64 CPU since 2013): SIMD code runs twice as wide.
+// DEEPMEDIA_PORTABLE=1 builds for the x86-64 baseline instead. CPUCheck refuses an older CPU with
+// one clear line before any of that code runs.
+#if arch(x86_64)
+let wideSIMD = ProcessInfo.processInfo.environment["DEEPMEDIA_PORTABLE"] != "1"
+#else
+let wideSIMD = false
+#endif
+let cpu: [SwiftSetting] = wideSIMD ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))] + cpu
 
 // The libFuzzer harness has no main of its own; it is part of the package only for `make fuzz`.
 let fuzzing = ProcessInfo.processInfo.environment["DEEPMEDIA_FUZZ"] == "1"
@@ -41,7 +50,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS"], swiftSettings: release),
+        .target(name: "CPUCheck", path: "Sources/CPUCheck",
+                cSettings: wideSIMD ? [.define("DM_REQUIRE_AVX2")] : []),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck"], swiftSettings: release),
 
         // libjpeg's setjmp/longjmp error path, kept entirely in C.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim",

@@ -1,5 +1,5 @@
 /// 2-d transposed convolution, PyTorch semantics (the adjoint of conv2d with the same geometry),
-/// lowered like conv2d: one sgemm per chunk of the batch, then col2im.
+/// lowered like conv2d: per worker, a few images at a time, one sgemm then col2im.
 /// input (N, Cin, H, W), weight (Cin, Cout, kh, kw), bias (Cout) -> (N, Cout, Ho, Wo) with
 /// Ho = (H-1)·stride - 2·padding + dilation·(kh-1) + outputPadding + 1.
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
@@ -17,23 +17,21 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let geo = ConvGeometry(c: cout, h: ho, w: wo, kernel: (kh, kw), stride: stride, padding: padding,
                            dilation: dilation, outputSize: (hin, win))
     let k = geo.k, lin = hin * win, outSize = cout * ho * wo
-    let chunk = BatchLayout.chunk(n: n, floatsPerImage: k * lin)
+    let chunk = BatchLayout.chunk(n: n, floatsPerImage: k * lin), workers = BatchLayout.workers(n: n)
     let y = Tensor(uninitializedShape: [n, cout, ho, wo])
     let px = x.storage.pointer, pw = weight.storage.pointer, py = y.storage.pointer
     let pb = bias?.storage.pointer
-    let col = Storage(count: k * chunk * lin), xs = Storage(count: cin * chunk * lin)
-    for c0 in Swift.stride(from: 0, to: n, by: chunk) {
-        let nc = Swift.min(chunk, n - c0), cols = nc * lin
-        BatchLayout.toChannelMajor(px + c0 * cin * lin, xs.pointer, n: nc, c: cin, l: lin)
+    let col = WorkerBuffers(workers: workers, count: k * chunk * lin), xs = WorkerBuffers(workers: workers, count: cin * chunk * lin)
+    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
+        let cols = nc * lin
+        BatchLayout.toChannelMajor(px + c0 * cin * lin, xs[w], n: nc, c: cin, l: lin)
         // col[k, nc·lin] = Wᵀ[k, cin] · x[cin, nc·lin]
-        BLAS.sgemm(transA: true, m: k, n: cols, k: cin, a: pw, lda: k, b: xs.pointer, ldb: cols, c: col.pointer, ldc: cols)
-        Parallel.forRanges(nc) { r in
-            for s in r {
-                let ys = py + (c0 + s) * outSize
-                if let pb { for o in 0..<cout { (ys + o * ho * wo).update(repeating: pb[o], count: ho * wo) } }
-                else { ys.update(repeating: 0, count: outSize) }
-                geo.col2im(col.pointer + s * lin, ys, ld: cols)
-            }
+        BLAS.sgemm(transA: true, m: k, n: cols, k: cin, a: pw, lda: k, b: xs[w], ldb: cols, c: col[w], ldc: cols)
+        for s in 0..<nc {
+            let ys = py + (c0 + s) * outSize
+            if let pb { for o in 0..<cout { (ys + o * ho * wo).update(repeating: pb[o], count: ho * wo) } }
+            else { ys.update(repeating: 0, count: outSize) }
+            geo.col2im(col[w] + s * lin, ys, ld: cols)
         }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
@@ -45,23 +43,24 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
-        var gw: UnsafeMutablePointer<Float>?, gx: UnsafeMutablePointer<Float>?
-        if needW { weight.addGrad { gw = $0 } }
+        var gx: UnsafeMutablePointer<Float>?
         if needX { x.addGrad { gx = $0 } }
-        let col = Storage(count: k * chunk * lin), xs = Storage(count: cin * chunk * lin)
-        for c0 in Swift.stride(from: 0, to: n, by: chunk) {
-            let nc = Swift.min(chunk, n - c0), cols = nc * lin
-            Parallel.forRanges(nc) { r in for s in r { geo.im2col(g + (c0 + s) * outSize, col.pointer + s * lin, ld: cols) } }
+        let col = WorkerBuffers(workers: workers, count: k * chunk * lin), xs = WorkerBuffers(workers: workers, count: cin * chunk * lin)
+        let gw = WorkerBuffers(workers: needW ? workers : 0, count: cin * k, zeroed: true)
+        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
+            let cols = nc * lin
+            for s in 0..<nc { geo.im2col(g + (c0 + s) * outSize, col[w] + s * lin, ld: cols) }
             if let gx {
                 // gx[cin, nc·lin] = W[cin, k] · gcol[k, nc·lin]
-                BLAS.sgemm(m: cin, n: cols, k: k, a: pw, lda: k, b: col.pointer, ldb: cols, c: xs.pointer, ldc: cols)
-                BatchLayout.toImageMajor(xs.pointer, gx + c0 * cin * lin, n: nc, c: cin, l: lin, accumulate: true)
+                BLAS.sgemm(m: cin, n: cols, k: k, a: pw, lda: k, b: col[w], ldb: cols, c: xs[w], ldc: cols)
+                BatchLayout.toImageMajor(xs[w], gx + c0 * cin * lin, n: nc, c: cin, l: lin, accumulate: true)
             }
-            if let gw {
+            if needW {
                 // gW[cin, k] += x[cin, nc·lin] · gcol[k, nc·lin]ᵀ
-                BatchLayout.toChannelMajor(px + c0 * cin * lin, xs.pointer, n: nc, c: cin, l: lin)
-                BLAS.sgemm(transB: true, m: cin, n: k, k: cols, a: xs.pointer, lda: cols, b: col.pointer, ldb: cols, beta: 1, c: gw, ldc: k)
+                BatchLayout.toChannelMajor(px + c0 * cin * lin, xs[w], n: nc, c: cin, l: lin)
+                BLAS.sgemm(transB: true, m: cin, n: k, k: cols, a: xs[w], lda: cols, b: col[w], ldb: cols, beta: 1, c: gw[w], ldc: k)
             }
         }
+        if needW { weight.addGrad { dst in for w in 0..<workers { let p = gw[w]; for i in 0..<cin * k { dst[i] += p[i] } } } }
     }
 }

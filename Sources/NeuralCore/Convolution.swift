@@ -1,6 +1,6 @@
-/// 2-d convolution (cross-correlation), PyTorch semantics. The batch is lowered with im2col into
-/// one column matrix (K = Cin·kh·kw rows, N·Ho·Wo columns, in chunks of about 16 MB) so each
-/// chunk is a single sgemm.
+/// 2-d convolution (cross-correlation), PyTorch semantics. Each worker takes a share of the batch
+/// and lowers a few images at a time with im2col into a cache-sized column matrix
+/// (K = Cin·kh·kw rows, images·Ho·Wo columns) that one sgemm multiplies.
 /// input (N, Cin, H, W), weight (Cout, Cin, kh, kw), bias (Cout) -> (N, Cout, Ho, Wo).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) -> Tensor {
@@ -12,17 +12,17 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     precondition(geo.ho > 0 && geo.wo > 0, "conv2d: input \(x.shape) too small for kernel \(weight.shape)")
     if let bias { checkShape(bias.shape, [cout], "conv2d bias") }
     let k = geo.k, l = geo.l, inSize = geo.c * geo.h * geo.w
-    let chunk = BatchLayout.chunk(n: n, floatsPerImage: k * l)
+    let chunk = BatchLayout.chunk(n: n, floatsPerImage: k * l), workers = BatchLayout.workers(n: n)
     let y = Tensor(uninitializedShape: [n, cout, geo.ho, geo.wo])
     let px = x.storage.pointer, pw = weight.storage.pointer, py = y.storage.pointer
     let pb = bias?.storage.pointer
-    let col = Storage(count: k * chunk * l), tmp = Storage(count: cout * chunk * l)
-    for c0 in Swift.stride(from: 0, to: n, by: chunk) {
-        let nc = Swift.min(chunk, n - c0), cols = nc * l
-        Parallel.forRanges(nc) { r in for s in r { geo.im2col(px + (c0 + s) * inSize, col.pointer + s * l, ld: cols) } }
+    let col = WorkerBuffers(workers: workers, count: k * chunk * l), tmp = WorkerBuffers(workers: workers, count: cout * chunk * l)
+    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
+        let cols = nc * l
+        for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
         // tmp[cout, nc·l] = W[cout, k] · col[k, nc·l]
-        BLAS.sgemm(m: cout, n: cols, k: k, a: pw, lda: k, b: col.pointer, ldb: cols, c: tmp.pointer, ldc: cols)
-        BatchLayout.toImageMajor(tmp.pointer, py + c0 * cout * l, n: nc, c: cout, l: l, bias: pb)
+        BLAS.sgemm(m: cout, n: cols, k: k, a: pw, lda: k, b: col[w], ldb: cols, c: tmp[w], ldc: cols)
+        BatchLayout.toImageMajor(tmp[w], py + c0 * cout * l, n: nc, c: cout, l: l, bias: pb)
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in
@@ -33,23 +33,24 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
-        var gw: UnsafeMutablePointer<Float>?, gx: UnsafeMutablePointer<Float>?
-        if needW { weight.addGrad { gw = $0 } }
+        var gx: UnsafeMutablePointer<Float>?
         if needX { x.addGrad { gx = $0 } }
-        let col = Storage(count: k * chunk * l), gy = Storage(count: cout * chunk * l)
-        for c0 in Swift.stride(from: 0, to: n, by: chunk) {
-            let nc = Swift.min(chunk, n - c0), cols = nc * l
-            BatchLayout.toChannelMajor(g + c0 * cout * l, gy.pointer, n: nc, c: cout, l: l)
-            if let gw {
-                Parallel.forRanges(nc) { r in for s in r { geo.im2col(px + (c0 + s) * inSize, col.pointer + s * l, ld: cols) } }
+        let col = WorkerBuffers(workers: workers, count: k * chunk * l), gy = WorkerBuffers(workers: workers, count: cout * chunk * l)
+        let gw = WorkerBuffers(workers: needW ? workers : 0, count: cout * k, zeroed: true)
+        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
+            let cols = nc * l
+            BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l)
+            if needW {
+                for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
                 // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
-                BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy.pointer, lda: cols, b: col.pointer, ldb: cols, beta: 1, c: gw, ldc: k)
+                BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy[w], lda: cols, b: col[w], ldb: cols, beta: 1, c: gw[w], ldc: k)
             }
             if let gx {
                 // gcol[k, nc·l] = Wᵀ[k, cout] · gy[cout, nc·l], folded back image by image.
-                BLAS.sgemm(transA: true, m: k, n: cols, k: cout, a: pw, lda: k, b: gy.pointer, ldb: cols, c: col.pointer, ldc: cols)
-                Parallel.forRanges(nc) { r in for s in r { geo.col2im(col.pointer + s * l, gx + (c0 + s) * inSize, ld: cols) } }
+                BLAS.sgemm(transA: true, m: k, n: cols, k: cout, a: pw, lda: k, b: gy[w], ldb: cols, c: col[w], ldc: cols)
+                for s in 0..<nc { geo.col2im(col[w] + s * l, gx + (c0 + s) * inSize, ld: cols) }
             }
         }
+        if needW { weight.addGrad { dst in for w in 0..<workers { let p = gw[w]; for i in 0..<cout * k { dst[i] += p[i] } } } }
     }
 }

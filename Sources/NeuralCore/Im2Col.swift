@@ -26,6 +26,10 @@ struct ConvGeometry {
             for i in 0..<kh {
                 for j in 0..<kw {
                     let row = col + ((ci * kh + i) * kw + j) * ld
+                    if sh == 1 && sw == 1 && wo == w {
+                        copyShiftedPlane(xc, row, i: i, j: j)
+                        continue
+                    }
                     for oy in 0..<ho {
                         let iy = oy * sh - ph + i * dh
                         let dst = row + oy * wo
@@ -50,6 +54,29 @@ struct ConvGeometry {
                     }
                 }
             }
+        }
+    }
+
+    /// im2col's row for tap (i, j) when stride is 1 and the width is kept (same padding): the
+    /// output plane is the input plane shifted, so the valid rows are one contiguous copy and only
+    /// the columns that fall off the left or right edge are zeroed afterwards.
+    @inline(__always)
+    private func copyShiftedPlane(_ xc: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, i: Int, j: Int) {
+        let dy = i * dh - ph, dx = j * dw - pw
+        let oyLo = Swift.min(ho, Swift.max(0, -dy)), oyHi = Swift.max(oyLo, Swift.min(ho, h - dy))
+        if oyLo > 0 { dst.update(repeating: 0, count: oyLo * wo) }
+        if oyHi < ho { (dst + oyHi * wo).update(repeating: 0, count: (ho - oyHi) * wo) }
+        if oyHi == oyLo { return }
+        // dst[oy·w + ox] = xc[(oy + dy)·w + ox + dx] for the valid rows, clipped to the plane.
+        let dstStart = oyLo * wo, count = (oyHi - oyLo) * wo
+        var srcStart = (oyLo + dy) * w + dx, first = 0, n = count
+        if srcStart < 0 { first = -srcStart; srcStart = 0; n -= first }
+        n = Swift.min(n, h * w - srcStart)
+        if n > 0 { (dst + dstStart + first).update(from: xc + srcStart, count: n) }
+        // Columns whose source lies outside the row: zero (covers the clipped ends too).
+        if dx != 0 {
+            let lo = dx < 0 ? 0 : Swift.max(0, wo - dx), hi = dx < 0 ? Swift.min(wo, -dx) : wo
+            for oy in oyLo..<oyHi { let r = dst + oy * wo; for ox in lo..<hi { r[ox] = 0 } }
         }
     }
 
@@ -111,6 +138,34 @@ enum BatchLayout {
         }
     }
 
-    /// How many images of a batch go into one sgemm: column buffers up to about 16 MB.
-    static func chunk(n: Int, floatsPerImage: Int) -> Int { Swift.max(1, Swift.min(n, (1 << 22) / Swift.max(floatsPerImage, 1))) }
+    /// How many images go into one sgemm: column buffers of about 2 MB, so they are still in
+    /// cache when the sgemm reads them.
+    static func chunk(n: Int, floatsPerImage: Int) -> Int { Swift.max(1, Swift.min(n, (1 << 19) / Swift.max(floatsPerImage, 1))) }
+
+    /// Splits a batch of n images over the workers, each taking contiguous sub-chunks of at most
+    /// `chunk` images: body(worker, firstImage, count). Workers run in parallel; nested BLAS calls
+    /// inside run on their worker's thread.
+    static func forEachChunk(n: Int, chunk: Int, workers: Int, _ body: (Int, Int, Int) -> Void) {
+        Parallel.forEach(workers) { w in
+            let lo = n * w / workers, hi = n * (w + 1) / workers
+            var c0 = lo
+            while c0 < hi {
+                let nc = Swift.min(chunk, hi - c0)
+                body(w, c0, nc)
+                c0 += nc
+            }
+        }
+    }
+
+    /// Worker count for a batch: the thread budget, but no more than there are images.
+    static func workers(n: Int) -> Int { Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, n)) }
+}
+
+/// Per-worker scratch: `count` floats each, from the pool.
+struct WorkerBuffers {
+    let storages: [Storage]
+    init(workers: Int, count: Int, zeroed: Bool = false) {
+        storages = (0..<workers).map { _ in zeroed ? Storage(count: count, repeating: 0) : Storage(count: count) }
+    }
+    subscript(w: Int) -> UnsafeMutablePointer<Float> { storages[w].pointer }
 }
