@@ -24,19 +24,22 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
     let y = Tensor(uninitializedShape: [b, t, h])
     let py = y.storage.pointer
     let ldy = t * h
-    for s in 0..<t {
-        let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
-        let ldh = s == 0 ? h : ldy
-        BLAS.sgemm(transB: true, m: b, n: g3, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1, c: phg + s * g3, ldc: t * g3)
-        for bi in 0..<b {
-            let xr = pxg + (bi * t + s) * g3, hr = phg + (bi * t + s) * g3
-            let hp = hPrev + bi * ldh
-            let hNew = py + bi * ldy + s * h
-            for j in 0..<(2 * h) { xr[j] += hr[j] }
-            FastMath.sigmoid(xr, xr, 2 * h)                        // r, z
-            for j in 0..<h { xr[2 * h + j] += xr[j] * hr[2 * h + j] }
-            FastMath.tanh(xr + 2 * h, xr + 2 * h, h)               // n
-            for j in 0..<h { hNew[j] = (1 - xr[h + j]) * xr[2 * h + j] + xr[h + j] * hp[j] }
+    forEachRowBlock(b) { b0, nb in   // each worker runs the sequence for its batch rows
+        for s in 0..<t {
+            let hPrev = s == 0 ? UnsafePointer(ph0 + b0 * h) : UnsafePointer(py + b0 * ldy + (s - 1) * h)
+            let ldh = s == 0 ? h : ldy
+            BLAS.sgemm(transB: true, m: nb, n: g3, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1,
+                       c: phg + (b0 * t + s) * g3, ldc: t * g3)
+            for bi in b0..<(b0 + nb) {
+                let xr = pxg + (bi * t + s) * g3, hr = phg + (bi * t + s) * g3
+                let hp = hPrev + (bi - b0) * ldh
+                let hNew = py + bi * ldy + s * h
+                for j in 0..<(2 * h) { xr[j] += hr[j] }
+                FastMath.sigmoid(xr, xr, 2 * h)                        // r, z
+                for j in 0..<h { xr[2 * h + j] += xr[j] * hr[2 * h + j] }
+                FastMath.tanh(xr + 2 * h, xr + 2 * h, h)               // n
+                for j in 0..<h { hNew[j] = (1 - xr[h + j]) * xr[2 * h + j] + xr[h + j] * hp[j] }
+            }
         }
     }
     let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0].compactMap { $0 }
@@ -44,28 +47,31 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
         let dX = Storage(count: b * t * g3), dH = Storage(count: b * t * g3)   // pre-activation grads
         let pdx = dX.pointer, pdh = dH.pointer
         let dh = Storage(count: b * h, repeating: 0), dhNext = Storage(count: b * h)
-        for s in stride(from: t - 1, through: 0, by: -1) {
-            let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
-            let ldh = s == 0 ? h : ldy
-            for bi in 0..<b {
-                let gr = pxg + (bi * t + s) * g3, hr = phg + (bi * t + s) * g3
-                let dxr = pdx + (bi * t + s) * g3, dhr = pdh + (bi * t + s) * g3
-                let hp = hPrev + bi * ldh
-                let g = gy + bi * ldy + s * h, dhb = dh.pointer + bi * h, dnb = dhNext.pointer + bi * h
-                for j in 0..<h {
-                    let r = gr[j], z = gr[h + j], n = gr[2 * h + j]
-                    let d = g[j] + dhb[j]
-                    let dan = d * (1 - z) * (1 - n * n)
-                    let dar = dan * hr[2 * h + j] * r * (1 - r)
-                    let daz = d * (hp[j] - n) * z * (1 - z)
-                    dxr[j] = dar; dxr[h + j] = daz; dxr[2 * h + j] = dan
-                    dhr[j] = dar; dhr[h + j] = daz; dhr[2 * h + j] = dan * r
-                    dnb[j] = d * z
+        forEachRowBlock(b) { b0, nb in
+            for s in stride(from: t - 1, through: 0, by: -1) {
+                let hPrev = s == 0 ? UnsafePointer(ph0 + b0 * h) : UnsafePointer(py + b0 * ldy + (s - 1) * h)
+                let ldh = s == 0 ? h : ldy
+                for bi in b0..<(b0 + nb) {
+                    let gr = pxg + (bi * t + s) * g3, hr = phg + (bi * t + s) * g3
+                    let dxr = pdx + (bi * t + s) * g3, dhr = pdh + (bi * t + s) * g3
+                    let hp = hPrev + (bi - b0) * ldh
+                    let g = gy + bi * ldy + s * h, dhb = dh.pointer + bi * h, dnb = dhNext.pointer + bi * h
+                    for j in 0..<h {
+                        let r = gr[j], z = gr[h + j], n = gr[2 * h + j]
+                        let d = g[j] + dhb[j]
+                        let dan = d * (1 - z) * (1 - n * n)
+                        let dar = dan * hr[2 * h + j] * r * (1 - r)
+                        let daz = d * (hp[j] - n) * z * (1 - z)
+                        dxr[j] = dar; dxr[h + j] = daz; dxr[2 * h + j] = dan
+                        dhr[j] = dar; dhr[h + j] = daz; dhr[2 * h + j] = dan * r
+                        dnb[j] = d * z
+                    }
                 }
+                // dh_{s-1} = d·z + dH_s (rows, 3H) · W_hh (3H, H)
+                BLAS.sgemm(m: nb, n: h, k: g3, a: pdh + (b0 * t + s) * g3, lda: t * g3, b: pwh, ldb: h, beta: 1,
+                           c: dhNext.pointer + b0 * h, ldc: h)
+                (dh.pointer + b0 * h).update(from: dhNext.pointer + b0 * h, count: nb * h)
             }
-            // dh_{s-1} = d·z + dH_s (B, 3H) · W_hh (3H, H)
-            BLAS.sgemm(m: b, n: h, k: g3, a: pdh + s * g3, lda: t * g3, b: pwh, ldb: h, beta: 1, c: dhNext.pointer, ldc: h)
-            dh.pointer.update(from: dhNext.pointer, count: b * h)
         }
         h0?.addGrad { g in for i in 0..<b * h { g[i] += dh.pointer[i] } }
         if weightHH.requiresGrad {

@@ -30,21 +30,26 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     let cs = Storage(count: b * t * h), tcs = Storage(count: b * t * h)   // c_t and tanh(c_t) for every step
     let pcs = cs.pointer, ptc = tcs.pointer
     let ldy = (t + 1) * h
-    for s in 0..<t {
-        let hPrev = s == 0 ? UnsafePointer(ph0) : UnsafePointer(py + (s - 1) * h)
-        let ldh = s == 0 ? h : ldy
-        BLAS.sgemm(transB: true, m: b, n: g4, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1, c: pg + s * g4, ldc: t * g4)
-        for bi in 0..<b {
-            let gr = pg + (bi * t + s) * g4
-            let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
-            let cNew = pcs + (bi * t + s) * h, tcNew = ptc + (bi * t + s) * h
-            let hNew = py + bi * ldy + s * h
-            FastMath.sigmoid(gr, gr, 2 * h)                       // i, f
-            FastMath.tanh(gr + 2 * h, gr + 2 * h, h)              // g
-            FastMath.sigmoid(gr + 3 * h, gr + 3 * h, h)           // o
-            for j in 0..<h { cNew[j] = gr[h + j] * cPrev[j] + gr[j] * gr[2 * h + j] }
-            FastMath.tanh(cNew, tcNew, h)
-            for j in 0..<h { hNew[j] = gr[3 * h + j] * tcNew[j] }
+    // The recurrence is independent per batch row: each worker runs the whole sequence for its
+    // rows, so the steps need no synchronisation between threads.
+    forEachRowBlock(b) { b0, nb in
+        for s in 0..<t {
+            let hPrev = s == 0 ? UnsafePointer(ph0 + b0 * h) : UnsafePointer(py + b0 * ldy + (s - 1) * h)
+            let ldh = s == 0 ? h : ldy
+            BLAS.sgemm(transB: true, m: nb, n: g4, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1,
+                       c: pg + (b0 * t + s) * g4, ldc: t * g4)
+            for bi in b0..<(b0 + nb) {
+                let gr = pg + (bi * t + s) * g4
+                let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
+                let cNew = pcs + (bi * t + s) * h, tcNew = ptc + (bi * t + s) * h
+                let hNew = py + bi * ldy + s * h
+                FastMath.sigmoid(gr, gr, 2 * h)                       // i, f
+                FastMath.tanh(gr + 2 * h, gr + 2 * h, h)              // g
+                FastMath.sigmoid(gr + 3 * h, gr + 3 * h, h)           // o
+                for j in 0..<h { cNew[j] = gr[h + j] * cPrev[j] + gr[j] * gr[2 * h + j] }
+                FastMath.tanh(cNew, tcNew, h)
+                for j in 0..<h { hNew[j] = gr[3 * h + j] * tcNew[j] }
+            }
         }
     }
     for bi in 0..<b { (py + bi * ldy + t * h).update(from: pcs + (bi * t + t - 1) * h, count: h) }
@@ -56,27 +61,29 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
         let dh = Storage(count: b * h, repeating: 0), dc = Storage(count: b * h)
         let pdh = dh.pointer, pdc = dc.pointer
         for bi in 0..<b { (pdc + bi * h).update(from: gp + bi * ldy + t * h, count: h) }
-        for s in stride(from: t - 1, through: 0, by: -1) {
-            for bi in 0..<b {
-                let gr = pg + (bi * t + s) * g4, dgr = pdg + (bi * t + s) * g4
-                let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
-                let tcCur = ptc + (bi * t + s) * h
-                let gy = gp + bi * ldy + s * h
-                let dhb = pdh + bi * h, dcb = pdc + bi * h
-                for j in 0..<h {
-                    let ig = gr[j], fg = gr[h + j], gg = gr[2 * h + j], og = gr[3 * h + j]
-                    let dhj = gy[j] + dhb[j]
-                    let tc = tcCur[j]
-                    let dcj = dcb[j] + dhj * og * (1 - tc * tc)
-                    dgr[j] = dcj * gg * ig * (1 - ig)
-                    dgr[h + j] = dcj * cPrev[j] * fg * (1 - fg)
-                    dgr[2 * h + j] = dcj * ig * (1 - gg * gg)
-                    dgr[3 * h + j] = dhj * tc * og * (1 - og)
-                    dcb[j] = dcj * fg
+        forEachRowBlock(b) { b0, nb in
+            for s in stride(from: t - 1, through: 0, by: -1) {
+                for bi in b0..<(b0 + nb) {
+                    let gr = pg + (bi * t + s) * g4, dgr = pdg + (bi * t + s) * g4
+                    let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
+                    let tcCur = ptc + (bi * t + s) * h
+                    let gy = gp + bi * ldy + s * h
+                    let dhb = pdh + bi * h, dcb = pdc + bi * h
+                    for j in 0..<h {
+                        let ig = gr[j], fg = gr[h + j], gg = gr[2 * h + j], og = gr[3 * h + j]
+                        let dhj = gy[j] + dhb[j]
+                        let tc = tcCur[j]
+                        let dcj = dcb[j] + dhj * og * (1 - tc * tc)
+                        dgr[j] = dcj * gg * ig * (1 - ig)
+                        dgr[h + j] = dcj * cPrev[j] * fg * (1 - fg)
+                        dgr[2 * h + j] = dcj * ig * (1 - gg * gg)
+                        dgr[3 * h + j] = dhj * tc * og * (1 - og)
+                        dcb[j] = dcj * fg
+                    }
                 }
+                // dh_{s-1} = dG_s (rows, 4H) · W_hh (4H, H)
+                BLAS.sgemm(m: nb, n: h, k: g4, a: pdg + (b0 * t + s) * g4, lda: t * g4, b: pwh, ldb: h, c: pdh + b0 * h, ldc: h)
             }
-            // dh_{s-1} = dG_s (B, 4H) · W_hh (4H, H)
-            BLAS.sgemm(m: b, n: h, k: g4, a: pdg + s * g4, lda: t * g4, b: pwh, ldb: h, c: pdh, ldc: h)
         }
         h0?.addGrad { g in for i in 0..<b * h { g[i] += pdh[i] } }
         c0?.addGrad { g in for i in 0..<b * h { g[i] += pdc[i] } }
@@ -110,4 +117,13 @@ func addRecurrentWeightGrad(_ gw: UnsafeMutablePointer<Float>, dGates: UnsafePoi
         if t > 1 { (prev.pointer + (bi * t + 1) * h).update(from: outputs + bi * ldy, count: (t - 1) * h) }
     }
     BLAS.sgemm(transA: true, m: g, n: h, k: b * t, a: dGates, lda: g, b: prev.pointer, ldb: h, beta: 1, c: gw, ldc: h)
+}
+
+/// Splits batch rows 0..<b into one contiguous block per worker: body(firstRow, rowCount).
+func forEachRowBlock(_ b: Int, _ body: (Int, Int) -> Void) {
+    let workers = Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, b))
+    Parallel.forEach(workers) { w in
+        let lo = b * w / workers, hi = b * (w + 1) / workers
+        if hi > lo { body(lo, hi - lo) }
+    }
 }
