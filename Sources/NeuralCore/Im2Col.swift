@@ -17,6 +17,24 @@ struct ConvGeometry {
         }
     }
 
+    /// Output rows oy whose input row oy·sh - ph + i·dh lies inside the image, for kernel row i.
+    @inline(__always)
+    func validRows(_ i: Int) -> (Int, Int) {
+        let y0 = i * dh - ph
+        let lo = Swift.min(ho, y0 >= 0 ? 0 : (-y0 + sh - 1) / sh)
+        let hi = Swift.max(lo, Swift.min(ho, y0 >= h ? 0 : (h - y0 + sh - 1) / sh))
+        return (lo, hi)
+    }
+
+    /// Output columns ox whose input column ox·sw - pw + j·dw lies inside the image, for kernel column j.
+    @inline(__always)
+    func validColumns(_ j: Int) -> (Int, Int) {
+        let x0 = j * dw - pw
+        let lo = Swift.min(wo, x0 >= 0 ? 0 : (-x0 + sw - 1) / sw)
+        let hi = Swift.max(lo, Swift.min(wo, x0 >= w ? 0 : (w - x0 + sw - 1) / sw))
+        return (lo, hi)
+    }
+
     /// col[(c·kh + i)·kw + j, oy·wo + ox] = x[c, oy·sh - ph + i·dh, ox·sw - pw + j·dw] (0 outside).
     /// Rows of col are `ld` floats apart (l for one image; n·l when images sit side by side).
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, ld: Int? = nil) {
@@ -24,33 +42,26 @@ struct ConvGeometry {
         for ci in 0..<c {
             let xc = x + ci * h * w
             for i in 0..<kh {
+                let (oyLo, oyHi) = validRows(i)
                 for j in 0..<kw {
                     let row = col + ((ci * kh + i) * kw + j) * ld
                     if sh == 1 && sw == 1 && wo == w {
                         copyShiftedPlane(xc, row, i: i, j: j)
                         continue
                     }
-                    for oy in 0..<ho {
-                        let iy = oy * sh - ph + i * dh
-                        let dst = row + oy * wo
-                        if iy < 0 || iy >= h {
-                            dst.update(repeating: 0, count: wo)
-                            continue
-                        }
-                        let src = xc + iy * w
-                        let x0 = j * dw - pw
+                    let (lo, hi) = validColumns(j)
+                    let x0 = j * dw - pw
+                    if oyLo > 0 { row.update(repeating: 0, count: oyLo * wo) }
+                    if oyHi < ho { (row + oyHi * wo).update(repeating: 0, count: (ho - oyHi) * wo) }
+                    for oy in oyLo..<oyHi {
+                        let dst = row + oy * wo, src = xc + (oy * sh - ph + i * dh) * w + x0
+                        for ox in 0..<lo { dst[ox] = 0 }
                         if sw == 1 {
-                            // Contiguous run: zero the edges, copy the middle.
-                            let lo = Swift.min(Swift.max(0, -x0), wo), hi = Swift.max(lo, Swift.min(wo, w - x0))
-                            for ox in 0..<lo { dst[ox] = 0 }
-                            for ox in lo..<hi { dst[ox] = src[ox + x0] }
-                            for ox in hi..<wo { dst[ox] = 0 }
+                            for ox in lo..<hi { dst[ox] = src[ox] }
                         } else {
-                            for ox in 0..<wo {
-                                let ix = ox * sw + x0
-                                dst[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
-                            }
+                            for ox in lo..<hi { dst[ox] = src[ox * sw] }
                         }
+                        for ox in hi..<wo { dst[ox] = 0 }
                     }
                 }
             }
@@ -86,22 +97,17 @@ struct ConvGeometry {
         for ci in 0..<c {
             let xc = x + ci * h * w
             for i in 0..<kh {
+                let (oyLo, oyHi) = validRows(i)
                 for j in 0..<kw {
                     let row = col + ((ci * kh + i) * kw + j) * ld
-                    for oy in 0..<ho {
-                        let iy = oy * sh - ph + i * dh
-                        if iy < 0 || iy >= h { continue }
-                        let src = row + oy * wo
-                        let dst = xc + iy * w
-                        let x0 = j * dw - pw
+                    let (lo, hi) = validColumns(j)
+                    let x0 = j * dw - pw
+                    for oy in oyLo..<oyHi {
+                        let src = row + oy * wo, dst = xc + (oy * sh - ph + i * dh) * w + x0
                         if sw == 1 {
-                            let lo = Swift.max(0, -x0), hi = Swift.min(wo, w - x0)
-                            if hi > lo { for ox in lo..<hi { dst[ox + x0] += src[ox] } }
+                            for ox in lo..<hi { dst[ox] += src[ox] }
                         } else {
-                            for ox in 0..<wo {
-                                let ix = ox * sw + x0
-                                if ix >= 0 && ix < w { dst[ix] += src[ox] }
-                            }
+                            for ox in lo..<hi { dst[ox * sw] += src[ox] }
                         }
                     }
                 }
