@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "MediaIO", targets: ["MediaIO"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "AppSupport", targets: ["AppSupport"]),
         .executable(name: "deepmedia-demo", targets: ["DeepMediaDemo"]),
         .executable(name: "deepmedia-bench", targets: ["DeepMediaBench"]),
     ],
@@ -61,6 +62,7 @@ let package = Package(
                 swiftSettings: release + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])),
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
+        .target(name: "AppSupport", dependencies: ["NeuralCore", "MediaIO", "Datasets", "Models"], swiftSettings: release),
 
         .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore", "Models", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -74,6 +76,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "NeuralCore", "TestSupport"]),
+        .testTarget(name: "AppSupportTests", dependencies: ["AppSupport", "NeuralCore", "MediaIO"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ] + fuzzTargets,

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Line charts as SVG: one panel per metric, one line per series (e.g. training vs validation
+/// loss per epoch), axes with ticks and a legend. Pictures people can open in any browser.
+public struct LinePlot {
+    public struct Series {
+        public let name: String
+        public let values: [Double]
+        public let color: String
+        public init(_ name: String, _ values: [Double], color: String) { self.name = name; self.values = values; self.color = color }
+    }
+    public struct Panel {
+        public let title: String
+        public let series: [Series]
+        public init(_ title: String, _ series: [Series]) { self.title = title; self.series = series }
+    }
+
+    public var panels: [Panel]
+    public var xLabel = "epoch"
+    /// x values start at this number (epochs count from 1).
+    public var xStart = 1.0
+
+    public init(_ panels: [Panel]) { self.panels = panels }
+
+    public func svg(width: Int = 480, height: Int = 300) -> String {
+        let total = width * panels.count
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(total)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        for (i, panel) in panels.enumerated() {
+            out += panelSVG(panel, x0: Double(i * width), width: Double(width), height: Double(height))
+        }
+        return out + "</svg>\n"
+    }
+
+    private func fmt(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        let a = Swift.abs(v)
+        if a >= 1000 || a < 0.01 { return String(format: "%.2g", v) }
+        return String(format: a >= 10 ? "%.0f" : (a >= 1 ? "%.1f" : "%.3f"), v)
+    }
+
+    private func panelSVG(_ panel: Panel, x0: Double, width: Double, height: Double) -> String {
+        let left = x0 + 56, right = x0 + width - 16, top = 28.0, bottom = height - 40
+        let finite = panel.series.flatMap { $0.values.filter(\.isFinite) }
+        var lo = finite.min() ?? 0, hi = finite.max() ?? 1
+        if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
+        let pad = (hi - lo) * 0.05
+        lo -= pad; hi += pad
+        let n = Swift.max(2, panel.series.map(\.values.count).max() ?? 2)
+        func px(_ i: Int) -> Double { left + (right - left) * Double(i) / Double(n - 1) }
+        func py(_ v: Double) -> Double { bottom - (bottom - top) * (v - lo) / (hi - lo) }
+        var s = "<text x=\"\(x0 + width / 2)\" y=\"18\" text-anchor=\"middle\" font-weight=\"bold\">\(panel.title)</text>\n"
+        s += "<line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(right)\" y2=\"\(bottom)\" stroke=\"black\"/>\n"
+        s += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(bottom)\" stroke=\"black\"/>\n"
+        for t in 0...4 {
+            let v = lo + (hi - lo) * Double(t) / 4, y = py(v)
+            s += "<line x1=\"\(left - 4)\" y1=\"\(y)\" x2=\"\(right)\" y2=\"\(y)\" stroke=\"#ddd\"/>"
+            s += "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(fmt(v))</text>\n"
+        }
+        let step = Swift.max(1, (n - 1) / 6)
+        for i in Swift.stride(from: 0, to: n, by: step) {
+            s += "<text x=\"\(px(i))\" y=\"\(bottom + 16)\" text-anchor=\"middle\">\(fmt(xStart + Double(i)))</text>\n"
+        }
+        s += "<text x=\"\((left + right) / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\">\(xLabel)</text>\n"
+        for (k, series) in panel.series.enumerated() {
+            let pts = series.values.enumerated().filter { $0.element.isFinite }.map { "\(px($0.offset)),\(py($0.element))" }
+            if pts.count == 1 {
+                let p = pts[0].split(separator: ",")
+                s += "<circle cx=\"\(p[0])\" cy=\"\(p[1])\" r=\"3\" fill=\"\(series.color)\"/>\n"
+            } else if !pts.isEmpty {
+                s += "<polyline fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"2\" points=\"\(pts.joined(separator: " "))\"/>\n"
+            }
+            let ly = top + 14 + Double(k) * 16
+            s += "<line x1=\"\(right - 110)\" y1=\"\(ly - 4)\" x2=\"\(right - 92)\" y2=\"\(ly - 4)\" stroke=\"\(series.color)\" stroke-width=\"2\"/>"
+            s += "<text x=\"\(right - 88)\" y=\"\(ly)\">\(series.name)</text>\n"
+        }
+        return s
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Training progress on stderr: a redrawn bar on a terminal, plain periodic lines otherwise.
+/// Shows step/total, loss, accuracy, throughput and ETA.
+public final class Progress {
+    public let total: Int
+    public let label: String
+    private let start = Date()
+    private var lastPrint = Date.distantPast
+    private let terminal = isatty(2) != 0
+    private let unit: String
+
+    public init(total: Int, label: String, unit: String = "samples") {
+        self.total = total; self.label = label; self.unit = unit
+    }
+
+    /// `done` items of `total`; extra shows e.g. ["loss": 0.12, "acc": 0.98].
+    public func update(_ done: Int, _ extra: [(String, Double)] = [], force: Bool = false) {
+        let now = Date()
+        let interval = terminal ? 0.2 : 10
+        guard force || now.timeIntervalSince(lastPrint) >= interval || done >= total else { return }
+        lastPrint = now
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let fields = extra.map { String(format: "%@ %.4f", $0.0, $0.1) }.joined(separator: "  ")
+        let frac = total > 0 ? Double(done) / Double(total) : 1
+        let stats = String(format: "%@  %.0f %@/s  ETA %@", fields, rate, unit, Progress.clock(eta))
+        if terminal {
+            let width = 24, filled = Int(frac * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total)  \(stats)\u{1B}[K".utf8))
+            if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else {
+            FileHandle.standardError.write(Data("\(label) \(done)/\(total)  \(stats)\n".utf8))
+        }
+    }
+
+    /// A line on stderr (on a terminal, below the bar).
+    public static func log(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,35 @@
+import XCTest
+import Foundation
+import FoundationXML
+@testable import AppSupport
+import NeuralCore
+
+final class LinePlotTests: XCTestCase {
+    func testSVGIsWellFormedWithOneLinePerSeries() throws {
+        let plot = LinePlot([
+            .init("loss", [.init("training", [1.2, 0.6, 0.3, 0.2], color: "#1f77b4"), .init("validation", [1.3, 0.8, 0.7, 0.75], color: "#d62728")]),
+            .init("accuracy", [.init("validation", [0.5, 0.8, 0.85, .nan], color: "#d62728")]),
+        ])
+        let svg = plot.svg()
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 3)
+        XCTAssertTrue(svg.contains(">training<") && svg.contains(">validation<") && svg.contains(">loss<"))
+        let parser = XMLParser(data: Data(svg.utf8))
+        XCTAssertTrue(parser.parse(), "SVG must be well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
+    }
+
+    func testProgressClock() {
+        XCTAssertEqual(Progress.clock(75), "1:15")
+        XCTAssertEqual(Progress.clock(3725), "1:02:05")
+    }
+
+    func testConfusionPictureShadesByRowFraction() {
+        var cm = ConfusionMatrix(classes: 2)
+        for _ in 0..<9 { cm.add(truth: 0, predicted: 0) }
+        cm.add(truth: 0, predicted: 1)
+        cm.add(truth: 1, predicted: 1)
+        let img = cm.picture(cell: 10)
+        XCTAssertEqual([img.width, img.height], [21, 21])
+        XCTAssertGreaterThan(img[5, 5, 1], img[5, 15, 1])     // 90 % cell brighter than 10 % cell
+        XCTAssertGreaterThan(img[15, 15, 1], 0.85)            // 100 % cell: the bright end
+    }
+}

@@ -1,0 +1,33 @@
+import XCTest
+import Foundation
+@testable import AppSupport
+
+final class RunFolderTests: XCTestCase {
+    func testConfigAndMetricsRoundTrip() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)/nested").path
+        defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
+        let run = try RunFolder(dir)
+        try run.writeConfig(["arch": JSONValue("lenet"), "lr": JSONValue(0.001), "epochs": JSONValue(3), "augment": .bool(true)])
+        let cfg = try run.readConfig()
+        XCTAssertEqual(cfg["arch"]?.string, "lenet")
+        XCTAssertEqual(cfg["lr"]?.double, 0.001)
+        XCTAssertEqual(cfg["epochs"]?.int, 3)
+        XCTAssertEqual(cfg["augment"]?.bool, true)
+        for e in 1...3 { try run.appendMetrics(["epoch": JSONValue(e), "val_loss": JSONValue(1.0 / Double(e))]) }
+        let m = run.readMetrics()
+        XCTAssertEqual(m.count, 3)
+        XCTAssertEqual(m[2]["val_loss"]?.double ?? 0, 1.0 / 3, accuracy: 1e-12)
+        // Nothing half-written stays behind.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["config.json", "metrics.jsonl"])
+    }
+
+    func testResumeNeedsARunFolder() {
+        XCTAssertThrowsError(try RunFolder.existing("/nonexistent/run")) { e in
+            XCTAssertTrue("\(e)".contains("/nonexistent/run"))
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertThrowsError(try RunFolder.existing(dir)) { e in XCTAssertTrue("\(e)".contains("not a run folder")) }
+    }
+}
