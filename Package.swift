@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "AppSupport", targets: ["AppSupport"]),
         .executable(name: "deepmedia-demo", targets: ["DeepMediaDemo"]),
         .executable(name: "deepmedia-bench", targets: ["DeepMediaBench"]),
+        .executable(name: "image-classifier", targets: ["ImageClassifier"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -72,10 +73,15 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/DeepMediaBench", swiftSettings: release),
 
+        .executableTarget(name: "ImageClassifier", dependencies: ["AppSupport", "NeuralCore", "MediaIO", "Datasets", "Models",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Apps/ImageClassifier", swiftSettings: release),
+
         // assertClose, fixtures and gradient checks shared by the test targets.
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "NeuralCore", "TestSupport"]),
+        .testTarget(name: "AppsTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "AppSupportTests", dependencies: ["AppSupport", "NeuralCore", "MediaIO"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),

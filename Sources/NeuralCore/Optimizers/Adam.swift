@@ -20,8 +20,23 @@ public class Adam: Optimizer {
     public func firstMoment(_ i: Int) -> [Float] { Array(m[i].buffer) }
     public func secondMoment(_ i: Int) -> [Float] { Array(v[i].buffer) }
 
-    /// Restores the step counter (for resuming from a checkpoint).
-    public func setStepCount(_ t: Int) { stepCount = t }
+    public func state() -> [(String, Tensor)] {
+        var out: [(String, Tensor)] = [("step", Tensor(Float(stepCount)))]
+        for i in 0..<parameters.count {
+            out.append(("exp_avg.\(i)", Tensor(shape: [m[i].count], storage: Storage(copying: m[i]))))
+            out.append(("exp_avg_sq.\(i)", Tensor(shape: [v[i].count], storage: Storage(copying: v[i]))))
+        }
+        return out
+    }
+
+    public func loadState(_ state: [String: Tensor]) throws {
+        guard let s = state["step"] else { throw OptimizerStateError(description: "optimizer state has no step count") }
+        for i in 0..<parameters.count {
+            try restore(state, "exp_avg.\(i)", into: m[i])
+            try restore(state, "exp_avg_sq.\(i)", into: v[i])
+        }
+        stepCount = Int(s.item)
+    }
 
     public func step() {
         stepCount += 1

@@ -4,6 +4,22 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// One update from the current gradients.
     func step()
+    /// Named state buffers (moments, step count) for checkpoints; `loadState` puts them back.
+    func state() -> [(String, Tensor)]
+    func loadState(_ state: [String: Tensor]) throws
+}
+
+/// Why optimizer state could not be restored.
+public struct OptimizerStateError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Copies `name` from `state` into `buffer` (sizes must agree).
+func restore(_ state: [String: Tensor], _ name: String, into buffer: Storage) throws {
+    guard let t = state[name], t.count == buffer.count else {
+        throw OptimizerStateError(description: "optimizer state '\(name)' is missing or has the wrong size")
+    }
+    buffer.pointer.update(from: t.storage.pointer, count: t.count)
 }
 
 extension Optimizer {

@@ -13,6 +13,14 @@ public final class RMSProp: Optimizer {
 
     public func squareAverage(_ i: Int) -> [Float] { Array(square[i].buffer) }
 
+    public func state() -> [(String, Tensor)] {
+        (0..<parameters.count).map { ("square_avg.\($0)", Tensor(shape: [square[$0].count], storage: Storage(copying: square[$0]))) }
+    }
+
+    public func loadState(_ state: [String: Tensor]) throws {
+        for i in 0..<parameters.count { try restore(state, "square_avg.\(i)", into: square[i]) }
+    }
+
     public func step() {
         let a = alpha, lr = learningRate, eps = eps, wd = weightDecay
         forEachGradient(parameters) { p, g, n, i, offset in

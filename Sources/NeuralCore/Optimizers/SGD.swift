@@ -15,6 +15,22 @@ public final class SGD: Optimizer {
         started = Array(repeating: false, count: parameters.count)
     }
 
+    public func state() -> [(String, Tensor)] {
+        guard momentum > 0 else { return [] }
+        return (0..<parameters.count).flatMap { i -> [(String, Tensor)] in
+            [("momentum_buffer.\(i)", Tensor(shape: [buffers[i].count], storage: Storage(copying: buffers[i]))),
+             ("started.\(i)", Tensor(started[i] ? 1 : 0))]
+        }
+    }
+
+    public func loadState(_ state: [String: Tensor]) throws {
+        guard momentum > 0 else { return }
+        for i in 0..<parameters.count {
+            try restore(state, "momentum_buffer.\(i)", into: buffers[i])
+            started[i] = (state["started.\(i)"]?.item ?? 0) != 0
+        }
+    }
+
     /// The momentum buffer of parameter i (nil without momentum).
     public func momentumBuffer(_ i: Int) -> [Float]? { momentum > 0 ? Array(buffers[i].buffer) : nil }
 

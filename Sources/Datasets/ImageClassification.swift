@@ -1,0 +1,91 @@
+import Foundation
+import MediaIO
+import NeuralCore
+
+/// A labelled image set for classification: images (N, C, H, W) in [0, 1], labels, class names.
+/// Loads MNIST-style IDX files (gzip or not) or one subfolder per class of image files in any
+/// format MediaIO reads, resized (area) to the model's input.
+public struct ImageClassificationData {
+    public var data: LabeledImages
+    public var classNames: [String]
+
+    public init(data: LabeledImages, classNames: [String]) { self.data = data; self.classNames = classNames }
+
+    public var count: Int { data.count }
+
+    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "gif", "pgm", "ppm"]
+
+    /// Reads `dir`: IDX files if it holds train-images-idx3-ubyte(.gz), else class subfolders.
+    public static func load(_ dir: String, channels: Int, height: Int, width: Int, limit: Int? = nil) throws -> ImageClassificationData {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else { throw MediaError.cannotOpen(path: dir, reason: "no such folder") }
+        guard isDir.boolValue else { throw MediaError.cannotOpen(path: dir, reason: "not a folder") }
+        for suffix in ["", ".gz"] {
+            let images = (dir as NSString).appendingPathComponent("train-images-idx3-ubyte" + suffix)
+            let labels = (dir as NSString).appendingPathComponent("train-labels-idx1-ubyte" + suffix)
+            if FileManager.default.fileExists(atPath: images) {
+                var d = try LabeledImages.readIDX(images: images, labels: labels, limit: limit)
+                d = d.resized(channels: channels, height: height, width: width)
+                let classes = (d.labels.max() ?? 0) + 1
+                return ImageClassificationData(data: d, classNames: (0..<classes).map(String.init))
+            }
+        }
+        return try loadFolders(dir, channels: channels, height: height, width: width, limit: limit)
+    }
+
+    static func loadFolders(_ dir: String, channels: Int, height: Int, width: Int, limit: Int?) throws -> ImageClassificationData {
+        let fm = FileManager.default
+        let entries = (try? fm.contentsOfDirectory(atPath: dir)) ?? []
+        let classes = entries.filter { name in
+            var d: ObjCBool = false
+            return !name.hasPrefix(".") && fm.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &d) && d.boolValue
+        }.sorted()
+        guard !classes.isEmpty else {
+            throw MediaError.unsupported(path: dir, reason: "no IDX files and no class subfolders: expected DIR/<class>/<image files>")
+        }
+        var files: [(String, Int)] = []
+        for (label, name) in classes.enumerated() {
+            let sub = (dir as NSString).appendingPathComponent(name)
+            let images = ((try? fm.contentsOfDirectory(atPath: sub)) ?? []).filter {
+                !$0.hasPrefix(".") && imageExtensions.contains(($0 as NSString).pathExtension.lowercased())
+            }.sorted()
+            files += images.map { ((sub as NSString).appendingPathComponent($0), label) }
+        }
+        if let limit { files = Array(files.prefix(limit)) }
+        guard !files.isEmpty else { throw MediaError.unsupported(path: dir, reason: "the class folders hold no image files") }
+        let per = channels * height * width
+        let t = Tensor(uninitializedShape: [files.count, channels, height, width])
+        for (i, (path, _)) in files.enumerated() {
+            let img = try Image.read(path, mode: channels == 1 ? .gray : .rgb).resized(width: width, height: height, filter: .area)
+            let chw = img.chw
+            chw.withUnsafeBufferPointer { (t.storage.pointer + i * per).update(from: $0.baseAddress!, count: per) }
+        }
+        return ImageClassificationData(data: LabeledImages(images: t, labels: files.map(\.1)), classNames: classes)
+    }
+
+    /// The first `1 - fraction` for training and the last `fraction` for validation (the split the
+    /// peers use: MNIST's last 10,000 training images are validation at 1/6).
+    public func split(validationFraction f: Double) -> (train: ImageClassificationData, validation: ImageClassificationData) {
+        let nVal = Swift.max(0, Swift.min(count - 1, Int((Double(count) * f).rounded())))
+        let cut = count - nVal
+        return (ImageClassificationData(data: data.subset(0..<cut), classNames: classNames),
+                ImageClassificationData(data: data.subset(cut..<count), classNames: classNames))
+    }
+}
+
+extension LabeledImages {
+    /// Converted to `channels` and resized (area) to height x width; unchanged when it already fits.
+    public func resized(channels: Int, height: Int, width: Int) -> LabeledImages {
+        let s = images.shape
+        if s[1] == channels && s[2] == height && s[3] == width { return self }
+        let n = s[0], per = channels * height * width
+        let out = Tensor(uninitializedShape: [n, channels, height, width])
+        for i in 0..<n {
+            let src = Array(UnsafeBufferPointer(start: images.storage.pointer + i * s[1] * s[2] * s[3], count: s[1] * s[2] * s[3]))
+            var img = Image(chw: src, channels: s[1], height: s[2], width: s[3])
+            img = (channels == 1 ? img.grayscale() : img.rgb()).resized(width: width, height: height, filter: .area)
+            img.chw.withUnsafeBufferPointer { (out.storage.pointer + i * per).update(from: $0.baseAddress!, count: per) }
+        }
+        return LabeledImages(images: out, labels: labels)
+    }
+}

@@ -1,0 +1,113 @@
+import XCTest
+import Foundation
+import MediaIO
+import TestSupport
+
+/// End-to-end runs of the image-classifier executable on a tiny generated data set.
+final class ImageClassifierTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    /// The executable next to this test bundle (built by `swift build --build-tests`).
+    var tool: String {
+        let here = Bundle.main.bundleURL.deletingLastPathComponent()
+        for base in [here, here.deletingLastPathComponent()] {
+            let p = base.appendingPathComponent("image-classifier").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return Fixtures.repoRoot.appendingPathComponent(".build/debug/image-classifier").path
+    }
+
+    /// Runs the tool; returns (exit code, stdout, stderr).
+    func run(_ args: [String]) throws -> (Int32, String, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = args + ["--threads", "2"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// Two classes drawn here: a vertical bar and a horizontal bar, 12 images each, slightly moved.
+    func makeDataset() throws -> String {
+        let data = dir.appendingPathComponent("bars")
+        for (label, vertical) in [("horizontal", false), ("vertical", true)] {
+            let folder = data.appendingPathComponent(label)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<12 {
+                var img = Image(width: 28, height: 28, channels: 1)
+                let o = 8 + i % 6 * 2
+                for a in 4..<24 { for b in o..<(o + 4) { if vertical { img[a, b, 0] = 1 } else { img[b, a, 0] = 1 } } }
+                try img.writePNG(folder.appendingPathComponent("\(i).png").path)
+            }
+        }
+        return data.path
+    }
+
+    func testTrainEvaluatePredict() throws {
+        let data = try makeDataset()
+        let runDir = dir.appendingPathComponent("run").path
+        let (code, out, err) = try run(["train", "--data", data, "--epochs", "6", "--batch-size", "8", "--lr", "0.003",
+                                        "--val-fraction", "0.25", "--out", runDir])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("validation accuracy"), out)
+        for f in ["config.json", "metrics.jsonl", "checkpoint.safetensors", "best.safetensors", "curves.svg", "confusion.png", "optimizer.safetensors"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: runDir + "/" + f), "missing \(f)")
+        }
+        let (c2, json, e2) = try run(["evaluate", "--data", data, "--model", runDir + "/best.safetensors", "--json"])
+        XCTAssertEqual(c2, 0, e2)
+        let obj = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        XCTAssertEqual(obj["count"] as? Int, 24)
+        let acc = try XCTUnwrap(obj["accuracy"] as? Double)
+        XCTAssertGreaterThanOrEqual(acc, 0.9, "two bar orientations are easy: accuracy \(acc)")
+        XCTAssertEqual((obj["per_class"] as? [Any])?.count, 2)
+        let (c3, pred, e3) = try run(["predict", data + "/vertical/3.png", "--model", runDir + "/best.safetensors", "--top", "1"])
+        XCTAssertEqual(c3, 0, e3)
+        XCTAssertTrue(pred.contains("vertical"), pred)
+        // --resume continues from the checkpoint to more epochs.
+        let (c4, _, e4) = try run(["train", "--resume", runDir, "--epochs", "7"])
+        XCTAssertEqual(c4, 0, e4)
+        let lines = try String(contentsOfFile: runDir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 7)
+    }
+
+    func testBadInputGivesOneClearLineAndNonZeroExit() throws {
+        let missing = try run(["train", "--data", dir.appendingPathComponent("nope").path, "--out", dir.appendingPathComponent("r").path])
+        XCTAssertNotEqual(missing.0, 0)
+        XCTAssertTrue(missing.2.contains("nope") && missing.2.contains("no such folder"), missing.2)
+        XCTAssertLessThanOrEqual(missing.2.split(separator: "\n").count, 2, missing.2)
+
+        let data = try makeDataset()
+        FileManager.default.createFile(atPath: data + "/vertical/broken.png", contents: Data("not a png".utf8))
+        let corrupt = try run(["train", "--data", data, "--epochs", "1", "--out", dir.appendingPathComponent("r2").path])
+        XCTAssertNotEqual(corrupt.0, 0)
+        XCTAssertTrue(corrupt.2.contains("broken.png"), corrupt.2)
+
+        let empty = dir.appendingPathComponent("empty/a")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let e = try run(["train", "--data", empty.deletingLastPathComponent().path, "--out", dir.appendingPathComponent("r3").path])
+        XCTAssertNotEqual(e.0, 0)
+        XCTAssertTrue(e.2.contains("no image files"), e.2)
+
+        // A checkpoint of another architecture.
+        try FileManager.default.removeItem(atPath: data + "/vertical/broken.png")
+        let runDir = dir.appendingPathComponent("run").path
+        XCTAssertEqual(try run(["train", "--data", data, "--epochs", "1", "--out", runDir]).0, 0)
+        let wrong = try run(["evaluate", "--data", data, "--model", runDir + "/best.safetensors", "--arch", "cifar-cnn"])
+        XCTAssertNotEqual(wrong.0, 0)
+        XCTAssertTrue(wrong.2.contains("not a cifar-cnn checkpoint"), wrong.2)
+        let notCkpt = try run(["predict", data + "/vertical/1.png", "--model", data + "/vertical/1.png"])
+        XCTAssertNotEqual(notCkpt.0, 0)
+        XCTAssertTrue(notCkpt.2.contains("1.png"), notCkpt.2)
+        let flag = try run(["train", "--data", data, "--epochs", "0"])
+        XCTAssertNotEqual(flag.0, 0)
+    }
+}
