@@ -12,7 +12,7 @@ struct ImageClassifier: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image-classifier",
         abstract: "Train, evaluate and run image classifiers (LeNet on digits, a small CNN on colour images).",
-        subcommands: [Train.self, Evaluate.self, Predict.self])
+        subcommands: [Train.self, Evaluate.self, Predict.self, Explain.self, Attack.self])
 }
 
 /// The network architectures this program builds.
@@ -71,6 +71,41 @@ struct LoadedClassifier {
 
     /// Class probabilities for images (N, C, H, W) in [0, 1].
     func probabilities(_ x: Tensor) -> Tensor { withoutGrad { model(normalization.apply(x)).softmax() } }
+
+    /// An image file as the model's input (1, C, H, W) and the picture it came from.
+    func input(_ path: String) throws -> (Tensor, Image) {
+        let img = try Image.read(path, mode: arch.channels == 1 ? .gray : .rgb).resized(width: arch.size, height: arch.size, filter: .area)
+        return (Tensor(shape: [1, arch.channels, arch.size, arch.size], scalars: img.chw), img)
+    }
+
+    /// d loss / d pixels for images x with the given classes (cross-entropy), and the logits.
+    func inputGradient(_ x: Tensor, classes: [Int]) -> (Tensor, Tensor) {
+        let leaf = x.requiringGrad()
+        let logits = model(normalization.differentiable(leaf))
+        crossEntropy(logits, targets: classes).backward()
+        return (leaf.grad!, logits.detached())
+    }
+
+    /// Fast gradient sign method: x + ε·sign(∇x loss), clipped to [0, 1].
+    func fgsm(_ x: Tensor, classes: [Int], epsilon: Float) -> Tensor {
+        let (g, _) = inputGradient(x, classes: classes)
+        let px = x.scalars, pg = g.scalars
+        return Tensor(shape: x.shape, scalars: zip(px, pg).map { Swift.min(1, Swift.max(0, $0 + epsilon * ($1 > 0 ? 1 : ($1 < 0 ? -1 : 0)))) })
+    }
+
+    func describe(_ p: [Float], top: Int) -> String {
+        p.indices.sorted { p[$0] > p[$1] }.prefix(top).map { String(format: "%@ %.3f", classNames[$0], p[$0]) }.joined(separator: ", ")
+    }
+}
+
+/// Shared model options of the commands that use a trained classifier.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Checkpoint (default: the bundled MNIST model).") var model: String?
+    @Option(help: "Architecture of a checkpoint without metadata.") var arch: Architecture?
+    @Option(help: "Input mean of a checkpoint without metadata.") var mean: Float?
+    @Option(help: "Input standard deviation of a checkpoint without metadata.") var std: Float?
+
+    func load() throws -> LoadedClassifier { try LoadedClassifier.load(model, arch: arch, mean: mean, std: std) }
 }
 
 struct Train: ParsableCommand {
@@ -167,10 +202,7 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Accuracy, per-class precision and recall, confusion matrix.")
 
     @Option(help: "Folder with IDX files or class subfolders.") var data: String
-    @Option(help: "Checkpoint (default: the bundled MNIST model).") var model: String?
-    @Option(help: "Architecture of a checkpoint without metadata.") var arch: Architecture?
-    @Option(help: "Input mean of a checkpoint without metadata.") var mean: Float?
-    @Option(help: "Input standard deviation of a checkpoint without metadata.") var std: Float?
+    @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Evaluate only the last fraction of the data (the validation split of train).") var fraction: Double = 1
     @Option(help: "Write confusion.png into this folder.") var out: String?
     @Flag(help: "Print one JSON object.") var json = false
@@ -179,7 +211,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try common.apply()
         guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
-        let c = try LoadedClassifier.load(model, arch: arch, mean: mean, std: std)
+        let c = try modelOptions.load()
         var d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)
         if fraction < 1 { d = d.split(validationFraction: fraction).validation }
         guard d.count > 0 else { throw AppError.badInput(data, "no images") }
@@ -211,19 +243,18 @@ struct Evaluate: ParsableCommand {
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Classify image files or folders of images.")
 
-    @Argument(help: "Image files or folders.") var files: [String]
-    @Option(help: "Checkpoint (default: the bundled MNIST model).") var model: String?
-    @Option(help: "Architecture of a checkpoint without metadata.") var arch: Architecture?
-    @Option(help: "Input mean of a checkpoint without metadata.") var mean: Float?
-    @Option(help: "Input standard deviation of a checkpoint without metadata.") var std: Float?
+    @Argument(help: "Image files, folders of images, or videos.") var files: [String]
+    @OptionGroup var modelOptions: ModelOptions
     @Option(help: "How many classes to show.") var top: Int = 3
+    @Option(help: "For a video: seconds between classified frames.") var every: Double = 1
     @Flag(help: "Print one JSON object per image.") var json = false
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         try common.apply()
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        let c = try LoadedClassifier.load(model, arch: arch, mean: mean, std: std)
+        guard every > 0 else { throw ValidationError("--every must be positive") }
+        let c = try modelOptions.load()
         var paths: [String] = []
         for f in files {
             var isDir: ObjCBool = false
@@ -234,9 +265,11 @@ struct Predict: ParsableCommand {
             } else { paths.append(f) }
         }
         for path in paths {
-            let img = try Image.read(path, mode: c.arch.channels == 1 ? .gray : .rgb)
-                .resized(width: c.arch.size, height: c.arch.size, filter: .area)
-            let x = Tensor(shape: [1, c.arch.channels, c.arch.size, c.arch.size], scalars: img.chw)
+            if Predict.videoExtensions.contains((path as NSString).pathExtension.lowercased()) {
+                try timeline(path, c)
+                continue
+            }
+            let (x, _) = try c.input(path)
             let p = c.probabilities(x).scalars
             let ranked = p.indices.sorted { p[$0] > p[$1] }.prefix(min(top, p.count))
             if json {
@@ -246,5 +279,127 @@ struct Predict: ParsableCommand {
                 print("\(path): " + ranked.map { String(format: "%@ %.3f", c.classNames[$0], p[$0]) }.joined(separator: ", "))
             }
         }
+    }
+
+    static let videoExtensions: Set<String> = ["mp4", "mkv", "webm", "avi", "mov", "m4v"]
+
+    /// The top class of a frame every `every` seconds.
+    func timeline(_ path: String, _ c: LoadedClassifier) throws {
+        let video = try VideoDecoder(path, mode: c.arch.channels == 1 ? .gray : .rgb)
+        for f in try video.frames(fps: 1 / every) {
+            let img = f.image.resized(width: c.arch.size, height: c.arch.size, filter: .area)
+            let p = c.probabilities(Tensor(shape: [1, c.arch.channels, c.arch.size, c.arch.size], scalars: img.chw)).scalars
+            let best = p.indices.max { p[$0] < p[$1] }!
+            if json {
+                print(JSONValue.object(["file": JSONValue(path), "time": JSONValue(f.time), "class": JSONValue(c.classNames[best]),
+                                        "probability": JSONValue(p[best])]).serialized())
+            } else {
+                print(String(format: "%@ %7.2fs: %@ %.3f", path, f.time, c.classNames[best], p[best]))
+            }
+        }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Saliency map: where the top class's score is most sensitive to the pixels, laid over the image.")
+
+    @Argument(help: "Image file.") var image: String
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Output PNG.") var out: String
+    @Option(help: "Output size in pixels (the picture is scaled up from the model's input).") var size: Int = 224
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        try common.apply()
+        guard size >= 8, size <= 4096 else { throw ValidationError("--size must be in 8...4096") }
+        let c = try modelOptions.load()
+        let (x, img) = try c.input(image)
+        let p = c.probabilities(x).scalars
+        let top = p.indices.max { p[$0] < p[$1] }!
+        // Gradient of the top logit = -gradient of the loss toward that class, up to softmax terms;
+        // the magnitude per pixel (max over channels) is the saliency.
+        let leaf = x.requiringGrad()
+        let logits = c.model(c.normalization.differentiable(leaf))
+        (logits * Tensor(shape: logits.shape, scalars: (0..<logits.count).map { $0 == top ? 1 : 0 })).sum().backward()
+        let g = leaf.grad!.scalars, hw = c.arch.size * c.arch.size
+        var sal = [Float](repeating: 0, count: hw)
+        for ch in 0..<c.arch.channels { for i in 0..<hw { sal[i] = Swift.max(sal[i], Swift.abs(g[ch * hw + i])) } }
+        let peak = sal.max() ?? 1
+        let base = img.rgb().resized(width: size, height: size, filter: .bilinear)
+        let heat = Image(width: c.arch.size, height: c.arch.size, channels: 1, pixels: sal.map { $0 / Swift.max(peak, 1e-12) })
+            .resized(width: size, height: size, filter: .bilinear)
+        var overlay = base
+        for i in 0..<(size * size) {
+            let (r, gg, b) = ColorMap.viridis.color(heat.pixels[i])
+            let a = 0.35 + 0.5 * heat.pixels[i]
+            overlay.pixels[3 * i] = (1 - a) * base.pixels[3 * i] + a * r
+            overlay.pixels[3 * i + 1] = (1 - a) * base.pixels[3 * i + 1] + a * gg
+            overlay.pixels[3 * i + 2] = (1 - a) * base.pixels[3 * i + 2] + a * b
+        }
+        try overlay.write(out)
+        print("\(image): \(c.describe(p, top: 3)); saliency of '\(c.classNames[top])' written to \(out)")
+    }
+}
+
+struct Attack: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Adversarial examples (FGSM): one image, or accuracy under attack over a data set.")
+
+    @Argument(help: "Image file (or use --data).") var image: String?
+    @Option(help: "Folder with IDX files or class subfolders: accuracy per epsilon.") var data: String?
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Perturbation size for one image (pixels in [0, 1]).") var epsilon: Float = 0.1
+    @Option(help: "Comma list of perturbation sizes for --data.") var epsilons: String = "0,0.05,0.1,0.2,0.3"
+    @Option(help: "Use the last N images of --data.") var limit: Int = 2000
+    @Option(help: "Output folder.") var out: String = "runs/attack"
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        try common.apply()
+        let c = try modelOptions.load()
+        let run = try RunFolder(out)
+        if let data { try curve(data, c, run); return }
+        guard let image else { throw ValidationError("give an IMAGE or --data DIR") }
+        guard epsilon >= 0, epsilon <= 1 else { throw ValidationError("--epsilon must be in [0, 1]") }
+        let (x, img) = try c.input(image)
+        let p = c.probabilities(x).scalars
+        let top = p.indices.max { p[$0] < p[$1] }!
+        let adv = c.fgsm(x, classes: [top], epsilon: epsilon)
+        let pa = c.probabilities(adv).scalars
+        let s = c.arch.size, ch = c.arch.channels
+        let advImage = Image(chw: adv.scalars, channels: ch, height: s, width: s)
+        let delta = Image(chw: zip(adv.scalars, x.scalars).map { 0.5 + ($0 - $1) / Swift.max(2 * epsilon, 1e-6) }, channels: ch, height: s, width: s)
+        try img.writePNG(run.file("original.png"))
+        try advImage.writePNG(run.file("adversarial.png"))
+        try delta.writePNG(run.file("perturbation.png"))
+        print("original:    \(c.describe(p, top: 3))")
+        print(String(format: "adversarial (epsilon %.3f): ", epsilon) + c.describe(pa, top: 3))
+        print("pictures: \(run.file("original.png")), \(run.file("adversarial.png")), \(run.file("perturbation.png"))")
+    }
+
+    func curve(_ data: String, _ c: LoadedClassifier, _ run: RunFolder) throws {
+        let eps = try epsilons.split(separator: ",").map { s -> Float in
+            guard let v = Float(s.trimmingCharacters(in: .whitespaces)), v >= 0, v <= 1 else { throw ValidationError("--epsilons: '\(s)' is not in [0, 1]") }
+            return v
+        }
+        guard !eps.isEmpty, limit >= 1 else { throw ValidationError("--epsilons and --limit need values") }
+        let d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)
+        let set = d.data.subset(Swift.max(0, d.count - limit)..<d.count)
+        var accuracies: [Double] = []
+        for e in eps {
+            var correct = 0
+            for s in stride(from: 0, to: set.count, by: 250) {
+                let (x, y) = set.batch(Array(s..<Swift.min(s + 250, set.count)))
+                let adv = e == 0 ? x : c.fgsm(x, classes: y, epsilon: e)
+                correct += zip(c.probabilities(adv).argmax(axis: -1), y).filter { $0 == $1 }.count
+            }
+            let acc = Double(correct) / Double(set.count)
+            accuracies.append(acc)
+            print(String(format: "epsilon %.3f: accuracy %.4f", e, acc))
+        }
+        var plot = LinePlot([.init("accuracy under FGSM attack", [.init("accuracy", accuracies, color: "#d62728")])])
+        plot.xLabel = "epsilon"
+        plot.xValues = eps.map(Double.init)
+        try run.write("attack.svg", plot.svg())
+        print("curve: \(run.file("attack.svg")) (\(set.count) images)")
     }
 }

@@ -29,7 +29,10 @@ public struct Normalization: Sendable {
         return Normalization(mean: m, std: max(v.squareRoot(), 1e-6))
     }
 
-    public func apply(_ x: Tensor) -> Tensor { withoutGrad { (x - mean) * (1 / std) } }
+    public func apply(_ x: Tensor) -> Tensor { withoutGrad { differentiable(x) } }
+
+    /// The same, recorded on the graph (for gradients with respect to the input pixels).
+    public func differentiable(_ x: Tensor) -> Tensor { (x - mean) * (1 / std) }
 }
 
 /// The epoch loop of a classifier: shuffled batches with augmentation, validation every epoch,

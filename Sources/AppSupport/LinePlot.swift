@@ -19,6 +19,8 @@ public struct LinePlot {
     public var xLabel = "epoch"
     /// x values start at this number (epochs count from 1).
     public var xStart = 1.0
+    /// Explicit x value of each point (for tick labels), instead of xStart + index.
+    public var xValues: [Double]?
 
     public init(_ panels: [Panel]) { self.panels = panels }
 
@@ -59,7 +61,8 @@ public struct LinePlot {
         }
         let step = Swift.max(1, (n - 1) / 6)
         for i in Swift.stride(from: 0, to: n, by: step) {
-            s += "<text x=\"\(px(i))\" y=\"\(bottom + 16)\" text-anchor=\"middle\">\(fmt(xStart + Double(i)))</text>\n"
+            let label = xValues.flatMap { i < $0.count ? $0[i] : nil } ?? xStart + Double(i)
+            s += "<text x=\"\(px(i))\" y=\"\(bottom + 16)\" text-anchor=\"middle\">\(fmt(label))</text>\n"
         }
         s += "<text x=\"\((left + right) / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\">\(xLabel)</text>\n"
         for (k, series) in panel.series.enumerated() {
