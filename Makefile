@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 # DeepMedia: `make test` installs what is missing, builds and runs the whole suite; `make demo`
-# trains and evaluates a small network and says where its files are.
+# runs the image classifier's bundled model on sample digits and says where its pictures are.
 
 APT_PACKAGES := pkg-config libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
                 libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev
@@ -26,8 +26,12 @@ test: deps
 	swift test --skip-build
 
 demo: deps
-	swift build -c release --product deepmedia-demo
-	.build/release/deepmedia-demo --out runs/demo
+	swift build -c release --product image-classifier
+	@echo "== the bundled MNIST model (Assets/models/mnist-lenet.safetensors) on digits drawn by scripts/draw_digits.py"
+	.build/release/image-classifier predict Assets/samples/digits --top 2
+	.build/release/image-classifier explain Assets/samples/digits/7.png --out runs/demo/saliency-7.png
+	.build/release/image-classifier attack Assets/samples/digits/4.png --epsilon 0.2 --out runs/demo/attack
+	@echo "pictures: runs/demo/saliency-7.png, runs/demo/attack/original.png, adversarial.png, perturbation.png"
 
 clean:
 	rm -rf .build runs

@@ -31,7 +31,6 @@ let package = Package(
         .library(name: "MediaIO", targets: ["MediaIO"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "AppSupport", targets: ["AppSupport"]),
-        .executable(name: "deepmedia-demo", targets: ["DeepMediaDemo"]),
         .executable(name: "deepmedia-bench", targets: ["DeepMediaBench"]),
         .executable(name: "image-classifier", targets: ["ImageClassifier"]),
     ],
@@ -64,10 +63,6 @@ let package = Package(
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
         .target(name: "AppSupport", dependencies: ["NeuralCore", "MediaIO", "Datasets", "Models"], swiftSettings: release),
-
-        .executableTarget(name: "DeepMediaDemo", dependencies: ["NeuralCore", "Models", "Datasets",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Apps/DeepMediaDemo", swiftSettings: release),
 
         .executableTarget(name: "DeepMediaBench", dependencies: ["NeuralCore", "Models",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],

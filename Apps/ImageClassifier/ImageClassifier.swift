@@ -336,6 +336,8 @@ struct Explain: ParsableCommand {
             overlay.pixels[3 * i + 1] = (1 - a) * base.pixels[3 * i + 1] + a * gg
             overlay.pixels[3 * i + 2] = (1 - a) * base.pixels[3 * i + 2] + a * b
         }
+        let parent = (out as NSString).deletingLastPathComponent
+        if !parent.isEmpty { _ = try RunFolder(parent) }   // creates the folder, or says why it cannot
         try overlay.write(out)
         print("\(image): \(c.describe(p, top: 3)); saliency of '\(c.classNames[top])' written to \(out)")
     }
