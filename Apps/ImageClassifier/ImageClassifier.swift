@@ -120,6 +120,8 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("weight-decay"), help: "Weight decay.") var weightDecay: Float = 0
     @Option(help: "Dropout before the last layer.") var dropout: Float = 0
     @Flag(help: "Random shifts (and flips for colour images) of the training images.") var augment = false
+    @Option(help: "With --augment: random rotations up to this many degrees.") var rotate: Float = 0
+    @Option(help: "With --augment: random scaling by up to this fraction.") var zoom: Float = 0
     @Option(name: .customLong("val-fraction"), help: "Fraction held out for validation (the last images).") var valFraction: Double = 1.0 / 6
     @Option(help: "Early-stopping patience in epochs.") var patience: Int?
     @Option(name: .customLong("train-subset"), help: "Train on only the first N training images.") var trainSubset: Int?
@@ -132,6 +134,7 @@ struct Train: ParsableCommand {
         guard epochs >= 1, batchSize >= 1, lr > 0 else { throw ValidationError("--epochs, --batch-size and --lr must be positive") }
         guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
         guard valFraction > 0, valFraction < 1 else { throw ValidationError("--val-fraction must be in (0, 1)") }
+        guard rotate >= 0, rotate <= 180, zoom >= 0, zoom < 1 else { throw ValidationError("--rotate must be in [0, 180] and --zoom in [0, 1)") }
         if resume == nil && data == nil { throw ValidationError("--data DIR is required (or --resume RUN_DIR)") }
         if let t = trainSubset, t < 1 { throw ValidationError("--train-subset must be positive") }
     }
@@ -151,6 +154,8 @@ struct Train: ParsableCommand {
             settings.weightDecay = Float(cfg["weight_decay"]?.double ?? 0)
             settings.dropout = Float(cfg["dropout"]?.double ?? 0)
             settings.augment = cfg["augment"]?.bool ?? false
+            settings.rotate = Float(cfg["rotate"]?.double ?? 0)
+            settings.zoom = Float(cfg["zoom"]?.double ?? 0)
             settings.valFraction = cfg["val_fraction"]?.double ?? valFraction
             settings.trainSubset = cfg["train_subset"]?.int
             settings.seed = UInt64(cfg["seed"]?.int ?? Int(seed))
@@ -171,7 +176,8 @@ struct Train: ParsableCommand {
         var options = ClassifierTrainer.Options()
         options.epochs = epochs; options.batchSize = batchSize; options.lr = lr; options.weightDecay = weightDecay
         options.optimizer = optimizer; options.patience = patience; options.seed = seed
-        options.augmentation = augment ? Augmentation(maxShift: arch == .lenet ? 2 : 4, horizontalFlip: arch != .lenet) : nil
+        options.augmentation = augment ? Augmentation(maxShift: arch == .lenet ? 2 : 4, maxRotation: rotate, maxScale: zoom,
+                                                      horizontalFlip: arch != .lenet) : nil
         let norm = Normalization.of(train.data.images)
         let trainer = ClassifierTrainer(model: model, options: options, run: run, normalization: norm,
                                         metadata: ["arch": arch.rawValue, "classes": all.classNames.joined(separator: ",")])
@@ -180,7 +186,7 @@ struct Train: ParsableCommand {
             try run.writeConfig([
                 "data": JSONValue(data), "arch": JSONValue(arch.rawValue), "epochs": JSONValue(epochs), "batch_size": JSONValue(batchSize),
                 "lr": JSONValue(lr), "optimizer": JSONValue(optimizer.rawValue), "weight_decay": JSONValue(weightDecay),
-                "dropout": JSONValue(dropout), "augment": .bool(augment), "val_fraction": JSONValue(valFraction),
+                "dropout": JSONValue(dropout), "augment": .bool(augment), "rotate": JSONValue(rotate), "zoom": JSONValue(zoom), "val_fraction": JSONValue(valFraction),
                 "train_subset": trainSubset.map { JSONValue($0) } ?? .null, "patience": patience.map { JSONValue($0) } ?? .null,
                 "seed": JSONValue(Int(seed)), "threads": JSONValue(common.threads),
                 "train_images": JSONValue(train.count), "validation_images": JSONValue(val.count),

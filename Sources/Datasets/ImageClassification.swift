@@ -15,7 +15,8 @@ public struct ImageClassificationData {
 
     static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "gif", "pgm", "ppm"]
 
-    /// Reads `dir`: IDX files if it holds train-images-idx3-ubyte(.gz), else class subfolders.
+    /// Reads `dir`: IDX files if it holds train-images-idx3-ubyte(.gz), CIFAR-10 binary batches if
+    /// it holds data_batch_*.bin, else class subfolders.
     public static func load(_ dir: String, channels: Int, height: Int, width: Int, limit: Int? = nil) throws -> ImageClassificationData {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else { throw MediaError.cannotOpen(path: dir, reason: "no such folder") }
@@ -30,6 +31,10 @@ public struct ImageClassificationData {
                 return ImageClassificationData(data: d, classNames: (0..<classes).map(String.init))
             }
         }
+        if let batches = CIFARBinary.batches(in: dir) {
+            let d = try CIFARBinary.read(batches, limit: limit).resized(channels: channels, height: height, width: width)
+            return ImageClassificationData(data: d, classNames: CIFARBinary.classNames)
+        }
         return try loadFolders(dir, channels: channels, height: height, width: width, limit: limit)
     }
 
@@ -41,7 +46,7 @@ public struct ImageClassificationData {
             return !name.hasPrefix(".") && fm.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &d) && d.boolValue
         }.sorted()
         guard !classes.isEmpty else {
-            throw MediaError.unsupported(path: dir, reason: "no IDX files and no class subfolders: expected DIR/<class>/<image files>")
+            throw MediaError.unsupported(path: dir, reason: "no IDX files, no CIFAR-10 batches and no class subfolders: expected DIR/<class>/<image files>")
         }
         var files: [(String, Int)] = []
         for (label, name) in classes.enumerated() {

@@ -72,6 +72,23 @@ final class ImageClassifierTests: XCTestCase {
         let (c3, pred, e3) = try run(["predict", data + "/vertical/3.png", "--model", runDir + "/best.safetensors", "--top", "1"])
         XCTAssertEqual(c3, 0, e3)
         XCTAssertTrue(pred.contains("vertical"), pred)
+        // Saliency and adversarial pictures.
+        let sal = dir.appendingPathComponent("out/saliency.png").path
+        let (c5, _, e5) = try run(["explain", data + "/vertical/3.png", "--model", runDir + "/best.safetensors", "--out", sal, "--size", "56"])
+        XCTAssertEqual(c5, 0, e5)
+        let salImage = try Image.read(sal)
+        XCTAssertEqual([salImage.width, salImage.height], [56, 56])
+        let attackDir = dir.appendingPathComponent("attack").path
+        let (c6, atk, e6) = try run(["attack", data + "/vertical/3.png", "--model", runDir + "/best.safetensors", "--epsilon", "0.3", "--out", attackDir])
+        XCTAssertEqual(c6, 0, e6)
+        XCTAssertTrue(atk.contains("adversarial (epsilon 0.300)"), atk)
+        for f in ["original.png", "adversarial.png", "perturbation.png"] { XCTAssertTrue(FileManager.default.fileExists(atPath: attackDir + "/" + f)) }
+        let (c7, curve, e7) = try run(["attack", "--data", data, "--model", runDir + "/best.safetensors", "--epsilons", "0,0.5", "--out", attackDir])
+        XCTAssertEqual(c7, 0, e7)
+        let accs = curve.split(separator: "\n").filter { $0.hasPrefix("epsilon") }.compactMap { Double($0.split(separator: " ").last!) }
+        XCTAssertEqual(accs.count, 2)
+        XCTAssertGreaterThan(accs[0], accs[1], "a large perturbation must cost accuracy: \(curve)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: attackDir + "/attack.svg"))
         // --resume continues from the checkpoint to more epochs.
         let (c4, _, e4) = try run(["train", "--resume", runDir, "--epochs", "7"])
         XCTAssertEqual(c4, 0, e4)
