@@ -63,13 +63,17 @@ public final class ClassifierTrainer {
     let normalization: Normalization
     let metadata: [String: String]
     public let optimizer: any Optimizer
-    var rng: RandomGenerator
 
     public init(model: any Layer, options: Options, run: RunFolder, normalization: Normalization, metadata: [String: String]) {
         self.model = model; self.options = options; self.run = run
         self.normalization = normalization; self.metadata = metadata
         optimizer = options.optimizer.make(model.trainableParameters, lr: options.lr, weightDecay: options.weightDecay)
-        rng = RandomGenerator(seed: options.seed &+ 0x5EED)
+    }
+
+    /// The shuffling and augmentation stream of one epoch: a function of the seed and the epoch,
+    /// so a resumed run draws exactly what an uninterrupted one would.
+    func epochGenerator(_ epoch: Int) -> RandomGenerator {
+        RandomGenerator(seed: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch) &+ 0x5EED)
     }
 
     var checkpointMetadata: [String: String] {
@@ -83,11 +87,8 @@ public final class ClassifierTrainer {
         do { try optimizer.loadState(state.tensors) } catch {
             throw AppError.badInput(run.file("optimizer.safetensors"), "\(error)")
         }
-        if let seed = state.metadata["rng_draws"], let draws = Int(seed) { for _ in 0..<draws { _ = rng.next() } ; rngDraws = draws }
         return Int(meta["epoch"] ?? "0") ?? 0
     }
-
-    private var rngDraws = 0
 
     /// Mean loss and accuracy on a data set (eval mode, no graph), with its confusion matrix.
     public func evaluate(_ data: ImageClassificationData) -> (loss: Float, accuracy: Float, confusion: ConfusionMatrix) {
@@ -119,7 +120,8 @@ public final class ClassifierTrainer {
                 optimizer.learningRate = LRSchedule.cosine(tMax: options.epochs, etaMin: options.lr * 0.01).learningRate(base: options.lr, epoch: epoch)
             }
             model.train()
-            let order = rng.permutation(train.count); rngDraws += train.count
+            var rng = epochGenerator(epoch)
+            let order = rng.permutation(train.count)
             let progress = Progress(total: stepsPerEpoch * batch, label: "epoch \(epoch + 1)/\(options.epochs)")
             var lossSum: Double = 0, correct = 0, seen = 0
             let start = Date()
@@ -168,7 +170,7 @@ public final class ClassifierTrainer {
         try model.save(to: run.file("checkpoint.safetensors"), metadata: meta)
         var state = SafetensorsFile()
         for (name, t) in optimizer.state() { state.tensors[name] = t }
-        state.metadata = ["epoch": "\(r.epoch)", "rng_draws": "\(rngDraws)"]
+        state.metadata = ["epoch": "\(r.epoch)"]
         try state.write(to: run.file("optimizer.safetensors"))
         let history = run.readMetrics()
         let best = history.compactMap { $0["val_accuracy"]?.double }.max() ?? -1

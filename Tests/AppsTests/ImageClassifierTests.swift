@@ -96,6 +96,19 @@ final class ImageClassifierTests: XCTestCase {
         XCTAssertEqual(lines.count, 7)
     }
 
+    func testResumeIsExact() throws {
+        let data = try makeDataset()
+        let a = dir.appendingPathComponent("a").path, b = dir.appendingPathComponent("b").path
+        let common = ["--data", data, "--batch-size", "8", "--augment", "--rotate", "10", "--seed", "5"]
+        XCTAssertEqual(try run(["train"] + common + ["--epochs", "3", "--out", a]).0, 0)
+        XCTAssertEqual(try run(["train"] + common + ["--epochs", "1", "--out", b]).0, 0)
+        XCTAssertEqual(try run(["train", "--resume", b, "--epochs", "3"]).0, 0)
+        let wa = FileManager.default.contents(atPath: a + "/checkpoint.safetensors")
+        let wb = FileManager.default.contents(atPath: b + "/checkpoint.safetensors")
+        XCTAssertNotNil(wa)
+        XCTAssertEqual(wa, wb, "3 epochs straight and 1 + 2 resumed must give the same weights")
+    }
+
     func testBadInputGivesOneClearLineAndNonZeroExit() throws {
         let missing = try run(["train", "--data", dir.appendingPathComponent("nope").path, "--out", dir.appendingPathComponent("r").path])
         XCTAssertNotEqual(missing.0, 0)
