@@ -227,7 +227,7 @@ struct Evaluate: ParsableCommand {
             guard y.allSatisfy({ $0 < c.classNames.count }) else { throw AppError.badInput(data, "has more classes than the model") }
             cm.add(logits: c.probabilities(x), targets: y)
         }
-        if let out { try RunFolder(out); try cm.picture().writePNG((out as NSString).appendingPathComponent("confusion.png")) }
+        if let out { _ = try RunFolder(out); try cm.picture().writePNG((out as NSString).appendingPathComponent("confusion.png")) }
         let perClass = (0..<c.classNames.count).map { k -> JSONValue in
             .object(["class": JSONValue(c.classNames[k]), "precision": JSONValue(cm.precision(k)), "recall": JSONValue(cm.recall(k)),
                      "count": JSONValue(cm.counts[k].reduce(0, +))])

@@ -37,9 +37,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in
         if let bias, bias.requiresGrad {
-            bias.addGrad { gb in
-                for s in 0..<n { for o in 0..<cout { gb[o] += vectorSum(g + s * outSize + o * ho * wo, ho * wo) } }
-            }
+            bias.addGrad { BatchLayout.addChannelSums(g, into: $0, n: n, c: cout, l: ho * wo) }
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
@@ -61,6 +59,6 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
                 BLAS.sgemm(transB: true, m: cin, n: k, k: cols, a: xs[w], lda: cols, b: col[w], ldb: cols, beta: 1, c: gw[w], ldc: k)
             }
         }
-        if needW { weight.addGrad { dst in for w in 0..<workers { let p = gw[w]; for i in 0..<cin * k { dst[i] += p[i] } } } }
+        if needW { weight.addGrad { gw.addAll(into: $0) } }
     }
 }

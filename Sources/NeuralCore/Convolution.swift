@@ -27,9 +27,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in
         if let bias, bias.requiresGrad {
-            bias.addGrad { gb in
-                for s in 0..<n { for o in 0..<cout { gb[o] += vectorSum(g + (s * cout + o) * l, l) } }
-            }
+            bias.addGrad { BatchLayout.addChannelSums(g, into: $0, n: n, c: cout, l: l) }
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
@@ -51,6 +49,6 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                 for s in 0..<nc { geo.col2im(col[w] + s * l, gx + (c0 + s) * inSize, ld: cols) }
             }
         }
-        if needW { weight.addGrad { dst in for w in 0..<workers { let p = gw[w]; for i in 0..<cout * k { dst[i] += p[i] } } } }
+        if needW { weight.addGrad { gw.addAll(into: $0) } }
     }
 }

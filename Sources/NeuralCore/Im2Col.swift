@@ -17,23 +17,17 @@ struct ConvGeometry {
         }
     }
 
-    /// Output rows oy whose input row oy·sh - ph + i·dh lies inside the image, for kernel row i.
+    /// Outputs o in [lo, hi) whose input position o·stride + offset lies in 0..<size, for the
+    /// kernel tap's offset (i·dh - ph for rows, j·dw - pw for columns).
     @inline(__always)
-    func validRows(_ i: Int) -> (Int, Int) {
-        let y0 = i * dh - ph
-        let lo = Swift.min(ho, y0 >= 0 ? 0 : (-y0 + sh - 1) / sh)
-        let hi = Swift.max(lo, Swift.min(ho, y0 >= h ? 0 : (h - y0 + sh - 1) / sh))
+    static func validRange(offset: Int, stride: Int, size: Int, outputs: Int) -> (Int, Int) {
+        let lo = Swift.min(outputs, offset >= 0 ? 0 : (-offset + stride - 1) / stride)
+        let hi = Swift.max(lo, Swift.min(outputs, offset >= size ? 0 : (size - offset + stride - 1) / stride))
         return (lo, hi)
     }
 
-    /// Output columns ox whose input column ox·sw - pw + j·dw lies inside the image, for kernel column j.
-    @inline(__always)
-    func validColumns(_ j: Int) -> (Int, Int) {
-        let x0 = j * dw - pw
-        let lo = Swift.min(wo, x0 >= 0 ? 0 : (-x0 + sw - 1) / sw)
-        let hi = Swift.max(lo, Swift.min(wo, x0 >= w ? 0 : (w - x0 + sw - 1) / sw))
-        return (lo, hi)
-    }
+    @inline(__always) func validRows(_ i: Int) -> (Int, Int) { Self.validRange(offset: i * dh - ph, stride: sh, size: h, outputs: ho) }
+    @inline(__always) func validColumns(_ j: Int) -> (Int, Int) { Self.validRange(offset: j * dw - pw, stride: sw, size: w, outputs: wo) }
 
     /// col[(c·kh + i)·kw + j, oy·wo + ox] = x[c, oy·sh - ph + i·dh, ox·sw - pw + j·dw] (0 outside).
     /// Rows of col are `ld` floats apart (l for one image; n·l when images sit side by side).
@@ -144,6 +138,11 @@ enum BatchLayout {
         }
     }
 
+    /// gb[c] += Σ over images and positions of g (N, C, L): the bias gradient of a convolution.
+    static func addChannelSums(_ g: UnsafePointer<Float>, into gb: UnsafeMutablePointer<Float>, n: Int, c: Int, l: Int) {
+        for s in 0..<n { for ch in 0..<c { gb[ch] += vectorSum(g + (s * c + ch) * l, l) } }
+    }
+
     /// How many images go into one sgemm: column buffers of about 2 MB, so they are still in
     /// cache when the sgemm reads them.
     static func chunk(n: Int, floatsPerImage: Int) -> Int { Swift.max(1, Swift.min(n, (1 << 19) / Swift.max(floatsPerImage, 1))) }
@@ -170,8 +169,15 @@ enum BatchLayout {
 /// Per-worker scratch: `count` floats each, from the pool.
 struct WorkerBuffers {
     let storages: [Storage]
+    let count: Int
     init(workers: Int, count: Int, zeroed: Bool = false) {
+        self.count = count
         storages = (0..<workers).map { _ in zeroed ? Storage(count: count, repeating: 0) : Storage(count: count) }
     }
     subscript(w: Int) -> UnsafeMutablePointer<Float> { storages[w].pointer }
+
+    /// dst += the sum of every worker's buffer (per-worker partial weight gradients).
+    func addAll(into dst: UnsafeMutablePointer<Float>) {
+        for s in storages { let p = s.pointer; for i in 0..<count { dst[i] += p[i] } }
+    }
 }

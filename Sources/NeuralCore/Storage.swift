@@ -72,12 +72,4 @@ final class BufferPool: @unchecked Sendable {
         }
         UnsafeMutableRawPointer(p).deallocate()
     }
-
-    /// Returns every pooled buffer to the system.
-    func trim() {
-        pthread_mutex_lock(&lock)
-        for (_, list) in free { for p in list { UnsafeMutableRawPointer(p).deallocate() } }
-        free = [:]; pooledBytes = 0
-        pthread_mutex_unlock(&lock)
-    }
 }
