@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "AppSupport", targets: ["AppSupport"]),
         .executable(name: "deepmedia-bench", targets: ["DeepMediaBench"]),
         .executable(name: "image-classifier", targets: ["ImageClassifier"]),
+        .executable(name: "char-rnn", targets: ["CharRNNApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,7 +63,9 @@ let package = Package(
                 swiftSettings: release + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])),
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
-        .target(name: "AppSupport", dependencies: ["NeuralCore", "MediaIO", "Datasets", "Models"], swiftSettings: release),
+        .target(name: "AppSupport", dependencies: ["NeuralCore", "MediaIO", "Datasets", "Models",
+                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: release),
 
         .executableTarget(name: "DeepMediaBench", dependencies: ["NeuralCore", "Models",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -71,6 +74,10 @@ let package = Package(
         .executableTarget(name: "ImageClassifier", dependencies: ["AppSupport", "NeuralCore", "MediaIO", "Datasets", "Models",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/ImageClassifier", swiftSettings: release),
+
+        .executableTarget(name: "CharRNNApp", dependencies: ["AppSupport", "NeuralCore", "Datasets", "Models",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Apps/CharRNN", swiftSettings: release),
 
         // assertClose, fixtures and gradient checks shared by the test targets.
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),

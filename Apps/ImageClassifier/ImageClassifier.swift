@@ -32,17 +32,6 @@ enum Architecture: String, ExpressibleByArgument, CaseIterable {
 
 extension OptimizerKind: ExpressibleByArgument {}
 
-/// Options every subcommand shares.
-struct CommonOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func apply() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        Parallel.threads = threads
-    }
-}
-
 /// A trained classifier: network, class names and input normalisation, from a checkpoint.
 struct LoadedClassifier {
     let arch: Architecture

@@ -82,11 +82,7 @@ public final class ClassifierTrainer {
 
     /// Restores weights, optimizer state and the epoch count from the run folder's last checkpoint.
     public func resume() throws -> Int {
-        let meta = try model.load(from: run.file("checkpoint.safetensors"))
-        let state = try SafetensorsFile.read(path: run.file("optimizer.safetensors"))
-        do { try optimizer.loadState(state.tensors) } catch {
-            throw AppError.badInput(run.file("optimizer.safetensors"), "\(error)")
-        }
+        let (meta, _) = try TrainingCheckpoint.restore(run, model: model, optimizer: optimizer)
         return Int(meta["epoch"] ?? "0") ?? 0
     }
 
@@ -167,11 +163,7 @@ public final class ClassifierTrainer {
         var meta = checkpointMetadata
         meta["epoch"] = "\(r.epoch)"
         meta["val_accuracy"] = "\(r.valAccuracy)"
-        try model.save(to: run.file("checkpoint.safetensors"), metadata: meta)
-        var state = SafetensorsFile()
-        for (name, t) in optimizer.state() { state.tensors[name] = t }
-        state.metadata = ["epoch": "\(r.epoch)"]
-        try state.write(to: run.file("optimizer.safetensors"))
+        try TrainingCheckpoint.save(run, model: model, optimizer: optimizer, metadata: meta)
         let history = run.readMetrics()
         let best = history.compactMap { $0["val_accuracy"]?.double }.max() ?? -1
         if Double(r.valAccuracy) >= best { try model.save(to: run.file("best.safetensors"), metadata: meta) }

@@ -30,14 +30,20 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     let cs = Storage(count: b * t * h), tcs = Storage(count: b * t * h)   // c_t and tanh(c_t) for every step
     let pcs = cs.pointer, ptc = tcs.pointer
     let ldy = (t + 1) * h
+    // W_hhᵀ packed once for all steps (a general sgemm would repack it at every step).
+    let packedHH = t > 1 ? PackedMatrix(transposing: pwh, rows: g4, cols: h) : nil
     // The recurrence is independent per batch row: each worker runs the whole sequence for its
     // rows, so the steps need no synchronisation between threads.
     forEachRowBlock(b) { b0, nb in
         for s in 0..<t {
             let hPrev = s == 0 ? UnsafePointer(ph0 + b0 * h) : UnsafePointer(py + b0 * ldy + (s - 1) * h)
             let ldh = s == 0 ? h : ldy
-            BLAS.sgemm(transB: true, m: nb, n: g4, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1,
-                       c: pg + (b0 * t + s) * g4, ldc: t * g4)
+            if let packedHH {
+                packedHH.multiply(a: hPrev, lda: ldh, m: nb, c: pg + (b0 * t + s) * g4, ldc: t * g4, accumulate: true)
+            } else {
+                BLAS.sgemm(transB: true, m: nb, n: g4, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1,
+                           c: pg + (b0 * t + s) * g4, ldc: t * g4)
+            }
             for bi in b0..<(b0 + nb) {
                 let gr = pg + (bi * t + s) * g4
                 let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
@@ -61,6 +67,7 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
         let dh = Storage(count: b * h, repeating: 0), dc = Storage(count: b * h)
         let pdh = dh.pointer, pdc = dc.pointer
         for bi in 0..<b { (pdc + bi * h).update(from: gp + bi * ldy + t * h, count: h) }
+        let packedBack = PackedMatrix(pwh, rows: g4, cols: h)
         forEachRowBlock(b) { b0, nb in
             for s in stride(from: t - 1, through: 0, by: -1) {
                 for bi in b0..<(b0 + nb) {
@@ -82,7 +89,7 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
                     }
                 }
                 // dh_{s-1} = dG_s (rows, 4H) · W_hh (4H, H)
-                BLAS.sgemm(m: nb, n: h, k: g4, a: pdg + (b0 * t + s) * g4, lda: t * g4, b: pwh, ldb: h, c: pdh + b0 * h, ldc: h)
+                packedBack.multiply(a: pdg + (b0 * t + s) * g4, lda: t * g4, m: nb, c: pdh + b0 * h, ldc: h, accumulate: false)
             }
         }
         h0?.addGrad { g in for i in 0..<b * h { g[i] += pdh[i] } }

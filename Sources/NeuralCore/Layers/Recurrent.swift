@@ -34,6 +34,9 @@ public class RecurrentStack: Module {
     public var localParameters: [(String, Parameter)] { layers.enumerated().flatMap { $0.element.named($0.offset) } }
     public func setLocalTraining(_ training: Bool) { self.training = training }
 
+    /// Restarts the inter-layer dropout stream (a resumed run draws the same masks).
+    public func reseedDropout(_ seed: UInt64) { rng = RandomGenerator(seed: seed) }
+
     /// Layer l's slice (B, H) of a (layers, B, H) state.
     func layerState(_ s: Tensor?, _ l: Int, batch: Int, _ what: String) -> Tensor? {
         guard let s else { return nil }

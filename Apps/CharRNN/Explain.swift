@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Datasets
+import AppSupport
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "An HTML page of a text coloured by the activations of the model's most interesting cells.")
+
+    @Option(help: "The text itself.") var text: String?
+    @Option(help: "A UTF-8 file with the text.") var file: String?
+    @OptionGroup var modelOption: ModelOption
+    @Option(help: "Cells to show.") var cells: Int = 8
+    @Option(help: "Use at most this many characters of the text.") var limit: Int = 3000
+    @Option(help: "HTML file to write.") var out: String
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard (text == nil) != (file == nil) else { throw ValidationError("give the text with --text TEXT or --file FILE (one of them)") }
+        guard cells >= 1, limit >= 2 else { throw ValidationError("--cells must be positive and --limit at least 2") }
+    }
+
+    func run() throws {
+        try common.apply()
+        let m = try modelOption.load()
+        var scalars = try file.map(TextFile.read) ?? Array(text!.unicodeScalars)
+        guard scalars.count >= 2 else { throw ValidationError("the text needs at least two characters") }
+        scalars = Array(scalars.prefix(limit))
+        let acts = CellActivations(model: m, text: scalars)
+        let picked = acts.pickCells(count: cells)
+        let title = "What the cells of a \(m.network.cell.rawValue) \(m.network.layers)x\(m.network.hidden) see"
+        try RunFolder.atomicWrite(out, Data(acts.html(cells: picked, title: title).utf8))
+        for c in picked { print("layer \(c.layer) cell \(c.index): \(c.reason)") }
+        print("wrote \(out)")
+    }
+}

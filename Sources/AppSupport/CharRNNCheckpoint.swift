@@ -1,0 +1,41 @@
+import Foundation
+import NeuralCore
+import Datasets
+import Models
+
+/// A char-RNN and its vocabulary; the checkpoint metadata holds what rebuilds it
+/// (kind "char-rnn", cell, vocab, embedding, hidden, layers).
+public struct CharRNNModel {
+    public let network: CharRNN
+    public let vocabulary: Vocabulary
+
+    public init(network: CharRNN, vocabulary: Vocabulary) { self.network = network; self.vocabulary = vocabulary }
+
+    /// The metadata that describes the architecture.
+    public var metadata: [String: String] {
+        ["kind": "char-rnn", "cell": network.cell.rawValue, "vocab": vocabulary.stored,
+         "embedding": "\(network.embedding)", "hidden": "\(network.hidden)", "layers": "\(network.layers)"]
+    }
+
+    /// Reads a checkpoint written by `char-rnn train`; anything else is one clear AppError.
+    public static func load(_ path: String) throws -> (model: CharRNNModel, metadata: [String: String]) {
+        let file = try SafetensorsFile.read(path: path)
+        let m = file.metadata
+        guard m["kind"] == "char-rnn" else {
+            let what = m["arch"].map { "a \($0) checkpoint of the image classifier" } ?? "no char-rnn metadata"
+            throw AppError.badInput(path, "not a char-rnn model (\(what))")
+        }
+        guard let cell = m["cell"].flatMap(RecurrentCell.init(rawValue:)), let vocab = m["vocab"].flatMap(Vocabulary.init(stored:)),
+              let e = m["embedding"].flatMap(Int.init), let h = m["hidden"].flatMap(Int.init), let l = m["layers"].flatMap(Int.init),
+              e >= 1, h >= 1, l >= 1, e <= 1 << 16, h <= 1 << 16, l <= 64 else {
+            throw AppError.badInput(path, "char-rnn metadata is incomplete or invalid")
+        }
+        var rng = RandomGenerator(seed: 0)
+        let net = CharRNN(cell: cell, vocab: vocab.count, embedding: e, hidden: h, layers: l, rng: &rng)
+        do { try net.load(file, path: path) } catch let e as SafetensorsError {
+            throw AppError.badInput(path, "weights do not match the metadata (\(e))")
+        }
+        net.eval()
+        return (CharRNNModel(network: net, vocabulary: vocab), m)
+    }
+}

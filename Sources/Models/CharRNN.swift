@@ -1,0 +1,51 @@
+import NeuralCore
+
+/// Which recurrent cell a CharRNN uses.
+public enum RecurrentCell: String, CaseIterable, Sendable {
+    case lstm, gru
+}
+
+/// Character language model with either cell: Embedding -> multi-layer LSTM or GRU (dropout
+/// between layers) -> Linear on every position. State dict names embed.*, lstm.* or gru.*, fc.*:
+/// an LSTM one loads into PyTorch's `Embedding -> nn.LSTM(batch_first) -> Linear` with those names.
+/// tokens (B, T) -> logits (B, T, vocab), final state (layers, B, H).
+public final class CharRNN: Module {
+    /// The recurrent state carried between windows: h, and c for an LSTM; (layers, B, H) each.
+    public struct State {
+        public var h: Tensor, c: Tensor?
+        public init(h: Tensor, c: Tensor?) { self.h = h; self.c = c }
+        public func detached() -> State { State(h: h.detached(), c: c?.detached()) }
+    }
+
+    public let cell: RecurrentCell
+    public let vocab: Int, embedding: Int, hidden: Int, layers: Int
+    public let embed: Embedding, fc: Linear
+    public let rnn: RecurrentStack
+
+    public init(cell: RecurrentCell, vocab: Int, embedding: Int = 64, hidden: Int = 512, layers: Int = 2,
+                dropout: Float = 0, rng: inout RandomGenerator) {
+        self.cell = cell; self.vocab = vocab; self.embedding = embedding; self.hidden = hidden; self.layers = layers
+        embed = Embedding(vocab, embedding, rng: &rng)
+        switch cell {
+        case .lstm: rnn = LSTM(embedding, hidden, layers: layers, dropout: dropout, rng: &rng)
+        case .gru: rnn = GRU(embedding, hidden, layers: layers, dropout: dropout, rng: &rng)
+        }
+        fc = Linear(hidden, vocab, rng: &rng)
+    }
+
+    public var children: [(String, any Module)] { [("embed", embed), (cell.rawValue, rnn), ("fc", fc)] }
+
+    /// tokens: B·T ids, row-major (B, T); state nil = zeros.
+    public func callAsFunction(_ tokens: [Int], batch: Int, steps: Int, state: State? = nil) -> (logits: Tensor, state: State) {
+        let e = embed(tokens, shape: [batch, steps])          // (B, T, E)
+        switch rnn {
+        case let lstm as LSTM:
+            let r = lstm(e, h0: state?.h, c0: state?.c)
+            return (fc(r.output), State(h: r.h, c: r.c))
+        case let gru as GRU:
+            let r = gru(e, h0: state?.h)
+            return (fc(r.output), State(h: r.h, c: nil))
+        default: fatalError("CharRNN: unknown recurrent stack")
+        }
+    }
+}

@@ -1,0 +1,132 @@
+/// A right-hand matrix B (K, N) packed once for many products with it: the recurrent weights of
+/// an LSTM/GRU meet every step's state, and a general sgemm would repack them at each step.
+/// Layout: ⌈N/24⌉ panels (last one zero-padded), each K rows of 24 contiguous floats.
+struct PackedMatrix {
+    typealias V = SIMD8<Float>
+    static let width = 24
+    let k: Int, n: Int, panels: Int
+    let storage: Storage
+
+    /// B = Wᵀ for W (N, K) row-major (forward: x · Wᵀ).
+    init(transposing w: UnsafePointer<Float>, rows n: Int, cols k: Int) {
+        self.k = k; self.n = n; panels = (n + Self.width - 1) / Self.width
+        storage = Storage(count: panels * k * Self.width, repeating: 0)
+        let p = storage.pointer
+        for j in 0..<n {
+            let panel = p + (j / Self.width) * k * Self.width + j % Self.width, row = w + j * k
+            for kk in 0..<k { panel[kk * Self.width] = row[kk] }
+        }
+    }
+
+    /// B = W for W (K, N) row-major (backward: dy · W).
+    init(_ w: UnsafePointer<Float>, rows k: Int, cols n: Int) {
+        self.k = k; self.n = n; panels = (n + Self.width - 1) / Self.width
+        storage = Storage(count: panels * k * Self.width, repeating: 0)
+        let p = storage.pointer
+        for pi in 0..<panels {
+            let j0 = pi * Self.width, cols = Swift.min(Self.width, n - j0)
+            for kk in 0..<k { (p + (pi * k + kk) * Self.width).update(from: w + kk * n + j0, count: cols) }
+        }
+    }
+
+    /// C (m, N) = A (m, K) · B, or C += A · B when `accumulate`. Single-threaded: callers split rows.
+    /// Each K block of A is first interleaved by groups of 4 rows ([group][k][4]) so the kernel
+    /// reads one contiguous stream of A besides the panel.
+    func multiply(a: UnsafePointer<Float>, lda: Int, m: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let kc = 192   // K block: a panel slice of kc x 24 floats (18 KB) stays in L1 across row groups
+        let groups = m / 4
+        let packedA = Storage(count: Swift.max(1, groups * kc * 4))
+        let pa = packedA.pointer
+        var k0 = 0
+        while k0 < k {
+            let kb = Swift.min(kc, k - k0)
+            let acc = accumulate || k0 > 0
+            for g in 0..<groups {
+                let dst = pa + g * kb * 4
+                for r in 0..<4 {
+                    let src = a + (g * 4 + r) * lda + k0
+                    for kk in 0..<kb { dst[kk * 4 + r] = src[kk] }
+                }
+            }
+            for pi in 0..<panels {
+                let bp = UnsafePointer(storage.pointer) + (pi * k + k0) * Self.width
+                let j0 = pi * Self.width, cols = Swift.min(Self.width, n - j0)
+                for g in 0..<groups {
+                    Self.kernel4(UnsafePointer(pa + g * kb * 4), bp, kb, c + g * 4 * ldc + j0, ldc, cols, acc)
+                }
+                for i in (groups * 4)..<m {
+                    Self.kernel1(a + i * lda + k0, bp, kb, c + i * ldc + j0, cols, acc)
+                }
+            }
+            k0 += kb
+        }
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+
+    @inline(__always)
+    static func store(_ v: V, _ c: UnsafeMutablePointer<Float>, cols: Int, accumulate: Bool) {
+        if cols >= 8 {
+            let old = accumulate ? load(c) : V()
+            UnsafeMutableRawPointer(c).storeBytes(of: old + v, as: V.self)
+        } else {
+            for j in 0..<cols { c[j] = (accumulate ? c[j] : 0) + v[j] }
+        }
+    }
+
+    /// 4 rows (interleaved, [k][4]) x 24 columns: 12 accumulators, per k three loads of B and four broadcasts of A.
+    static func kernel4(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
+                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ cols: Int, _ accumulate: Bool) {
+        var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+        var c6 = V(), c7 = V(), c8 = V(), c9 = V(), c10 = V(), c11 = V()
+        var bp = b, ap = a
+        for _ in 0..<k {
+            let b0 = load(bp), b1 = load(bp + 8), b2 = load(bp + 16)
+            var x = V(repeating: ap[0])
+            c0.addProduct(x, b0); c1.addProduct(x, b1); c2.addProduct(x, b2)
+            x = V(repeating: ap[1])
+            c3.addProduct(x, b0); c4.addProduct(x, b1); c5.addProduct(x, b2)
+            x = V(repeating: ap[2])
+            c6.addProduct(x, b0); c7.addProduct(x, b1); c8.addProduct(x, b2)
+            x = V(repeating: ap[3])
+            c9.addProduct(x, b0); c10.addProduct(x, b1); c11.addProduct(x, b2)
+            bp += 24; ap += 4
+        }
+        storeRow(c0, c1, c2, c, cols, accumulate)
+        storeRow(c3, c4, c5, c + ldc, cols, accumulate)
+        storeRow(c6, c7, c8, c + 2 * ldc, cols, accumulate)
+        storeRow(c9, c10, c11, c + 3 * ldc, cols, accumulate)
+    }
+
+    @inline(__always)
+    static func storeRow(_ v0: V, _ v1: V, _ v2: V, _ c: UnsafeMutablePointer<Float>, _ cols: Int, _ accumulate: Bool) {
+        store(v0, c, cols: cols, accumulate: accumulate)
+        if cols > 8 { store(v1, c + 8, cols: cols - 8, accumulate: accumulate) }
+        if cols > 16 { store(v2, c + 16, cols: cols - 16, accumulate: accumulate) }
+    }
+
+    /// 1 row x 24 columns (the rows left over after groups of 4).
+    static func kernel1(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
+                        _ c: UnsafeMutablePointer<Float>, _ cols: Int, _ accumulate: Bool) {
+        var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+        var bp = b, kk = 0
+        while kk + 2 <= k {
+            let x0 = V(repeating: a[kk]), x1 = V(repeating: a[kk + 1])
+            c0.addProduct(x0, load(bp)); c1.addProduct(x0, load(bp + 8)); c2.addProduct(x0, load(bp + 16))
+            c3.addProduct(x1, load(bp + 24)); c4.addProduct(x1, load(bp + 32)); c5.addProduct(x1, load(bp + 40))
+            bp += 48; kk += 2
+        }
+        if kk < k {
+            let x0 = V(repeating: a[kk])
+            c0.addProduct(x0, load(bp)); c1.addProduct(x0, load(bp + 8)); c2.addProduct(x0, load(bp + 16))
+        }
+        storeRow(c0 + c3, c1 + c4, c2 + c5, c, cols, accumulate)
+    }
+}
+
+extension SIMD8 where Scalar == Float {
+    /// self += a · b as one fused multiply-add per lane.
+    @inline(__always)
+    mutating func addProduct(_ a: Self, _ b: Self) { self = self.addingProduct(a, b) }
+}
