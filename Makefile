@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 # DeepMedia: `make test` installs what is missing, builds and runs the whole suite; `make demo`
-# runs the image classifier's bundled model on sample digits and says where its pictures are.
+# runs the bundled models (digits, Shakespeare) on sample inputs and says where the pictures are.
 
 APT_PACKAGES := pkg-config libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
                 libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev
@@ -27,11 +27,16 @@ test: deps
 
 demo: deps
 	swift build -c release --product image-classifier
+	swift build -c release --product char-rnn
 	@echo "== the bundled MNIST model (Assets/models/mnist-lenet.safetensors) on digits drawn by scripts/draw_digits.py"
 	.build/release/image-classifier predict Assets/samples/digits --top 2
 	.build/release/image-classifier explain Assets/samples/digits/7.png --out runs/demo/saliency-7.png
 	.build/release/image-classifier attack Assets/samples/digits/4.png --epsilon 0.2 --out runs/demo/attack
+	@echo "== the bundled Shakespeare LSTM (Assets/models/shakespeare-lstm.safetensors) writes a passage"
+	.build/release/char-rnn generate --prime "ROMEO:" --length 500 --temperature 0.8 --seed 1
+	.build/release/char-rnn explain --file Assets/samples/text/sonnet.txt --cells 6 --out runs/demo/cells.html
 	@echo "pictures: runs/demo/saliency-7.png, runs/demo/attack/original.png, adversarial.png, perturbation.png"
+	@echo "cells of the text model: runs/demo/cells.html"
 
 clean:
 	rm -rf .build runs

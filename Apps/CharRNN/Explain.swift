@@ -27,7 +27,7 @@ struct Explain: ParsableCommand {
         scalars = Array(scalars.prefix(limit))
         let acts = CellActivations(model: m, text: scalars)
         let picked = acts.pickCells(count: cells)
-        let title = "What the cells of a \(m.network.cell.rawValue) \(m.network.layers)x\(m.network.hidden) see"
+        let title = "What the cells of the \(m.network.cell.rawValue.uppercased()) \(m.network.layers)x\(m.network.hidden) model see"
         try RunFolder.atomicWrite(out, Data(acts.html(cells: picked, title: title).utf8))
         for c in picked { print("layer \(c.layer) cell \(c.index): \(c.reason)") }
         print("wrote \(out)")

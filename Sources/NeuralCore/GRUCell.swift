@@ -24,12 +24,17 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
     let y = Tensor(uninitializedShape: [b, t, h])
     let py = y.storage.pointer
     let ldy = t * h
+    let packedHH = t > 1 ? PackedMatrix(transposing: pwh, rows: g3, cols: h) : nil   // W_hhᵀ once for all steps
     forEachRowBlock(b) { b0, nb in   // each worker runs the sequence for its batch rows
         for s in 0..<t {
             let hPrev = s == 0 ? UnsafePointer(ph0 + b0 * h) : UnsafePointer(py + b0 * ldy + (s - 1) * h)
             let ldh = s == 0 ? h : ldy
-            BLAS.sgemm(transB: true, m: nb, n: g3, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1,
-                       c: phg + (b0 * t + s) * g3, ldc: t * g3)
+            if let packedHH {
+                packedHH.multiply(a: hPrev, lda: ldh, m: nb, c: phg + (b0 * t + s) * g3, ldc: t * g3, accumulate: true)
+            } else {
+                BLAS.sgemm(transB: true, m: nb, n: g3, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, beta: 1,
+                           c: phg + (b0 * t + s) * g3, ldc: t * g3)
+            }
             for bi in b0..<(b0 + nb) {
                 let xr = pxg + (bi * t + s) * g3, hr = phg + (bi * t + s) * g3
                 let hp = hPrev + (bi - b0) * ldh
@@ -47,6 +52,7 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
         let dX = Storage(count: b * t * g3), dH = Storage(count: b * t * g3)   // pre-activation grads
         let pdx = dX.pointer, pdh = dH.pointer
         let dh = Storage(count: b * h, repeating: 0), dhNext = Storage(count: b * h)
+        let packedBack = PackedMatrix(pwh, rows: g3, cols: h)
         forEachRowBlock(b) { b0, nb in
             for s in stride(from: t - 1, through: 0, by: -1) {
                 let hPrev = s == 0 ? UnsafePointer(ph0 + b0 * h) : UnsafePointer(py + b0 * ldy + (s - 1) * h)
@@ -68,8 +74,7 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
                     }
                 }
                 // dh_{s-1} = d·z + dH_s (rows, 3H) · W_hh (3H, H)
-                BLAS.sgemm(m: nb, n: h, k: g3, a: pdh + (b0 * t + s) * g3, lda: t * g3, b: pwh, ldb: h, beta: 1,
-                           c: dhNext.pointer + b0 * h, ldc: h)
+                packedBack.multiply(a: pdh + (b0 * t + s) * g3, lda: t * g3, m: nb, c: dhNext.pointer + b0 * h, ldc: h, accumulate: true)
                 (dh.pointer + b0 * h).update(from: dhNext.pointer + b0 * h, count: nb * h)
             }
         }

@@ -13,28 +13,7 @@ final class ImageClassifierTests: XCTestCase {
     }
     override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 
-    /// The executable next to this test bundle (built by `swift build --build-tests`).
-    var tool: String {
-        let here = Bundle.main.bundleURL.deletingLastPathComponent()
-        for base in [here, here.deletingLastPathComponent()] {
-            let p = base.appendingPathComponent("image-classifier").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return Fixtures.repoRoot.appendingPathComponent(".build/debug/image-classifier").path
-    }
-
-    /// Runs the tool; returns (exit code, stdout, stderr).
-    func run(_ args: [String]) throws -> (Int32, String, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args + ["--threads", "2"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    func run(_ args: [String]) throws -> (Int32, String, String) { try ToolRunner.run("image-classifier", args) }
 
     /// Two classes drawn here: a vertical bar and a horizontal bar, 12 images each, slightly moved.
     func makeDataset() throws -> String {
