@@ -29,7 +29,9 @@ public enum JSONValue: Equatable, Sendable {
     var foundation: Any {
         switch self {
         case let .string(s): return s
-        case let .number(x): return x.isFinite && x == x.rounded() && Swift.abs(x) < 1e15 ? Int(x) as Any : x as Any
+        case let .number(x):
+            guard x.isFinite else { return NSNull() }       // JSON has no NaN or infinity
+            return x == x.rounded() && Swift.abs(x) < 1e15 ? Int(x) as Any : x as Any
         case let .bool(b): return b
         case let .array(a): return a.map(\.foundation)
         case let .object(o): return o.mapValues(\.foundation)

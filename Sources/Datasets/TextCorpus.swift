@@ -29,6 +29,7 @@ public enum TextFile {
     /// Splits off the last `fraction` of a text as validation, cut just after a line break
     /// (as PyTorch's peer does), so both parts start at the beginning of a line.
     public static func split(_ text: [Unicode.Scalar], validationFraction fraction: Double) -> (train: [Unicode.Scalar], validation: [Unicode.Scalar]) {
+        guard fraction > 0 else { return (text, []) }
         let target = Int(Double(text.count) * (1 - fraction))
         var cut = min(max(target, 0), text.count)
         while cut > 0 && text[cut - 1] != "\n" { cut -= 1 }

@@ -14,8 +14,10 @@ final class RunFolderTests: XCTestCase {
         XCTAssertEqual(cfg["epochs"]?.int, 3)
         XCTAssertEqual(cfg["augment"]?.bool, true)
         for e in 1...3 { try run.appendMetrics(["epoch": JSONValue(e), "val_loss": JSONValue(1.0 / Double(e))]) }
+        try run.appendMetrics(["epoch": JSONValue(4), "val_loss": JSONValue(Double.nan)])   // no validation text: null
         let m = run.readMetrics()
-        XCTAssertEqual(m.count, 3)
+        XCTAssertEqual(m.count, 4)
+        XCTAssertEqual(m[3]["val_loss"], .null)
         XCTAssertEqual(m[2]["val_loss"]?.double ?? 0, 1.0 / 3, accuracy: 1e-12)
         // Nothing half-written stays behind.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["config.json", "metrics.jsonl"])

@@ -29,6 +29,7 @@ final class TextCorpusTests: XCTestCase {
         let (train, val) = TextFile.split(text, validationFraction: 0.3)    // target cut 20 -> back to 11
         XCTAssertEqual(String(String.UnicodeScalarView(train)), "first line\n")
         XCTAssertEqual(String(String.UnicodeScalarView(val)), "second line\nthird\n")
+        XCTAssertEqual(TextFile.split(text, validationFraction: 0).validation.count, 0)
         let noBreak = Array("abcdefghij".unicodeScalars)
         XCTAssertEqual(TextFile.split(noBreak, validationFraction: 0.2).validation.count, 2)
     }

@@ -1,5 +1,5 @@
 import XCTest
-import NeuralCore
+@testable import NeuralCore
 import TestSupport
 
 /// (a, a) from an int, or (a, b) from a two-element list, as PyTorch's arguments.
@@ -29,6 +29,22 @@ final class ConvolutionTests: XCTestCase {
         let w = Tensor.normal([4, 3, 3, 3], std: 0.3, using: &rng), b = Tensor.normal([4], using: &rng)
         checkGradients([x, w, b], "conv k3 p1") { conv2d($0[0], weight: $0[1], bias: $0[2], padding: (1, 1)) }
         checkGradients([x, w], "conv k3 s2 d2") { conv2d($0[0], weight: $0[1], stride: (2, 1), padding: (2, 1), dilation: (2, 1)) }
+    }
+
+    /// Inference takes the direct 3x3 kernel (rows of 16+ pixels): it agrees with the im2col path
+    /// on DnCNN's layers and on widths with an overlapping last segment and channel counts that
+    /// are not a multiple of 4.
+    func testDirectKernelMatchesIm2col() {
+        var rng = RandomGenerator(seed: 14)
+        for (cin, cout, h, w) in [(32, 32, 40, 40), (1, 32, 40, 40), (32, 1, 40, 40), (3, 5, 3, 20), (4, 6, 2, 17)] {
+            let x = Tensor.normal([3, cin, h, w], using: &rng)
+            let wt = Tensor.normal([cout, cin, 3, 3], std: 0.06, using: &rng), b = Tensor.normal([cout], using: &rng)
+            let direct = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
+            DirectConv3x3.enabled = false
+            let reference = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
+            DirectConv3x3.enabled = true
+            assertClose(direct, reference, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) \(h)x\(w)")
+        }
     }
 
     func testParallelBatchMatchesSerial() {
