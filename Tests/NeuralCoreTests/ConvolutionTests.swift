@@ -29,6 +29,9 @@ final class ConvolutionTests: XCTestCase {
         let w = Tensor.normal([4, 3, 3, 3], std: 0.3, using: &rng), b = Tensor.normal([4], using: &rng)
         checkGradients([x, w, b], "conv k3 p1") { conv2d($0[0], weight: $0[1], bias: $0[2], padding: (1, 1)) }
         checkGradients([x, w], "conv k3 s2 d2") { conv2d($0[0], weight: $0[1], stride: (2, 1), padding: (2, 1), dilation: (2, 1)) }
+        // k4 s2 p1 on even planes (DCGAN's down-sampling): im2col and col2im by phase planes.
+        let xe = Tensor.normal([2, 3, 6, 8], using: &rng), w4 = Tensor.normal([4, 3, 4, 4], std: 0.3, using: &rng)
+        checkGradients([xe, w4, b], "conv k4 s2 p1") { conv2d($0[0], weight: $0[1], bias: $0[2], stride: (2, 2), padding: (1, 1)) }
     }
 
     /// Inference takes the direct 3x3 kernel (rows of 16+ pixels): it agrees with the im2col path
