@@ -52,6 +52,9 @@ struct Train: ParsableCommand {
         guard layers >= 1, hidden >= 1, embedding >= 1, seqLen >= 1, batchSize >= 1 else {
             throw ValidationError("--layers, --hidden, --embedding, --seq-len and --batch-size must be positive")
         }
+        guard layers <= 16, hidden <= 8192, embedding <= 8192, seqLen <= 100_000, batchSize <= 65_536 else {
+            throw ValidationError("sizes out of range: --layers at most 16, --hidden and --embedding at most 8192, --seq-len 100000, --batch-size 65536")
+        }
         guard lr > 0, clip >= 0 else { throw ValidationError("--lr must be positive and --clip not negative") }
         guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
         guard valFraction >= 0, valFraction < 1 else { throw ValidationError("--val-fraction must be in [0, 1)") }

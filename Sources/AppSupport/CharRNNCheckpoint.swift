@@ -30,6 +30,16 @@ public struct CharRNNModel {
               e >= 1, h >= 1, l >= 1, e <= 1 << 16, h <= 1 << 16, l <= 64 else {
             throw AppError.badInput(path, "char-rnn metadata is incomplete or invalid")
         }
+        // The tensors must have the shapes the metadata promises before anything that size is built.
+        let gates = cell == .lstm ? 4 : 3
+        var expected: [String: [Int]] = ["embed.weight": [vocab.count, e], "fc.weight": [vocab.count, h], "fc.bias": [vocab.count]]
+        for layer in 0..<l {
+            expected["\(cell.rawValue).weight_ih_l\(layer)"] = [gates * h, layer == 0 ? e : h]
+            expected["\(cell.rawValue).weight_hh_l\(layer)"] = [gates * h, h]
+        }
+        for (name, shape) in expected where file.tensors[name]?.shape != shape {
+            throw AppError.badInput(path, "weights do not match the metadata (\(name) should be \(shape))")
+        }
         var rng = RandomGenerator(seed: 0)
         let net = CharRNN(cell: cell, vocab: vocab.count, embedding: e, hidden: h, layers: l, rng: &rng)
         do { try net.load(file, path: path) } catch let e as SafetensorsError {

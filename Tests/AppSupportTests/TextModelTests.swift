@@ -82,5 +82,8 @@ final class TextModelTests: XCTestCase {
         var meta = m.metadata; meta["hidden"] = "7"
         try m.network.save(to: path, metadata: meta)
         XCTAssertThrowsError(try CharRNNModel.load(path)) { XCTAssertTrue("\($0)".contains("do not match")) }
+        meta["hidden"] = "60000"   // would be 57 GB of weights: refused from the shapes, before building
+        try m.network.save(to: path, metadata: meta)
+        XCTAssertThrowsError(try CharRNNModel.load(path)) { XCTAssertTrue("\($0)".contains("do not match")) }
     }
 }
