@@ -30,32 +30,23 @@ struct PackedMatrix {
     }
 
     /// C (m, N) = A (m, K) · B, or C += A · B when `accumulate`. Single-threaded: callers split rows.
-    /// Each K block of A is first interleaved by groups of 4 rows ([group][k][4]) so the kernel
-    /// reads one contiguous stream of A besides the panel.
     func multiply(a: UnsafePointer<Float>, lda: Int, m: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let kc = 192   // K block: a panel slice of kc x 24 floats (18 KB) stays in L1 across row groups
-        let groups = m / 4
-        let packedA = Storage(count: Swift.max(1, groups * kc * 4))
-        let pa = packedA.pointer
         var k0 = 0
         while k0 < k {
             let kb = Swift.min(kc, k - k0)
             let acc = accumulate || k0 > 0
-            for g in 0..<groups {
-                let dst = pa + g * kb * 4
-                for r in 0..<4 {
-                    let src = a + (g * 4 + r) * lda + k0
-                    for kk in 0..<kb { dst[kk * 4 + r] = src[kk] }
-                }
-            }
             for pi in 0..<panels {
                 let bp = UnsafePointer(storage.pointer) + (pi * k + k0) * Self.width
                 let j0 = pi * Self.width, cols = Swift.min(Self.width, n - j0)
-                for g in 0..<groups {
-                    Self.kernel4(UnsafePointer(pa + g * kb * 4), bp, kb, c + g * 4 * ldc + j0, ldc, cols, acc)
+                var i = 0
+                while i + 4 <= m {
+                    Self.kernel4(a + i * lda + k0, lda, bp, kb, c + i * ldc + j0, ldc, cols, acc)
+                    i += 4
                 }
-                for i in (groups * 4)..<m {
+                while i < m {
                     Self.kernel1(a + i * lda + k0, bp, kb, c + i * ldc + j0, cols, acc)
+                    i += 1
                 }
             }
             k0 += kb
@@ -75,23 +66,24 @@ struct PackedMatrix {
         }
     }
 
-    /// 4 rows (interleaved, [k][4]) x 24 columns: 12 accumulators, per k three loads of B and four broadcasts of A.
-    static func kernel4(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
+    /// 4 rows (lda apart) x 24 columns: 12 accumulators, per k three loads of B and four broadcasts of A.
+    static func kernel4(_ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ k: Int,
                         _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ cols: Int, _ accumulate: Bool) {
         var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
         var c6 = V(), c7 = V(), c8 = V(), c9 = V(), c10 = V(), c11 = V()
-        var bp = b, ap = a
-        for _ in 0..<k {
+        let a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
+        var bp = b
+        for kk in 0..<k {
             let b0 = load(bp), b1 = load(bp + 8), b2 = load(bp + 16)
-            var x = V(repeating: ap[0])
+            var x = V(repeating: a[kk])
             c0.addProduct(x, b0); c1.addProduct(x, b1); c2.addProduct(x, b2)
-            x = V(repeating: ap[1])
+            x = V(repeating: a1[kk])
             c3.addProduct(x, b0); c4.addProduct(x, b1); c5.addProduct(x, b2)
-            x = V(repeating: ap[2])
+            x = V(repeating: a2[kk])
             c6.addProduct(x, b0); c7.addProduct(x, b1); c8.addProduct(x, b2)
-            x = V(repeating: ap[3])
+            x = V(repeating: a3[kk])
             c9.addProduct(x, b0); c10.addProduct(x, b1); c11.addProduct(x, b2)
-            bp += 24; ap += 4
+            bp += 24
         }
         storeRow(c0, c1, c2, c, cols, accumulate)
         storeRow(c3, c4, c5, c + ldc, cols, accumulate)
