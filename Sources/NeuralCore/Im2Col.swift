@@ -48,11 +48,17 @@ struct ConvGeometry {
                     let x0 = j * dw - pw
                     if oyLo > 0 { row.update(repeating: 0, count: oyLo * wo) }
                     if oyHi < ho { (row + oyHi * wo).update(repeating: 0, count: (ho - oyHi) * wo) }
+                    if sw == 1 && lo == 0 && hi == wo {
+                        // Whole rows valid (no column padding for this tap): strided row copies.
+                        Self.copyRows(xc + (oyLo * sh - ph + i * dh) * w + x0, sh * w, row + oyLo * wo, wo,
+                                      rows: oyHi - oyLo, n: wo)
+                        continue
+                    }
                     for oy in oyLo..<oyHi {
                         let dst = row + oy * wo, src = xc + (oy * sh - ph + i * dh) * w + x0
                         for ox in 0..<lo { dst[ox] = 0 }
                         if sw == 1 {
-                            for ox in lo..<hi { dst[ox] = src[ox] }
+                            Self.copyRow(src + lo, dst + lo, hi - lo)
                         } else {
                             for ox in lo..<hi { dst[ox] = src[ox * sw] }
                         }
@@ -97,17 +103,61 @@ struct ConvGeometry {
                     let row = col + ((ci * kh + i) * kw + j) * ld
                     let (lo, hi) = validColumns(j)
                     let x0 = j * dw - pw
+                    if sw == 1 {
+                        if oyHi > oyLo && hi > lo {
+                            Self.addRows(row + oyLo * wo + lo, wo, xc + (oyLo * sh - ph + i * dh) * w + x0 + lo, sh * w,
+                                         rows: oyHi - oyLo, n: hi - lo)
+                        }
+                        continue
+                    }
                     for oy in oyLo..<oyHi {
                         let src = row + oy * wo, dst = xc + (oy * sh - ph + i * dh) * w + x0
-                        if sw == 1 {
-                            for ox in lo..<hi { dst[ox] += src[ox] }
-                        } else {
-                            for ox in lo..<hi { dst[ox * sw] += src[ox] }
-                        }
+                        for ox in lo..<hi { dst[ox * sw] += src[ox] }
                     }
                 }
             }
         }
+    }
+
+    /// dst[0..<n] = src[0..<n], 8 lanes at a time (the last vector overlaps the one before).
+    @inline(__always)
+    static func copyRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        if n < 8 { for k in 0..<n { dst[k] = src[k] }; return }
+        var k = 0
+        while k + 8 <= n { dst.store8(src.load8(k), k); k += 8 }
+        if k < n { dst.store8(src.load8(n - 8), n - 8) }
+    }
+
+    /// rows x n floats from src (rows `srcStride` apart) to dst (rows `dstStride` apart).
+    @inline(__always)
+    static func copyRows(_ src: UnsafePointer<Float>, _ srcStride: Int, _ dst: UnsafeMutablePointer<Float>, _ dstStride: Int,
+                         rows: Int, n: Int) {
+        var s = src, d = dst
+        if n == 8 {
+            for _ in 0..<rows { d.store8(s.load8()); s += srcStride; d += dstStride }
+        } else {
+            for _ in 0..<rows { copyRow(s, d, n); s += srcStride; d += dstStride }
+        }
+    }
+
+    /// dst rows += src rows: rows x n floats, rows `srcStride` and `dstStride` apart.
+    @inline(__always)
+    static func addRows(_ src: UnsafePointer<Float>, _ srcStride: Int, _ dst: UnsafeMutablePointer<Float>, _ dstStride: Int,
+                        rows: Int, n: Int) {
+        var s = src, d = dst
+        if n == 8 {
+            for _ in 0..<rows { d.store8(d.load8() + s.load8()); s += srcStride; d += dstStride }
+        } else {
+            for _ in 0..<rows { addRow(s, d, n); s += srcStride; d += dstStride }
+        }
+    }
+
+    /// dst[0..<n] += src[0..<n], 8 lanes at a time.
+    @inline(__always)
+    static func addRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        var k = 0
+        while k + 8 <= n { dst.store8(dst.load8(k) + src.load8(k), k); k += 8 }
+        while k < n { dst[k] += src[k]; k += 1 }
     }
 
     // Stride 2 on even planes that halves them (k4 s2 p1, as in DCGAN): split each input plane into

@@ -44,15 +44,30 @@ public class Adam: Optimizer {
         let b1 = beta1, b2 = beta2, lr = learningRate, wd = weightDecay, eps = eps, decoupled = decoupled
         let c1 = Float(1 - Foundation.pow(Double(b1), t)), c2 = Float(Foundation.sqrt(1 - Foundation.pow(Double(b2), t)))
         let stepSize = lr / c1
+        let shrink: Float = decoupled ? 1 - lr * wd : 1
         forEachGradient(parameters) { p, g, n, i, offset in
             let mp = m[i].pointer + offset, vp = v[i].pointer + offset
-            let shrink: Float = decoupled ? 1 - lr * wd : 1
-            for j in 0..<n {
+            // 8 lanes at a time, the same operations in the same order as the scalar tail.
+            typealias V = SIMD8<Float>
+            let vb1 = V(repeating: b1), vb2 = V(repeating: b2), vc2 = V(repeating: c2), veps = V(repeating: eps)
+            let va1 = V(repeating: 1 - b1), va2 = V(repeating: 1 - b2), vstep = V(repeating: stepSize)
+            var j = 0
+            while j + 8 <= n {
+                var pj = p.load8(j), gj = g.load8(j)
+                if decoupled { pj *= V(repeating: shrink) } else { gj += V(repeating: wd) * pj }
+                let mj = vb1 * mp.load8(j) + va1 * gj
+                let vj = vb2 * vp.load8(j) + va2 * gj * gj
+                pj -= vstep * mj / (vj.squareRoot() / vc2 + veps)
+                mp.store8(mj, j); vp.store8(vj, j); p.store8(pj, j)
+                j += 8
+            }
+            while j < n {
                 var gj = g[j]
                 if decoupled { p[j] *= shrink } else { gj += wd * p[j] }
                 mp[j] = b1 * mp[j] + (1 - b1) * gj
                 vp[j] = b2 * vp[j] + (1 - b2) * gj * gj
                 p[j] -= stepSize * mp[j] / (vp[j].squareRoot() / c2 + eps)
+                j += 1
             }
         }
     }

@@ -32,17 +32,26 @@ func stateBuffers(_ parameters: [Parameter]) -> [Storage] {
     parameters.map { Storage(count: $0.value.count, repeating: 0) }
 }
 
-/// Calls body(param, grad, count, index) for every parameter that has a gradient; a large
-/// parameter is split into ranges updated on several threads (body gets the range's pointers,
-/// `index` selects the state buffers, `offset` where the range starts in them).
+/// Calls body(param, grad, count, index, offset) over every parameter that has a gradient. All
+/// parameters together are cut into one contiguous share of elements per thread, so a step costs
+/// one parallel dispatch however many parameters there are; body gets a range of one parameter
+/// (`index` selects its state buffers, `offset` is where the range starts in them).
 @inline(__always)
 func forEachGradient(_ parameters: [Parameter],
                      _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Int) -> Void) {
+    var parts: [(index: Int, p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, start: Int, count: Int)] = []
+    parts.reserveCapacity(parameters.count)
+    var total = 0
     for (i, p) in parameters.enumerated() {
         guard let g = p.value.node?.grad else { continue }
-        let pp = p.value.storage.pointer, gp = UnsafePointer(g.pointer)
-        Parallel.forRanges(p.value.count, minPerChunk: 1 << 16) { r in
-            body(pp + r.lowerBound, gp + r.lowerBound, r.count, i, r.lowerBound)
+        parts.append((i, p.value.storage.pointer, UnsafePointer(g.pointer), total, p.value.count))
+        total += p.value.count
+    }
+    Parallel.forRanges(total, minPerChunk: 1 << 15) { r in
+        for part in parts where part.start < r.upperBound && part.start + part.count > r.lowerBound {
+            let lo = Swift.max(r.lowerBound, part.start) - part.start
+            let hi = Swift.min(r.upperBound, part.start + part.count) - part.start
+            body(part.p + lo, part.g + lo, hi - lo, part.index, lo)
         }
     }
 }
