@@ -13,7 +13,30 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
     let mean = Storage(count: c), invStd = Storage(count: c)
     let px = x.storage.pointer
     let pm = mean.pointer, ps = invStd.pointer
-    if training {
+    if training && inner == 1 {
+        // (N, C): each worker takes a range of channels and walks the rows, the sums in the same
+        // order as the per-channel loop below.
+        Parallel.forRanges(c, minPerChunk: 256) { r in
+            let s = UnsafeMutablePointer<Double>.allocate(capacity: r.count), v = UnsafeMutablePointer<Double>.allocate(capacity: r.count)
+            defer { s.deallocate(); v.deallocate() }
+            s.update(repeating: 0, count: r.count); v.update(repeating: 0, count: r.count)
+            for b in 0..<n { let row = px + b * c + r.lowerBound; for k in 0..<r.count { s[k] += Double(row[k]) } }
+            for k in 0..<r.count { pm[r.lowerBound + k] = Float(s[k] / Double(m)) }
+            for b in 0..<n {
+                let row = px + b * c + r.lowerBound, mu = pm + r.lowerBound
+                for k in 0..<r.count { let d = row[k] - mu[k]; v[k] += Double(d * d) }
+            }
+            for k in 0..<r.count {
+                let ch = r.lowerBound + k
+                ps[ch] = Float(1 / (v[k] / Double(m) + Double(eps)).squareRoot())
+                if let runningMean, let runningVar {
+                    let rm = runningMean.storage.pointer, rv = runningVar.storage.pointer
+                    rm[ch] = (1 - momentum) * rm[ch] + momentum * pm[ch]
+                    rv[ch] = (1 - momentum) * rv[ch] + momentum * Float(v[k] / Double(m - 1))
+                }
+            }
+        }
+    } else if training {
         Parallel.forRanges(c) { r in
             for ch in r {
                 var s: Double = 0
@@ -37,12 +60,27 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
     let y = Tensor(uninitializedShape: x.shape)
     let py = y.storage.pointer
     let pw = weight?.storage.pointer, pb = bias?.storage.pointer
-    Parallel.forRanges(c) { r in
-        for ch in r {
-            let scale = ps[ch] * (pw?[ch] ?? 1), shift = (pb?[ch] ?? 0) - pm[ch] * scale
+    if inner == 1 {
+        Parallel.forRanges(c, minPerChunk: 256) { r in
+            let scale = UnsafeMutablePointer<Float>.allocate(capacity: r.count), shift = UnsafeMutablePointer<Float>.allocate(capacity: r.count)
+            defer { scale.deallocate(); shift.deallocate() }
+            for k in 0..<r.count {
+                let ch = r.lowerBound + k
+                scale[k] = ps[ch] * (pw?[ch] ?? 1); shift[k] = (pb?[ch] ?? 0) - pm[ch] * scale[k]
+            }
             for b in 0..<n {
-                let xi = px + (b * c + ch) * inner, yi = py + (b * c + ch) * inner
-                for i in 0..<inner { yi[i] = xi[i] * scale + shift }
+                let xi = px + b * c + r.lowerBound, yi = py + b * c + r.lowerBound
+                for k in 0..<r.count { yi[k] = xi[k] * scale[k] + shift[k] }
+            }
+        }
+    } else {
+        Parallel.forRanges(c) { r in
+            for ch in r {
+                let scale = ps[ch] * (pw?[ch] ?? 1), shift = (pb?[ch] ?? 0) - pm[ch] * scale
+                for b in 0..<n {
+                    let xi = px + (b * c + ch) * inner, yi = py + (b * c + ch) * inner
+                    for i in 0..<inner { yi[i] = xi[i] * scale + shift }
+                }
             }
         }
     }
@@ -50,37 +88,73 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
     return y.recorded(from: inputs, saving: [mean, invStd]) { g in
         let gxPtr: UnsafeMutablePointer<Float>? = x.requiresGrad ? { var p: UnsafeMutablePointer<Float>?; x.addGrad { p = $0 }; return p }() : nil
         let gw = Storage(count: c), gb = Storage(count: c)
-        Parallel.forRanges(c) { r in
-            for ch in r {
-                // sums of g and g·x̂ over the channel
-                var sg: Float = 0, sgx: Float = 0
-                let mu = pm[ch], inv = ps[ch]
-                for b in 0..<n {
-                    let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner
-                    sg += vectorSum(gi, inner)
-                    sgx += vectorDotCentered(gi, xi, inner, mu)
-                }
-                sgx *= inv
-                gw.pointer[ch] = sgx; gb.pointer[ch] = sg
-                guard let gx = gxPtr else { continue }
-                let wv = pw?[ch] ?? 1
-                if training {
-                    // gx = w·inv/m · (m·g - Σg - x̂·Σ(g·x̂))
-                    let k = wv * inv / Float(m), mg = sg, mgx = sgx
+        if inner == 1 {
+            batchNorm1dBackward(g, px, gxPtr, n: n, c: c, mean: pm, invStd: ps, weight: pw, training: training,
+                                gw: gw.pointer, gb: gb.pointer)
+        } else {
+            Parallel.forRanges(c) { r in
+                for ch in r {
+                    // sums of g and g·x̂ over the channel
+                    var sg: Float = 0, sgx: Float = 0
+                    let mu = pm[ch], inv = ps[ch]
                     for b in 0..<n {
-                        let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
-                        for i in 0..<inner { gxi[i] += k * (Float(m) * gi[i] - mg - (xi[i] - mu) * inv * mgx) }
+                        let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner
+                        sg += vectorSum(gi, inner)
+                        sgx += vectorDotCentered(gi, xi, inner, mu)
                     }
-                } else {
-                    let k = wv * inv
-                    for b in 0..<n {
-                        let gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
-                        for i in 0..<inner { gxi[i] += k * gi[i] }
+                    sgx *= inv
+                    gw.pointer[ch] = sgx; gb.pointer[ch] = sg
+                    guard let gx = gxPtr else { continue }
+                    let wv = pw?[ch] ?? 1
+                    if training {
+                        // gx = w·inv/m · (m·g - Σg - x̂·Σ(g·x̂))
+                        let k = wv * inv / Float(m), mg = sg, mgx = sgx
+                        for b in 0..<n {
+                            let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
+                            for i in 0..<inner { gxi[i] += k * (Float(m) * gi[i] - mg - (xi[i] - mu) * inv * mgx) }
+                        }
+                    } else {
+                        let k = wv * inv
+                        for b in 0..<n {
+                            let gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
+                            for i in 0..<inner { gxi[i] += k * gi[i] }
+                        }
                     }
                 }
             }
         }
         weight?.addGrad { p in for ch in 0..<c { p[ch] += gw.pointer[ch] } }
         bias?.addGrad { p in for ch in 0..<c { p[ch] += gb.pointer[ch] } }
+    }
+}
+
+/// The backward of batchNorm on (N, C) rows: each worker takes a range of channels and walks the
+/// rows, summing in the same order as the per-channel loop. gw, gb: (C) written; gx (N, C) added to.
+private func batchNorm1dBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>?,
+                                 n: Int, c: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                 weight: UnsafePointer<Float>?, training: Bool,
+                                 gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>) {
+    Parallel.forRanges(c, minPerChunk: 256) { r in
+        let lo = r.lowerBound, count = r.count
+        let sg = gb + lo, sgx = gw + lo, mu = mean + lo, inv = invStd + lo
+        sg.update(repeating: 0, count: count); sgx.update(repeating: 0, count: count)
+        for b in 0..<n {
+            let gi = g + b * c + lo, xi = x + b * c + lo
+            for k in 0..<count { sg[k] += gi[k]; sgx[k] += gi[k] * (xi[k] - mu[k]) }
+        }
+        for k in 0..<count { sgx[k] *= inv[k] }
+        guard let gx else { return }
+        let m = Float(n)
+        for b in 0..<n {
+            let gi = g + b * c + lo, xi = x + b * c + lo, gxi = gx + b * c + lo
+            for k in 0..<count {
+                let wk = weight?[lo + k] ?? 1
+                if training {
+                    gxi[k] += wk * inv[k] / m * (m * gi[k] - sg[k] - (xi[k] - mu[k]) * inv[k] * sgx[k])
+                } else {
+                    gxi[k] += wk * inv[k] * gi[k]
+                }
+            }
+        }
     }
 }

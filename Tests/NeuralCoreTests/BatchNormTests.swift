@@ -34,9 +34,18 @@ final class BatchNormTests: XCTestCase {
         checkGradients([x, w, b], "eval 2d") {
             batchNorm($0[0], weight: $0[1], bias: $0[2], runningMean: rm, runningVar: rv, training: false)
         }
+        // (N, C) takes the row-wise path.
         let x1 = Tensor.normal([5, 3], using: &rng)
         checkGradients([x1], rtol: 3e-2, atol: 3e-3, "train 1d") {
             batchNorm($0[0], weight: nil, bias: nil, runningMean: nil, runningVar: nil, training: true)
+        }
+        let w3 = Tensor.uniform([3], low: 0.5, high: 1.5, using: &rng), b3 = Tensor.normal([3], using: &rng)
+        checkGradients([x1, w3, b3], eps: 1e-2, rtol: 3e-2, atol: 3e-3, "train 1d affine") {
+            batchNorm($0[0], weight: $0[1], bias: $0[2], runningMean: nil, runningVar: nil, training: true)
+        }
+        let rm3 = Tensor.normal([3], std: 0.1, using: &rng), rv3 = Tensor.uniform([3], low: 0.5, high: 1.5, using: &rng)
+        checkGradients([x1, w3, b3], "eval 1d") {
+            batchNorm($0[0], weight: $0[1], bias: $0[2], runningMean: rm3, runningVar: rv3, training: false)
         }
     }
 }
