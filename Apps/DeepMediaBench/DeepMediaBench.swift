@@ -23,6 +23,10 @@ struct DeepMediaBench: ParsableCommand {
     var seed: UInt64 = 0
     @Flag(help: "Run each model in its own process and report its peak resident memory.")
     var memory = false
+    @Option(help: "Time only this phase (train or infer; for profiling). Both when not given.")
+    var phase: Phase?
+
+    enum Phase: String, ExpressibleByArgument { case train, infer }
 
     mutating func validate() throws {
         let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -65,8 +69,9 @@ struct DeepMediaBench: ParsableCommand {
 
     func bench(_ name: String, _ c: BenchCase) -> [String: Any] {
         let start = Date()
-        let train = timedPhase(c.trainStep, budget: 0.55 * seconds, warmup: 0.08 * seconds)
-        let infer = timedPhase(c.infer, budget: 0.30 * seconds, warmup: 0.05 * seconds)
+        let skipped = (median: 0.0, rates: [1.0], calls: 0)
+        let train = phase == .infer ? skipped : timedPhase(c.trainStep, budget: 0.55 * seconds, warmup: 0.08 * seconds)
+        let infer = phase == .train ? skipped : timedPhase(c.infer, budget: 0.30 * seconds, warmup: 0.05 * seconds)
         let b = Double(c.batch)
         var out: [String: Any] = [
             "model": name, "batch": c.batch,
