@@ -49,15 +49,24 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         if needX { x.addGrad { gx = $0 } }
         let col = WorkerBuffers(workers: workers, count: k * chunk * l), gy = WorkerBuffers(workers: workers, count: cout * chunk * l)
         let gw = WorkerBuffers(workers: needW ? workers : 0, count: cout * k, zeroed: true)
+        // 3x3 "same": the input gradient is a direct 3x3 convolution of g with the adjoint weights.
+        let direct = gx != nil && DirectConv3x3.applies(geo)
+        let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
+        let pad = WorkerBuffers(workers: direct ? workers : 0, count: cout * (geo.h + 2) * (geo.w + 2), zeroed: true)
         BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
             let cols = nc * l
-            BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l)
+            if needW || !direct { BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l) }
             if needW {
                 for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
                 // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
                 BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy[w], lda: cols, b: col[w], ldb: cols, beta: 1, c: gw[w], ldc: k)
             }
-            if let gx {
+            if let gx, let adjoint {
+                for s in c0..<(c0 + nc) {
+                    DirectConv3x3.image(g + s * cout * l, ins: cout, outs: geo.c, h: geo.h, w: geo.w, packed: adjoint.pointer,
+                                        bias: nil, y: gx + s * inSize, pad: pad[w], accumulate: true)
+                }
+            } else if let gx {
                 // gcol[k, nc·l] = Wᵀ[k, cout] · gy[cout, nc·l], folded back image by image.
                 BLAS.sgemm(transA: true, m: k, n: cols, k: cout, a: pw, lda: k, b: gy[w], ldb: cols, c: col[w], ldc: cols)
                 for s in 0..<nc { geo.col2im(col[w] + s * l, gx + (c0 + s) * inSize, ld: cols) }

@@ -24,10 +24,23 @@ enum DirectConv3x3 {
         return s
     }
 
-    /// y (outs, H, W) = conv(x (ins, H, W)) [+ bias] for one image; `pad` holds ins·(H+2)·(W+2)
-    /// floats whose border is zero.
+    /// The adjoint's weights packed the same way: the input gradient of a 3x3 "same" convolution is
+    /// the 3x3 "same" convolution of the output gradient with W'[ci, co, i, j] = W[co, ci, 2-i, 2-j].
+    static func packAdjoint(_ w: UnsafePointer<Float>, cout: Int, cin: Int) -> Storage {
+        let s = Storage(count: (cin + 3) / 4 * cout * 36, repeating: 0)
+        for o in 0..<cin {
+            for i in 0..<cout {
+                for t in 0..<9 { s.pointer[((o / 4 * cout + i) * 9 + t) * 4 + o % 4] = w[(i * cin + o) * 9 + 8 - t] }
+            }
+        }
+        return s
+    }
+
+    /// y (outs, H, W) = conv(x (ins, H, W)) [+ bias] for one image, or y += conv(x) when
+    /// `accumulate`; `pad` holds ins·(H+2)·(W+2) floats whose border is zero.
     static func image(_ x: UnsafePointer<Float>, ins: Int, outs: Int, h: Int, w: Int, packed: UnsafePointer<Float>,
-                      bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>) {
+                      bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>,
+                      accumulate: Bool = false) {
         let pw = w + 2, plane = (h + 2) * pw
         for c in 0..<ins {
             for r in 0..<h { (pad + c * plane + (r + 1) * pw + 1).update(from: x + (c * h + r) * w, count: w) }
@@ -40,6 +53,7 @@ enum DirectConv3x3 {
             for r in 0..<h {
                 var x0 = 0
                 while x0 < w {
+                    if w - x0 <= 8 && x0 > 0 { break }   // a short remainder: the 8-channel tail below
                     let xs = Swift.min(x0, w - 16)     // the last segment overlaps the one before
                     var a0 = V(repeating: b0), a1 = a0, c0 = V(repeating: b1), c1 = c0
                     var d0 = V(repeating: b2), d1 = d0, e0 = V(repeating: b3), e1 = e0
@@ -48,8 +62,7 @@ enum DirectConv3x3 {
                         let wc = wb + c * 36
                         for t in 0..<9 {
                             let src = base + (t / 3) * pw + t % 3
-                            let v0 = UnsafeRawPointer(src).loadUnaligned(as: V.self)
-                            let v1 = UnsafeRawPointer(src + 8).loadUnaligned(as: V.self)
+                            let v0 = src.load8(), v1 = src.load8(8)
                             let wt = wc + t * 4
                             var k = V(repeating: wt[0]); a0.addProduct(k, v0); a1.addProduct(k, v1)
                             k = V(repeating: wt[1]); c0.addProduct(k, v0); c1.addProduct(k, v1)
@@ -58,14 +71,71 @@ enum DirectConv3x3 {
                         }
                     }
                     let out = y + (co * h + r) * w + xs
-                    store(a0, a1, out)
-                    if nco > 1 { store(c0, c1, out + h * w) }
-                    if nco > 2 { store(d0, d1, out + 2 * h * w) }
-                    if nco > 3 { store(e0, e1, out + 3 * h * w) }
+                    // An overlapping last segment adds only its new pixels.
+                    let skip = x0 - xs
+                    put(a0, a1, out, skip, accumulate)
+                    if nco > 1 { put(c0, c1, out + h * w, skip, accumulate) }
+                    if nco > 2 { put(d0, d1, out + 2 * h * w, skip, accumulate) }
+                    if nco > 3 { put(e0, e1, out + 3 * h * w, skip, accumulate) }
                     x0 += 16
                 }
             }
         }
+        // Rows whose last 1...8 pixels remain (w = 40, 50, 100, ...): 8 pixels x 8 channels in
+        // registers instead of a 16-pixel segment of 4 channels that recomputes up to 15 pixels.
+        let rem = w % 16
+        guard rem >= 1 && rem <= 8 else { return }
+        let xs = w - 8, skip = 8 - rem, blocks = (outs + 3) / 4
+        for cb in stride(from: 0, to: blocks, by: 2) {
+            let wa = packed + cb * ins * 36, wb = cb + 1 < blocks ? packed + (cb + 1) * ins * 36 : wa
+            let co = cb * 4, nco = Swift.min(8, outs - co)
+            func b(_ o: Int) -> V { V(repeating: o < nco ? bias?[co + o] ?? 0 : 0) }
+            let bias0 = b(0), bias1 = b(1), bias2 = b(2), bias3 = b(3), bias4 = b(4), bias5 = b(5), bias6 = b(6), bias7 = b(7)
+            for r in 0..<h {
+                var acc0 = bias0, acc1 = bias1, acc2 = bias2, acc3 = bias3, acc4 = bias4, acc5 = bias5, acc6 = bias6, acc7 = bias7
+                for c in 0..<ins {
+                    let base = UnsafePointer(pad) + c * plane + r * pw + xs
+                    let ua = wa + c * 36, ub = wb + c * 36
+                    for t in 0..<9 {
+                        let v = (base + (t / 3) * pw + t % 3).load8()
+                        let ta = ua + t * 4, tb = ub + t * 4
+                        acc0.addProduct(V(repeating: ta[0]), v); acc1.addProduct(V(repeating: ta[1]), v)
+                        acc2.addProduct(V(repeating: ta[2]), v); acc3.addProduct(V(repeating: ta[3]), v)
+                        acc4.addProduct(V(repeating: tb[0]), v); acc5.addProduct(V(repeating: tb[1]), v)
+                        acc6.addProduct(V(repeating: tb[2]), v); acc7.addProduct(V(repeating: tb[3]), v)
+                    }
+                }
+                let out = y + (co * h + r) * w + xs
+                let op = h * w
+                put8(acc0, out, skip, accumulate)
+                if nco > 1 { put8(acc1, out + op, skip, accumulate) }
+                if nco > 2 { put8(acc2, out + 2 * op, skip, accumulate) }
+                if nco > 3 { put8(acc3, out + 3 * op, skip, accumulate) }
+                if nco > 4 { put8(acc4, out + 4 * op, skip, accumulate) }
+                if nco > 5 { put8(acc5, out + 5 * op, skip, accumulate) }
+                if nco > 6 { put8(acc6, out + 6 * op, skip, accumulate) }
+                if nco > 7 { put8(acc7, out + 7 * op, skip, accumulate) }
+            }
+        }
+    }
+
+    /// 16 pixels to p[skip..<16], stored or added.
+    @inline(__always)
+    static func put(_ v0: V, _ v1: V, _ p: UnsafeMutablePointer<Float>, _ skip: Int, _ accumulate: Bool) {
+        if !accumulate { store(v0, v1, p); return }   // overlapping lanes rewrite the same values
+        if skip == 0 {
+            p.store8(p.load8() + v0); p.store8(p.load8(8) + v1, 8)
+            return
+        }
+        for k in skip..<16 { p[k] += k < 8 ? v0[k] : v1[k - 8] }
+    }
+
+    /// 8 pixels to p[skip..<8], stored or added.
+    @inline(__always)
+    static func put8(_ v: V, _ p: UnsafeMutablePointer<Float>, _ skip: Int, _ accumulate: Bool) {
+        if !accumulate { p.store8(v); return }
+        if skip == 0 { p.store8(p.load8() + v); return }
+        for k in skip..<8 { p[k] += v[k] }
     }
 
     /// 16 pixels to p (an overlapping last segment rewrites the same values).

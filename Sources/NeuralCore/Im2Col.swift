@@ -95,6 +95,7 @@ struct ConvGeometry {
     /// The adjoint of im2col: x[c, iy, ix] += col[...] for every position that reads it.
     func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int? = nil) {
         let ld = ld ?? l
+        if halvesEvenPlanes { return col2imByPhases(col, x, ld: ld) }
         for ci in 0..<c {
             let xc = x + ci * h * w
             for i in 0..<kh {
@@ -160,11 +161,69 @@ struct ConvGeometry {
         while k < n { dst[k] += src[k]; k += 1 }
     }
 
+    // col2im for the same geometry, by output phase: the taps that land on one phase plane of x
+    // are whole col rows shifted by at most a row and a column. Each phase plane is gathered from
+    // x, then 8 of its pixels at a time get their taps in col2im's (i, j) order (lanes a tap does
+    // not reach add 0) and are written back once: the same sums as col2im, to the bit. Reads never
+    // leave the tap's own col row.
+    private func col2imByPhases(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int) {
+        let hp = h / 2, wp = w / 2, pl = hp * wp
+        let planes = Storage(count: 4 * pl), masks = Storage(count: kh * kw * pl)
+        let pp = planes.pointer, pm = masks.pointer
+        // Per phase, its taps in (i, j) order: col row offset, flat shift d, mask.
+        let most = ((kh + 1) / 2) * ((kw + 1) / 2)
+        var rows = [Int](repeating: 0, count: 4 * most), shifts = rows, count = [0, 0, 0, 0]
+        for i in 0..<kh {
+            let (py, dy) = Self.phase(i - ph)
+            for j in 0..<kw {
+                let (px, dx) = Self.phase(j - pw)
+                // mask[q] = 1 where phase pixel q reads col pixel q - d from inside the plane.
+                let mask = pm + (i * kw + j) * pl
+                for m in 0..<hp {
+                    let rowIn = m - dy >= 0 && m - dy < hp
+                    for n in 0..<wp { mask[m * wp + n] = rowIn && n - dx >= 0 && n - dx < wp ? 1 : 0 }
+                }
+                let ph = py * 2 + px
+                rows[ph * most + count[ph]] = i * kw + j; shifts[ph * most + count[ph]] = dy * wp + dx; count[ph] += 1
+            }
+        }
+        for ci in 0..<c {
+            let xc = x + ci * h * w, colc = col + ci * kh * kw * ld
+            for phase in 0..<4 {
+                let py = phase / 2, px = phase % 2, a = pp + phase * pl, first = phase * most, n = count[phase]
+                for m in 0..<hp { let src = xc + (2 * m + py) * w + px; for n in 0..<wp { a[m * wp + n] = src[2 * n] } }
+                var q0 = 0
+                while q0 + 8 <= pl {
+                    var acc = a.load8(q0)
+                    for t in first..<(first + n) {
+                        let src = colc + rows[t] * ld + q0 - shifts[t], mask = pm + rows[t] * pl + q0
+                        var v: SIMD8<Float>
+                        if q0 - shifts[t] >= 0 && q0 - shifts[t] + 8 <= pl {
+                            v = src.load8().replacing(with: 0, where: mask.load8() .== 0)
+                        } else {
+                            // this tap's 8 reads would leave its col row: only the lanes it reaches
+                            v = SIMD8(repeating: 0)
+                            for lane in 0..<8 where mask[lane] != 0 { v[lane] = src[lane] }
+                        }
+                        acc += v
+                    }
+                    a.store8(acc, q0)
+                    q0 += 8
+                }
+                for q in q0..<pl {
+                    var v = a[q]
+                    for t in first..<(first + n) where pm[rows[t] * pl + q] != 0 { v += colc[rows[t] * ld + q - shifts[t]] }
+                    a[q] = v
+                }
+                for m in 0..<hp { let dst = xc + (2 * m + py) * w + px; for n in 0..<wp { dst[2 * n] = a[m * wp + n] } }
+            }
+        }
+    }
+
     // Stride 2 on even planes that halves them (k4 s2 p1, as in DCGAN): split each input plane into
     // its four phases (even/odd rows x even/odd columns, each (h/2, w/2)); every kernel tap then
     // reads one phase shifted by at most one row and column, so im2col's rows are contiguous
     // copies of whole phase planes instead of strided gathers along rows of 7 or 14 pixels.
-    // (col2im the same way was slower: its adds stay per row, plus a zeroing and an interleaving pass.)
     var halvesEvenPlanes: Bool {
         sh == 2 && sw == 2 && dh == 1 && dw == 1 && h % 2 == 0 && w % 2 == 0 && ho == h / 2 && wo == w / 2
     }

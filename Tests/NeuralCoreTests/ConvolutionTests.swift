@@ -35,11 +35,12 @@ final class ConvolutionTests: XCTestCase {
     }
 
     /// Inference takes the direct 3x3 kernel (rows of 16+ pixels): it agrees with the im2col path
-    /// on DnCNN's layers and on widths with an overlapping last segment and channel counts that
-    /// are not a multiple of 4.
+    /// on DnCNN's layers, on widths that end in an overlapping 16-pixel segment (25) or in the
+    /// 8-pixel, 8-channel tail (17, 20, 40, 50), and on channel counts that are not a multiple of 4.
     func testDirectKernelMatchesIm2col() {
         var rng = RandomGenerator(seed: 14)
-        for (cin, cout, h, w) in [(32, 32, 40, 40), (1, 32, 40, 40), (32, 1, 40, 40), (3, 5, 3, 20), (4, 6, 2, 17)] {
+        for (cin, cout, h, w) in [(32, 32, 40, 40), (1, 32, 40, 40), (32, 1, 40, 40), (3, 5, 3, 20), (4, 6, 2, 17),
+                                  (3, 12, 3, 25), (2, 9, 2, 50)] {
             let x = Tensor.normal([3, cin, h, w], using: &rng)
             let wt = Tensor.normal([cout, cin, 3, 3], std: 0.06, using: &rng), b = Tensor.normal([cout], using: &rng)
             let direct = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
@@ -47,6 +48,54 @@ final class ConvolutionTests: XCTestCase {
             let reference = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
             DirectConv3x3.enabled = true
             assertClose(direct, reference, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) \(h)x\(w)")
+        }
+    }
+
+    /// In training, the input gradient of a 3x3 "same" convolution is the direct kernel run on the
+    /// output gradient with the adjoint weights, added to what the input's gradient already holds.
+    func testDirectInputGradientMatchesIm2col() {
+        var rng = RandomGenerator(seed: 15)
+        for (cin, cout, h, w) in [(32, 32, 40, 40), (5, 3, 3, 20), (6, 4, 2, 17), (1, 8, 4, 16), (12, 3, 3, 25), (9, 2, 2, 50)] {
+            let x = Tensor.normal([2, cin, h, w], using: &rng).requiringGrad()
+            let wt = Tensor.normal([cout, cin, 3, 3], std: 0.1, using: &rng).requiringGrad()
+            let up = Tensor.normal([2, cout, h, w], using: &rng)
+            func gradients() -> (Tensor, Tensor) {
+                x.zeroGrad(); wt.zeroGrad()
+                // x is used twice, so its gradient accumulates: the direct kernel must add.
+                ((conv2d(x, weight: wt, padding: (1, 1)) * up).sum() + (x * x).sum()).backward()
+                func copy(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, storage: Storage(copying: t.storage)) }
+                return (copy(x.grad!), copy(wt.grad!))
+            }
+            let (gx, gw) = gradients()
+            DirectConv3x3.enabled = false
+            let (rx, rw) = gradients()
+            DirectConv3x3.enabled = true
+            assertClose(gx, rx, rtol: 1e-5, atol: 1e-5, "input gradient \(cin)->\(cout) \(h)x\(w)")
+            assertClose(gw, rw, rtol: 1e-5, atol: 1e-5, "weight gradient \(cin)->\(cout) \(h)x\(w)")
+        }
+    }
+
+    /// Stride-2 geometries that halve even planes (k2 p0, k4 p1, k6 p2) fold col back by phase
+    /// planes: the same sums in the same order as the plain scatter-add, so equal to the bit,
+    /// also when the image's columns sit inside a wider column matrix (ld > l).
+    func testCol2imByPhasesEqualsScatterAdd() {
+        var rng = RandomGenerator(seed: 16)
+        for (c, h, w, k, p) in [(3, 14, 14, 4, 1), (2, 6, 8, 4, 1), (2, 8, 6, 2, 0), (1, 10, 12, 6, 2), (2, 28, 28, 4, 1)] {
+            let geo = ConvGeometry(c: c, h: h, w: w, kernel: (k, k), stride: (2, 2), padding: (p, p), dilation: (1, 1))
+            XCTAssertTrue(geo.halvesEvenPlanes)
+            let ld = geo.l + 5
+            let col = Tensor.normal([geo.k * ld], using: &rng), start = Tensor.normal([c * h * w], using: &rng)
+            let x = Tensor(shape: start.shape, storage: Storage(copying: start.storage))
+            geo.col2im(col.storage.pointer, x.storage.pointer, ld: ld)
+            // The scatter-add, element by element in (c, i, j, oy, ox) order.
+            let expected = Storage(copying: start.storage), e = expected.pointer, pc = col.storage.pointer
+            for ci in 0..<c { for i in 0..<k { for j in 0..<k { for oy in 0..<geo.ho { for ox in 0..<geo.wo {
+                let iy = oy * 2 - p + i, ix = ox * 2 - p + j
+                if iy >= 0 && iy < h && ix >= 0 && ix < w { e[(ci * h + iy) * w + ix] += pc[((ci * k + i) * k + j) * ld + oy * geo.wo + ox] }
+            } } } } }
+            let got = x.storage.pointer
+            let differ = (0..<(c * h * w)).filter { got[$0] != e[$0] }.count
+            XCTAssertEqual(differ, 0, "k\(k) p\(p) on \(c)x\(h)x\(w): \(differ) values differ")
         }
     }
 
