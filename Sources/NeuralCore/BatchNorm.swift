@@ -74,13 +74,14 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
             }
         }
     } else {
-        Parallel.forRanges(c) { r in
-            for ch in r {
+        // By planes in memory order, so each worker writes the images it also convolves (the
+        // convolutions split the batch the same way) and the data stays in its core's cache.
+        Parallel.forRanges(n * c, minPerChunk: Swift.max(1, 4096 / inner)) { r in
+            for plane in r {
+                let ch = plane % c
                 let scale = ps[ch] * (pw?[ch] ?? 1), shift = (pb?[ch] ?? 0) - pm[ch] * scale
-                for b in 0..<n {
-                    let xi = px + (b * c + ch) * inner, yi = py + (b * c + ch) * inner
-                    for i in 0..<inner { yi[i] = xi[i] * scale + shift }
-                }
+                let xi = px + plane * inner, yi = py + plane * inner
+                for i in 0..<inner { yi[i] = xi[i] * scale + shift }
             }
         }
     }
