@@ -1,7 +1,13 @@
 import Foundation
+import Synchronization
 
 /// The library's thread budget. OpenBLAS runs single-threaded; the library splits work itself, so
 /// the two never oversubscribe the cores.
+///
+/// Parallel regions run on a pool of `threads - 1` persistent workers plus the calling thread.
+/// Between regions a worker spins for a while (`spinSeconds`) before it sleeps: a training step is
+/// dozens of regions a few hundred microseconds to milliseconds long, and waking a sleeping thread
+/// (on a virtual machine: an idle virtual CPU) costs a good part of that.
 public enum Parallel {
     nonisolated(unsafe) private static var _threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     nonisolated(unsafe) private static var depthKey: pthread_key_t = {
@@ -16,22 +22,24 @@ public enum Parallel {
         set { _threads = max(1, newValue) }
     }
 
+    /// How long an idle worker polls for the next region before it sleeps.
+    nonisolated(unsafe) public static var spinSeconds = 0.002
+
     /// True inside a `forEach` body: nested calls then run serially.
     public static var isNested: Bool { pthread_getspecific(depthKey) != nil }
 
-    /// Runs `body(chunk)` for chunk in 0..<chunks on up to `threads` workers.
+    /// Runs `body(chunk)` for chunk in 0..<chunks on up to `threads` threads: participant p of P
+    /// takes chunks p, p + P, p + 2P, ... (the callers cut work into equal shares).
     public static func forEach(_ chunks: Int, _ body: (Int) -> Void) {
         if chunks <= 0 { return }
-        if chunks == 1 || threads == 1 || isNested {
+        let participants = min(threads, chunks, 255)
+        if participants == 1 || isNested || !WorkerPool.shared.tryBegin() {
             for c in 0..<chunks { body(c) }
             return
         }
+        defer { WorkerPool.shared.end() }
         withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                pthread_setspecific(depthKey, UnsafeRawPointer(bitPattern: 1))
-                body(c)
-                pthread_setspecific(depthKey, nil)
-            }
+            WorkerPool.shared.run(chunks: chunks, participants: participants, body)
         }
     }
 
@@ -46,5 +54,104 @@ public enum Parallel {
             if lo < hi { body(lo..<hi) }
         }
     }
+
+    /// Runs `body` marked as inside a parallel region (nested regions run serially).
+    static func asNested(_ body: () -> Void) {
+        pthread_setspecific(depthKey, UnsafeRawPointer(bitPattern: 1))
+        body()
+        pthread_setspecific(depthKey, nil)
+    }
 }
 
+/// Persistent workers for `Parallel.forEach`. One region at a time (a second thread that finds
+/// the pool busy runs its region serially). A region is published by storing a new `epoch`
+/// (generation << 8 | participants); worker w (participant w + 1) runs its chunks and bumps
+/// `finished`; the caller runs participant 0's chunks and waits until every participating worker
+/// has finished, so the body never outlives the call and the next region cannot start early.
+final class WorkerPool: @unchecked Sendable {
+    static let shared = WorkerPool()
+
+    private let busy = Mutex(false)
+    private let epoch = Atomic<Int>(0)
+    private let finished = Atomic<Int>(0)
+    private let sleepers = Atomic<Int>(0)
+    private var sleepLock = pthread_mutex_t()
+    private var wake = pthread_cond_t()
+    // The region, written before `epoch` is stored and read by its participants after they see it.
+    private var body: ((Int) -> Void)?
+    private var chunks = 0, participants = 0
+    private var workers = 0
+
+    private init() {
+        pthread_mutex_init(&sleepLock, nil)
+        pthread_cond_init(&wake, nil)
+    }
+
+    func tryBegin() -> Bool {
+        busy.withLock { taken in
+            if taken { return false }
+            taken = true
+            return true
+        }
+    }
+
+    func end() { busy.withLock { $0 = false } }
+
+    func run(chunks: Int, participants: Int, _ body: @escaping (Int) -> Void) {
+        while workers < participants - 1 { startWorker(index: workers); workers += 1 }
+        self.body = body; self.chunks = chunks; self.participants = participants
+        finished.store(0, ordering: .relaxed)
+        let generation = epoch.load(ordering: .relaxed) >> 8
+        epoch.store((generation + 1) << 8 | participants, ordering: .sequentiallyConsistent)
+        if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+            pthread_mutex_lock(&sleepLock); pthread_cond_broadcast(&wake); pthread_mutex_unlock(&sleepLock)
+        }
+        Parallel.asNested { runShare(0) }
+        while finished.load(ordering: .acquiring) < participants - 1 {}
+        self.body = nil
+    }
+
+    /// Participant p's chunks; its references to the body end when this returns.
+    @inline(never)
+    private func runShare(_ p: Int) {
+        guard let body else { return }
+        var c = p
+        while c < chunks { body(c); c += participants }
+    }
+
+    private func startWorker(index: Int) {
+        let seen = epoch.load(ordering: .acquiring)
+        let thread = Thread { [unowned self] in self.workerLoop(index: index, seen: seen) }
+        thread.name = "deepmedia-worker-\(index + 1)"
+        thread.start()
+    }
+
+    private func workerLoop(index: Int, seen start: Int) {
+        var seen = start
+        while true {
+            var current = epoch.load(ordering: .acquiring)
+            if current == seen {
+                // Poll for up to spinSeconds, then sleep until the next region is published.
+                let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Parallel.spinSeconds * 1e9)
+                var polls = 0
+                while current == seen {
+                    polls += 1
+                    if polls % 1024 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
+                        pthread_mutex_lock(&sleepLock)
+                        sleepers.add(1, ordering: .sequentiallyConsistent)
+                        while epoch.load(ordering: .sequentiallyConsistent) == seen { pthread_cond_wait(&wake, &sleepLock) }
+                        sleepers.subtract(1, ordering: .sequentiallyConsistent)
+                        pthread_mutex_unlock(&sleepLock)
+                        polls = 0
+                    }
+                    current = epoch.load(ordering: .acquiring)
+                }
+            }
+            seen = current
+            // A region this worker takes part in cannot end (nor the next begin) before it finishes.
+            guard index + 1 < current & 0xFF else { continue }
+            Parallel.asNested { runShare(index + 1) }
+            finished.add(1, ordering: .releasing)
+        }
+    }
+}

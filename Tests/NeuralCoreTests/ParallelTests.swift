@@ -1,0 +1,66 @@
+import XCTest
+import Foundation
+@testable import NeuralCore
+
+final class ParallelTests: XCTestCase {
+    override func tearDown() { Parallel.threads = ProcessInfo.processInfo.activeProcessorCount }
+
+    /// Every chunk runs exactly once, for any chunk count and thread budget.
+    func testEveryChunkOnce() {
+        for threads in [1, 2, 3, 5] {
+            Parallel.threads = threads
+            for chunks in [1, 2, 3, 7, 37] {
+                let counts = UnsafeMutablePointer<Int>.allocate(capacity: chunks)
+                counts.initialize(repeating: 0, count: chunks)
+                Parallel.forEach(chunks) { c in counts[c] += 1 }
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: counts, count: chunks)), Array(repeating: 1, count: chunks),
+                               "\(chunks) chunks on \(threads) threads")
+                counts.deallocate()
+            }
+        }
+    }
+
+    /// A region inside a region runs serially on its thread, and ranges cover 0..<n.
+    func testNestedAndRanges() {
+        Parallel.threads = 2
+        let n = 1000
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        hits.initialize(repeating: 0, count: n)
+        Parallel.forEach(2) { half in
+            XCTAssertTrue(Parallel.isNested)
+            Parallel.forRanges(n / 2) { r in for i in r { hits[half * n / 2 + i] += 1 } }
+        }
+        XCTAssertFalse(Parallel.isNested)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: hits, count: n)), Array(repeating: 1, count: n))
+        hits.deallocate()
+    }
+
+    /// Workers that went to sleep (idle longer than spinSeconds) wake for the next region, and a
+    /// region started while another thread holds the pool runs serially and correctly.
+    func testSleepingWorkersAndConcurrentCallers() {
+        Parallel.threads = 2
+        Parallel.forEach(2) { _ in }
+        Thread.sleep(forTimeInterval: 10 * Parallel.spinSeconds)
+        var sums = [0, 0]
+        sums.withUnsafeMutableBufferPointer { s in Parallel.forEach(2) { c in s[c] = c + 1 } }
+        XCTAssertEqual(sums, [1, 2])
+
+        let group = DispatchGroup()
+        nonisolated(unsafe) let totals = UnsafeMutablePointer<Int>.allocate(capacity: 4)
+        totals.initialize(repeating: 0, count: 4)
+        for caller in 0..<4 {
+            DispatchQueue.global().async(group: group) {
+                for _ in 0..<200 {
+                    let parts = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+                    parts.initialize(repeating: 0, count: 2)
+                    Parallel.forEach(2) { c in parts[c] = c + 1 }
+                    totals[caller] += parts[0] + parts[1]
+                    parts.deallocate()
+                }
+            }
+        }
+        group.wait()
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: totals, count: 4)), [600, 600, 600, 600])
+        totals.deallocate()
+    }
+}
