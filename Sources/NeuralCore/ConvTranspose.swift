@@ -22,7 +22,8 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let px = x.storage.pointer, pw = weight.storage.pointer, py = y.storage.pointer
     let pb = bias?.storage.pointer
     let col = WorkerBuffers(workers: workers, count: k * chunk * lin), xs = WorkerBuffers(workers: workers, count: cin * chunk * lin)
-    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
+    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+        let w = ch.worker, c0 = ch.first, nc = ch.count
         let cols = nc * lin
         BatchLayout.toChannelMajor(px + c0 * cin * lin, xs[w], n: nc, c: cin, l: lin)
         // col[k, nc·lin] = Wᵀ[k, cin] · x[cin, nc·lin]
@@ -44,8 +45,9 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
         var gx: UnsafeMutablePointer<Float>?
         if needX { x.addGrad { gx = $0 } }
         let col = WorkerBuffers(workers: workers, count: k * chunk * lin), xs = WorkerBuffers(workers: workers, count: cin * chunk * lin)
-        let gw = WorkerBuffers(workers: needW ? workers : 0, count: cin * k, zeroed: true)
-        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
+        let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cin * k)
+        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+            let w = ch.worker, c0 = ch.first, nc = ch.count
             let cols = nc * lin
             for s in 0..<nc { geo.im2col(g + (c0 + s) * outSize, col[w] + s * lin, ld: cols) }
             if let gx {
@@ -56,7 +58,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
             if needW {
                 // gW[cin, k] += x[cin, nc·lin] · gcol[k, nc·lin]ᵀ
                 BatchLayout.toChannelMajor(px + c0 * cin * lin, xs[w], n: nc, c: cin, l: lin)
-                BLAS.sgemm(transB: true, m: cin, n: k, k: cols, a: xs[w], lda: cols, b: col[w], ldb: cols, beta: 1, c: gw[w], ldc: k)
+                BLAS.sgemm(transB: true, m: cin, n: k, k: cols, a: xs[w], lda: cols, b: col[w], ldb: cols, beta: ch.opensPiece ? 0 : 1, c: gw[ch.piece], ldc: k)
             }
         }
         if needW { weight.addGrad { gw.addAll(into: $0) } }

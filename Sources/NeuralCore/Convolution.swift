@@ -24,13 +24,15 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     if !recording && DirectConv3x3.applies(geo) {
         let packed = DirectConv3x3.pack(pw, cout: cout, cin: geo.c)
         let pad = WorkerBuffers(workers: workers, count: geo.c * (geo.h + 2) * (geo.w + 2), zeroed: true)
-        BatchLayout.forEachChunk(n: n, chunk: 1, workers: workers) { w, i, _ in
+        BatchLayout.forEachChunk(n: n, chunk: 1, workers: workers) { ch in
+            let w = ch.worker, i = ch.first
             DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: cout, h: geo.h, w: geo.w, packed: packed.pointer,
                                 bias: pb, y: py + i * cout * l, pad: pad[w])
         }
     } else {
         let col = WorkerBuffers(workers: workers, count: k * chunk * l), tmp = WorkerBuffers(workers: workers, count: cout * chunk * l)
-        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
+        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+            let w = ch.worker, c0 = ch.first, nc = ch.count
             let cols = nc * l
             for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
             // tmp[cout, nc·l] = W[cout, k] · col[k, nc·l]
@@ -48,18 +50,19 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         var gx: UnsafeMutablePointer<Float>?
         if needX { x.addGrad { gx = $0 } }
         let col = WorkerBuffers(workers: workers, count: k * chunk * l), gy = WorkerBuffers(workers: workers, count: cout * chunk * l)
-        let gw = WorkerBuffers(workers: needW ? workers : 0, count: cout * k, zeroed: true)
+        let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
         // 3x3 "same": the input gradient is a direct 3x3 convolution of g with the adjoint weights.
         let direct = gx != nil && DirectConv3x3.applies(geo)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
         let pad = WorkerBuffers(workers: direct ? workers : 0, count: cout * (geo.h + 2) * (geo.w + 2), zeroed: true)
-        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { w, c0, nc in
+        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+            let w = ch.worker, c0 = ch.first, nc = ch.count
             let cols = nc * l
             if needW || !direct { BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l) }
             if needW {
                 for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
                 // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
-                BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy[w], lda: cols, b: col[w], ldb: cols, beta: 1, c: gw[w], ldc: k)
+                BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy[w], lda: cols, b: col[w], ldb: cols, beta: ch.opensPiece ? 0 : 1, c: gw[ch.piece], ldc: k)
             }
             if let gx, let adjoint {
                 for s in c0..<(c0 + nc) {

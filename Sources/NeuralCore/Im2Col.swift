@@ -304,20 +304,34 @@ enum BatchLayout {
     /// cache when the sgemm reads them.
     static func chunk(n: Int, floatsPerImage: Int) -> Int { Swift.max(1, Swift.min(n, (1 << 19) / Swift.max(floatsPerImage, 1))) }
 
-    /// Splits a batch of n images over the workers, each taking contiguous sub-chunks of at most
-    /// `chunk` images: body(worker, firstImage, count). Workers run in parallel; nested BLAS calls
-    /// inside run on their worker's thread.
-    static func forEachChunk(n: Int, chunk: Int, workers: Int, _ body: (Int, Int, Int) -> Void) {
-        Parallel.forEach(workers) { w in
-            let lo = n * w / workers, hi = n * (w + 1) / workers
+    /// One sub-chunk of a batch: images first..<first + count of piece `piece`, run on `worker`
+    /// (< workers: selects per-worker buffers); `opensPiece` for the piece's first sub-chunk.
+    struct Chunk {
+        let worker, piece, first, count: Int
+        let opensPiece: Bool
+    }
+
+    /// Runs body over a batch of n images: the batch is cut into `pieces(n:workers:)` contiguous
+    /// pieces (about four per worker), which the workers claim as they get free (see
+    /// Parallel.forEachClaimed), and each piece into sub-chunks of at most `chunk` images, run in
+    /// order. Piece boundaries depend only on n and the worker count, so per-piece partial sums
+    /// added in piece order give the same result however the pieces were shared out. Nested BLAS
+    /// calls inside run on their worker's thread.
+    static func forEachChunk(n: Int, chunk: Int, workers: Int, _ body: (Chunk) -> Void) {
+        let count = pieces(n: n, workers: workers)
+        Parallel.forEachClaimed(count) { w, piece in
+            let lo = n * piece / count, hi = n * (piece + 1) / count
             var c0 = lo
             while c0 < hi {
                 let nc = Swift.min(chunk, hi - c0)
-                body(w, c0, nc)
+                body(Chunk(worker: w, piece: piece, first: c0, count: nc, opensPiece: c0 == lo))
                 c0 += nc
             }
         }
     }
+
+    /// How many pieces forEachChunk cuts a batch of n into.
+    static func pieces(n: Int, workers: Int) -> Int { workers <= 1 ? 1 : Swift.min(n, 4 * workers) }
 
     /// Worker count for a batch: the thread budget, but no more than there are images.
     static func workers(n: Int) -> Int { Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, n)) }
@@ -333,7 +347,7 @@ struct WorkerBuffers {
     }
     subscript(w: Int) -> UnsafeMutablePointer<Float> { storages[w].pointer }
 
-    /// dst += the sum of every worker's buffer (per-worker partial weight gradients).
+    /// dst += the sum of the buffers in order (partial weight gradients of the batch's pieces).
     func addAll(into dst: UnsafeMutablePointer<Float>) {
         for s in storages { let p = s.pointer; for i in 0..<count { dst[i] += p[i] } }
     }

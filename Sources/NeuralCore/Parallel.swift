@@ -28,13 +28,20 @@ public enum Parallel {
     /// True inside a `forEach` body: nested calls then run serially.
     public static var isNested: Bool { pthread_getspecific(depthKey) != nil }
 
-    /// Runs `body(chunk)` for chunk in 0..<chunks on up to `threads` threads: participant p of P
-    /// takes chunks p, p + P, p + 2P, ... (the callers cut work into equal shares).
+    /// Runs `body(chunk)` for chunk in 0..<chunks on up to `threads` threads.
     public static func forEach(_ chunks: Int, _ body: (Int) -> Void) {
+        forEachClaimed(chunks) { _, c in body(c) }
+    }
+
+    /// Runs `body(worker, chunk)` for chunk in 0..<chunks: each of min(threads, chunks) workers
+    /// (0 is the caller) claims the next chunk whenever it is free, so a core that runs slower
+    /// (on a virtual machine the two cores' speeds drift apart by tens of percent) takes fewer.
+    /// `worker` selects per-worker scratch; no two chunks run on one worker at once.
+    public static func forEachClaimed(_ chunks: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
         if chunks <= 0 { return }
         let participants = min(threads, chunks, 255)
         if participants == 1 || isNested || !WorkerPool.shared.tryBegin() {
-            for c in 0..<chunks { body(c) }
+            for c in 0..<chunks { body(0, c) }
             return
         }
         defer { WorkerPool.shared.end() }
@@ -65,20 +72,22 @@ public enum Parallel {
 
 /// Persistent workers for `Parallel.forEach`. One region at a time (a second thread that finds
 /// the pool busy runs its region serially). A region is published by storing a new `epoch`
-/// (generation << 8 | participants); worker w (participant w + 1) runs its chunks and bumps
-/// `finished`; the caller runs participant 0's chunks and waits until every participating worker
-/// has finished, so the body never outlives the call and the next region cannot start early.
+/// (generation << 8 | participants); the caller (participant 0) and pool thread w (participant
+/// w + 1) claim chunks from `next` until none are left, then the pool threads bump `finished`.
+/// The caller waits until every participating pool thread has finished, so the body never
+/// outlives the call and the next region cannot start early.
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
 
     private let busy = Mutex(false)
     private let epoch = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
+    private let next = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private var sleepLock = pthread_mutex_t()
     private var wake = pthread_cond_t()
     // The region, written before `epoch` is stored and read by its participants after they see it.
-    private var body: ((Int) -> Void)?
+    private var body: ((Int, Int) -> Void)?
     private var chunks = 0, participants = 0
     private var workers = 0
 
@@ -97,10 +106,11 @@ final class WorkerPool: @unchecked Sendable {
 
     func end() { busy.withLock { $0 = false } }
 
-    func run(chunks: Int, participants: Int, _ body: @escaping (Int) -> Void) {
+    func run(chunks: Int, participants: Int, _ body: @escaping (Int, Int) -> Void) {
         while workers < participants - 1 { startWorker(index: workers); workers += 1 }
         self.body = body; self.chunks = chunks; self.participants = participants
         finished.store(0, ordering: .relaxed)
+        next.store(0, ordering: .relaxed)
         let generation = epoch.load(ordering: .relaxed) >> 8
         epoch.store((generation + 1) << 8 | participants, ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
@@ -111,12 +121,16 @@ final class WorkerPool: @unchecked Sendable {
         self.body = nil
     }
 
-    /// Participant p's chunks; its references to the body end when this returns.
+    /// Participant p claims chunks until none are left; its references to the body end when this
+    /// returns.
     @inline(never)
     private func runShare(_ p: Int) {
         guard let body else { return }
-        var c = p
-        while c < chunks { body(c); c += participants }
+        while true {
+            let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            if c >= chunks { return }
+            body(p, c)
+        }
     }
 
     private func startWorker(index: Int) {
