@@ -99,6 +99,24 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Workers claim batch pieces in whatever order they get free; the weight gradient is summed
+    /// per piece and the pieces in order, so repeated backward passes agree to the bit.
+    func testWeightGradientDoesNotDependOnSchedule() {
+        var rng = RandomGenerator(seed: 17)
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        Parallel.threads = 2
+        let x = Tensor.normal([19, 3, 12, 12], using: &rng), up = Tensor.normal([19, 8, 12, 12], using: &rng)
+        let w = Tensor.normal([8, 3, 3, 3], std: 0.2, using: &rng).requiringGrad()
+        var first: [Float]?
+        for _ in 0..<6 {
+            w.zeroGrad()
+            (conv2d(x, weight: w, padding: (1, 1)) * up).sum().backward()
+            let g = w.grad!.scalars
+            if let first { XCTAssertEqual(g, first) } else { first = g }
+        }
+    }
+
     func testParallelBatchMatchesSerial() {
         var rng = RandomGenerator(seed: 12)
         let x = Tensor.normal([5, 2, 7, 7], using: &rng), w = Tensor.normal([3, 2, 3, 3], using: &rng)
