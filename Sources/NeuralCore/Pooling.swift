@@ -8,8 +8,28 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     let ho = (h + 2 * padding - kernel) / s + 1, wo = (w + 2 * padding - kernel) / s + 1
     precondition(ho > 0 && wo > 0, "maxPool2d: input \(x.shape) too small for kernel \(kernel)")
     let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
-    let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: nc * ho * wo)
     let px = x.storage.pointer, py = y.storage.pointer
+    if kernel == 2 && s == 2 && padding == 0 && !(GradMode.isEnabled && x.requiresGrad) {
+        // Inference, 2x2 windows: no argmax to keep, the same comparisons in the same order as
+        // below (first maximum wins, so the same NaN behaviour), without branches.
+        Parallel.forRanges(nc, minPerChunk: 4) { r in
+            for p in r {
+                let xp = px + p * h * w, yp = py + p * ho * wo
+                for oy in 0..<ho {
+                    let top = xp + 2 * oy * w, bottom = top + w, out = yp + oy * wo
+                    for ox in 0..<wo {
+                        var best = top[2 * ox]
+                        let b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1]
+                        best = b > best ? b : best
+                        best = c > best ? c : best
+                        out[ox] = d > best ? d : best
+                    }
+                }
+            }
+        }
+        return y
+    }
+    let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: nc * ho * wo)
     Parallel.forRanges(nc, minPerChunk: 4) { r in
         for p in r {
             let xp = px + p * h * w, yp = py + p * ho * wo, ap = argmax + p * ho * wo
