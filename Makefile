@@ -62,6 +62,7 @@ fuzz: deps
 BENCH_ARGS ?= --rounds 3 --seconds 4
 bench: deps
 	swift build -c release --product deepmedia-bench
+	swift build -c release --product image-classifier
 	@python3 -c "import torch" 2>/dev/null || pip install -q 'torch==2.13.0+cpu' || pip install -q torch
 	@python3 -c "import tensorflow, keras" 2>/dev/null || pip install -q tensorflow-cpu keras || echo "Keras not installed: its columns stay empty"
 	python3 scripts/bench.py $(BENCH_ARGS) $$(python3 -c "import tensorflow, keras" 2>/dev/null || echo --no-keras)

@@ -4,15 +4,18 @@
 Runs deepmedia-bench and the PyTorch and Keras reference benchmarks of ../shared/bench/reference
 alternately for several rounds at 1 and 2 threads, then each model alone in its own process for
 peak resident memory, and prints one table per model: DeepMedia, PyTorch, Keras and the ratio to
-the faster peer. Writes the table, the date, the CPU and the command to docs/BENCHMARKS.md.
+the faster peer; last, one image through `image-classifier predict` (process start to answer)
+against PyTorch's import alone. Writes it all, the date, the CPU and the command to
+docs/BENCHMARKS.md.
 
     python3 scripts/bench.py [--rounds 3] [--seconds 4] [--threads 1,2] [--models ...] [--no-keras]
 """
-import argparse, datetime, json, os, platform, resource, statistics, subprocess, sys
+import argparse, datetime, json, os, platform, resource, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF = os.path.join(ROOT, "..", "shared", "bench", "reference")
 SWIFT = os.path.join(ROOT, ".build", "release", "deepmedia-bench")
+CLASSIFIER = os.path.join(ROOT, ".build", "release", "image-classifier")
 MODELS = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "mlp"]
 KERAS_MODELS = {"lenet", "dncnn8", "char_lstm", "dcgan"}
 
@@ -43,6 +46,24 @@ def peak_rss_mb(cmd):
     if status != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}")
     return ru.ru_maxrss / 1024
+
+
+def startup(runs=9):
+    """Median wall seconds, process start to exit: one digit through image-classifier predict
+    (bundled LeNet) against `python3 -c "import torch"` alone."""
+    def median_seconds(cmd):
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            times.append(time.perf_counter() - t0)
+            if p.returncode != 0:
+                return None, ""
+        return statistics.median(times), p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
+    image = os.path.join(ROOT, "Assets", "samples", "digits", "7.png")
+    ours, answer = median_seconds([CLASSIFIER, "predict", image]) if os.path.exists(CLASSIFIER) else (None, "")
+    torch, _ = median_seconds([sys.executable, "-c", "import torch"])
+    return ours, answer, torch
 
 
 def main():
@@ -149,6 +170,13 @@ gradient tape, same batch). Keras implements lenet, dncnn8, char_lstm and dcgan 
 """
     if mem_rows:
         doc += "\nPeak resident memory of one process running one model (2 threads, training then inference):\n\n" + "\n".join(mem_rows) + "\n"
+    ours, answer, torch_import = startup()
+    if ours is not None and torch_import is not None:
+        line = (f"One image through a program, process start to answer (median of 9): `image-classifier predict "
+                f"Assets/samples/digits/7.png` (bundled LeNet) {ours * 1000:.0f} ms; `python3 -c \"import torch\"` "
+                f"alone {torch_import * 1000:.0f} ms ({ours / torch_import:.2f} of it). Our answer: `{answer}`")
+        print("\n" + line)
+        doc += "\n" + line + "\n"
     os.makedirs(os.path.dirname(args.write), exist_ok=True)
     with open(args.write, "w") as f:
         f.write(doc)
