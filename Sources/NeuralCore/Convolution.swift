@@ -4,6 +4,20 @@
 /// input (N, Cin, H, W), weight (Cout, Cin, kh, kw), bias (Cout) -> (N, Cout, Ho, Wo).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, relu: false)
+}
+
+/// conv2d followed by ReLU in the same pass over the output, for inference: with a graph to
+/// record it is the two ops.
+public func conv2dReLU(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
+                       stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) -> Tensor {
+    let recording = GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false))
+    if recording { return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation).relu() }
+    return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, relu: true)
+}
+
+private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int),
+                    dilation: (Int, Int), relu: Bool) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
                  "conv2d: input \(x.shape) does not fit weight \(weight.shape)")
     let n = x.shape[0], cout = weight.shape[0]
@@ -27,7 +41,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         BatchLayout.forEachChunk(n: n, chunk: 1, workers: workers) { ch in
             let w = ch.worker, i = ch.first
             DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: cout, h: geo.h, w: geo.w, packed: packed.pointer,
-                                bias: pb, y: py + i * cout * l, pad: pad[w])
+                                bias: pb, y: py + i * cout * l, pad: pad[w], relu: relu)
         }
     } else {
         let col = WorkerBuffers(workers: workers, count: k * chunk * l), tmp = WorkerBuffers(workers: workers, count: cout * chunk * l)
@@ -37,7 +51,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
             for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
             // tmp[cout, nc·l] = W[cout, k] · col[k, nc·l]
             BLAS.sgemm(m: cout, n: cols, k: k, a: pw, lda: k, b: col[w], ldb: cols, c: tmp[w], ldc: cols)
-            BatchLayout.toImageMajor(tmp[w], py + c0 * cout * l, n: nc, c: cout, l: l, bias: pb)
+            BatchLayout.toImageMajor(tmp[w], py + c0 * cout * l, n: nc, c: cout, l: l, bias: pb, relu: relu)
         }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]

@@ -40,7 +40,7 @@ enum DirectConv3x3 {
     /// `accumulate`; `pad` holds ins·(H+2)·(W+2) floats whose border is zero.
     static func image(_ x: UnsafePointer<Float>, ins: Int, outs: Int, h: Int, w: Int, packed: UnsafePointer<Float>,
                       bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>,
-                      accumulate: Bool = false) {
+                      accumulate: Bool = false, relu: Bool = false) {
         let pw = w + 2, plane = (h + 2) * pw
         for c in 0..<ins {
             for r in 0..<h { (pad + c * plane + (r + 1) * pw + 1).update(from: x + (c * h + r) * w, count: w) }
@@ -73,10 +73,10 @@ enum DirectConv3x3 {
                     let out = y + (co * h + r) * w + xs
                     // An overlapping last segment adds only its new pixels.
                     let skip = x0 - xs
-                    put(a0, a1, out, skip, accumulate)
-                    if nco > 1 { put(c0, c1, out + h * w, skip, accumulate) }
-                    if nco > 2 { put(d0, d1, out + 2 * h * w, skip, accumulate) }
-                    if nco > 3 { put(e0, e1, out + 3 * h * w, skip, accumulate) }
+                    put(a0, a1, out, skip, accumulate, relu)
+                    if nco > 1 { put(c0, c1, out + h * w, skip, accumulate, relu) }
+                    if nco > 2 { put(d0, d1, out + 2 * h * w, skip, accumulate, relu) }
+                    if nco > 3 { put(e0, e1, out + 3 * h * w, skip, accumulate, relu) }
                     x0 += 16
                 }
             }
@@ -107,22 +107,29 @@ enum DirectConv3x3 {
                 }
                 let out = y + (co * h + r) * w + xs
                 let op = h * w
-                put8(acc0, out, skip, accumulate)
-                if nco > 1 { put8(acc1, out + op, skip, accumulate) }
-                if nco > 2 { put8(acc2, out + 2 * op, skip, accumulate) }
-                if nco > 3 { put8(acc3, out + 3 * op, skip, accumulate) }
-                if nco > 4 { put8(acc4, out + 4 * op, skip, accumulate) }
-                if nco > 5 { put8(acc5, out + 5 * op, skip, accumulate) }
-                if nco > 6 { put8(acc6, out + 6 * op, skip, accumulate) }
-                if nco > 7 { put8(acc7, out + 7 * op, skip, accumulate) }
+                put8(acc0, out, skip, accumulate, relu)
+                if nco > 1 { put8(acc1, out + op, skip, accumulate, relu) }
+                if nco > 2 { put8(acc2, out + 2 * op, skip, accumulate, relu) }
+                if nco > 3 { put8(acc3, out + 3 * op, skip, accumulate, relu) }
+                if nco > 4 { put8(acc4, out + 4 * op, skip, accumulate, relu) }
+                if nco > 5 { put8(acc5, out + 5 * op, skip, accumulate, relu) }
+                if nco > 6 { put8(acc6, out + 6 * op, skip, accumulate, relu) }
+                if nco > 7 { put8(acc7, out + 7 * op, skip, accumulate, relu) }
             }
         }
     }
 
-    /// 16 pixels to p[skip..<16], stored or added.
+    /// max(v, 0) as ReLU has it (NaN -> 0).
     @inline(__always)
-    static func put(_ v0: V, _ v1: V, _ p: UnsafeMutablePointer<Float>, _ skip: Int, _ accumulate: Bool) {
-        if !accumulate { store(v0, v1, p); return }   // overlapping lanes rewrite the same values
+    static func rectified(_ v: V) -> V { v.replacing(with: 0, where: .!(v .> 0)) }
+
+    /// 16 pixels to p[skip..<16], stored (rectified when `relu`) or added.
+    @inline(__always)
+    static func put(_ v0: V, _ v1: V, _ p: UnsafeMutablePointer<Float>, _ skip: Int, _ accumulate: Bool, _ relu: Bool) {
+        if !accumulate {   // overlapping lanes rewrite the same values
+            if relu { store(rectified(v0), rectified(v1), p) } else { store(v0, v1, p) }
+            return
+        }
         if skip == 0 {
             p.store8(p.load8() + v0); p.store8(p.load8(8) + v1, 8)
             return
@@ -130,10 +137,10 @@ enum DirectConv3x3 {
         for k in skip..<16 { p[k] += k < 8 ? v0[k] : v1[k - 8] }
     }
 
-    /// 8 pixels to p[skip..<8], stored or added.
+    /// 8 pixels to p[skip..<8], stored (rectified when `relu`) or added.
     @inline(__always)
-    static func put8(_ v: V, _ p: UnsafeMutablePointer<Float>, _ skip: Int, _ accumulate: Bool) {
-        if !accumulate { p.store8(v); return }
+    static func put8(_ v: V, _ p: UnsafeMutablePointer<Float>, _ skip: Int, _ accumulate: Bool, _ relu: Bool) {
+        if !accumulate { p.store8(relu ? rectified(v) : v); return }
         if skip == 0 { p.store8(p.load8() + v); return }
         for k in skip..<8 { p[k] += v[k] }
     }

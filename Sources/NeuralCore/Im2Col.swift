@@ -277,15 +277,18 @@ enum BatchLayout {
         }
     }
 
-    /// dst[s, c, i] = src[c, s·l + i] (+ bias[c]), or += when `accumulate`.
+    /// dst[s, c, i] = src[c, s·l + i] (+ bias[c]) (then max(·, 0) when `relu`), or += when `accumulate`.
     static func toImageMajor(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, n: Int, c: Int, l: Int,
-                             bias: UnsafePointer<Float>? = nil, accumulate: Bool = false) {
+                             bias: UnsafePointer<Float>? = nil, accumulate: Bool = false, relu: Bool = false) {
         Parallel.forRanges(n) { r in
             for s in r {
                 for ch in 0..<c {
                     let from = src + ch * n * l + s * l, to = dst + (s * c + ch) * l
                     if accumulate {
                         for i in 0..<l { to[i] += from[i] }
+                    } else if relu {
+                        let b = bias?[ch] ?? 0
+                        for i in 0..<l { let v = from[i] + b; to[i] = v > 0 ? v : 0 }
                     } else {
                         let b = bias?[ch] ?? 0
                         for i in 0..<l { to[i] = from[i] + b }

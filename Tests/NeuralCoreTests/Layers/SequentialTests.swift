@@ -1,0 +1,33 @@
+import XCTest
+@testable import NeuralCore
+import TestSupport
+
+final class SequentialTests: XCTestCase {
+    /// In inference a convolution with the eval-mode batch norm and ReLU after it runs fused (the
+    /// norm folded into the weights): the same outputs as the layers one by one, on the direct
+    /// 3x3 path (rows of 16+ pixels) and the im2col path, with and without bias, norm or ReLU.
+    func testFusedInferenceEqualsLayerByLayer() {
+        var rng = RandomGenerator(seed: 31)
+        func norm(_ c: Int) -> BatchNorm2D {
+            let bn = BatchNorm2D(c)
+            bn.weight.assign(Tensor.uniform([c], low: 0.5, high: 1.5, using: &rng))
+            bn.bias.assign(Tensor.normal([c], using: &rng))
+            bn.runningMean.assign(Tensor.normal([c], std: 0.3, using: &rng))
+            bn.runningVar.assign(Tensor.uniform([c], low: 0.3, high: 2, using: &rng))
+            return bn
+        }
+        let net = Sequential([
+            Conv2D(3, 8, kernel: 3, padding: 1, rng: &rng), norm(8), ReLU(),
+            Conv2D(8, 6, kernel: 3, padding: 1, bias: false, rng: &rng), ReLU(),
+            Conv2D(6, 5, kernel: 5, rng: &rng), norm(5),
+            Conv2D(5, 4, kernel: 3, padding: 1, rng: &rng), ReLU(), MaxPool2D(2),
+        ])
+        net.eval()
+        for (h, w) in [(20, 24), (9, 11)] {
+            let x = Tensor.normal([3, 3, h, w], using: &rng)
+            let fused = withoutGrad { net(x) }
+            let layered = net(x)   // parameters require grad: the graph is recorded, nothing fused
+            assertClose(fused, layered, rtol: 1e-5, atol: 1e-5, "\(h)x\(w)")
+        }
+    }
+}
