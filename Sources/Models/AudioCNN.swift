@@ -17,9 +17,9 @@ public final class AudioCNN: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = maxPool2d(bn1(conv1(x)).relu(), kernel: 2)
-        h = maxPool2d(bn2(conv2(h)).relu(), kernel: 2)
-        h = bn3(conv3(h)).relu()
+        var h = maxPool2d(conv1(x, then: bn1, relu: true), kernel: 2)
+        h = maxPool2d(conv2(h, then: bn2, relu: true), kernel: 2)
+        h = conv3(h, then: bn3, relu: true)
         return fc(globalAvgPool2d(h))
     }
 }

@@ -25,6 +25,15 @@ public final class Conv2D: Layer {
         conv2d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation)
     }
 
+    /// This convolution, then `norm` (if any) and ReLU (if `relu`). In inference (no graph, norm
+    /// in eval mode) as one pass, see `fused`; otherwise the layers one by one.
+    public func callAsFunction(_ x: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
+        if !GradMode.isEnabled && !(norm?.training ?? false) { return fused(x, batchNorm: norm, relu: relu) }
+        var h = self(x)
+        if let norm { h = norm(h) }
+        return relu ? h.relu() : h
+    }
+
     /// Inference: this convolution with an eval-mode batch norm folded into its weights and bias
     /// (per output channel W·s and (b - mean)·s + shift, s = scale/√(var + eps)), then ReLU in the
     /// same pass over the output. Equal to the three layers up to rounding.

@@ -1,5 +1,5 @@
 /// Layers applied in order; children are named "0", "1", ... as in PyTorch. In inference (no
-/// graph), Conv2D [+ eval BatchNorm] [+ ReLU] runs fused (see Conv2D.fused).
+/// graph), Conv2D [+ eval BatchNorm] [+ ReLU] runs fused (see Conv2D.callAsFunction(_:then:relu:)).
 public final class Sequential: Layer {
     public let layers: [any Layer]
     public init(_ layers: [any Layer]) { self.layers = layers }
@@ -17,7 +17,7 @@ public final class Sequential: Layer {
                 let relu = j < layers.count && layers[j] is ReLU
                 if relu { j += 1 }
                 if norm != nil || relu {
-                    h = conv.fused(h, batchNorm: norm, relu: relu)
+                    h = conv(h, then: norm, relu: relu)
                     i = j
                     continue
                 }

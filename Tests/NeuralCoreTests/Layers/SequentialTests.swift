@@ -30,4 +30,19 @@ final class SequentialTests: XCTestCase {
             assertClose(fused, layered, rtol: 1e-5, atol: 1e-5, "\(h)x\(w)")
         }
     }
+
+    /// conv(x, then: norm, relu:) fuses only in inference: a norm in training mode (batch
+    /// statistics, running stats moved) runs as its own layer even without a graph.
+    func testConvThenNormFusesOnlyInInference() {
+        var rng = RandomGenerator(seed: 32)
+        let conv = Conv2D(2, 4, kernel: 3, padding: 1, rng: &rng), bn = BatchNorm2D(4)
+        let x = Tensor.normal([3, 2, 18, 18], using: &rng)
+        let training = withoutGrad { conv(x, then: bn, relu: true) }
+        XCTAssertNotEqual(bn.runningMean.value.scalars, [0, 0, 0, 0], "training-mode norm updates its running mean")
+        bn.runningMean.assign(.zeros([4])); bn.runningVar.assign(.ones([4]))
+        let reference = bn(conv(x)).relu()
+        assertClose(training, reference, rtol: 1e-5, atol: 1e-5, "training mode")
+        bn.eval()
+        assertClose(withoutGrad { conv(x, then: bn, relu: true) }, bn(conv(x)).relu(), rtol: 1e-5, atol: 1e-5, "eval, fused")
+    }
 }
