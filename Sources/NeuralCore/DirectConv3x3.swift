@@ -1,6 +1,7 @@
 /// Direct 3x3 convolution, stride 1, padding 1 (the "same" convolution of DnCNN-style and VGG-style
 /// networks) without im2col: each image is copied into zero-bordered planes, and each segment of
-/// 16 output pixels of 4 output channels is summed in registers over the Cin·9 taps (inference).
+/// 16 output pixels of 4 output channels is summed in registers over the Cin·9 taps. Used for the
+/// forward and, with the adjoint weights, for the input gradient.
 enum DirectConv3x3 {
     typealias V = SIMD8<Float>
 

@@ -34,7 +34,7 @@ final class ConvolutionTests: XCTestCase {
         checkGradients([xe, w4, b], "conv k4 s2 p1") { conv2d($0[0], weight: $0[1], bias: $0[2], stride: (2, 2), padding: (1, 1)) }
     }
 
-    /// Inference takes the direct 3x3 kernel (rows of 16+ pixels): it agrees with the im2col path
+    /// The direct 3x3 kernel (rows of 16+ pixels) agrees with the im2col path
     /// on DnCNN's layers, on widths that end in an overlapping 16-pixel segment (25) or in the
     /// 8-pixel, 8-channel tail (17, 20, 40, 50), and on channel counts that are not a multiple of 4.
     func testDirectKernelMatchesIm2col() {
