@@ -32,8 +32,8 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
             let ys = py + (c0 + s) * outSize
             if let pb { for o in 0..<cout { (ys + o * ho * wo).update(repeating: pb[o], count: ho * wo) } }
             else { ys.update(repeating: 0, count: outSize) }
-            geo.col2im(col[w] + s * lin, ys, ld: cols)
         }
+        geo.col2im(col[w], py + c0 * outSize, ld: cols, images: nc)
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in

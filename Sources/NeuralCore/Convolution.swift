@@ -84,7 +84,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
             } else if let gx {
                 // gcol[k, nc·l] = Wᵀ[k, cout] · gy[cout, nc·l], folded back image by image.
                 BLAS.sgemm(transA: true, m: k, n: cols, k: cout, a: pw, lda: k, b: gy[w], ldb: cols, c: col[w], ldc: cols)
-                for s in 0..<nc { geo.col2im(col[w] + s * l, gx + (c0 + s) * inSize, ld: cols) }
+                geo.col2im(col[w], gx + c0 * inSize, ld: cols, images: nc)
             }
         }
         if needW { weight.addGrad { gw.addAll(into: $0) } }

@@ -149,8 +149,6 @@ enum DirectConv3x3 {
     /// 16 pixels to p (an overlapping last segment rewrites the same values).
     @inline(__always)
     static func store(_ v0: V, _ v1: V, _ p: UnsafeMutablePointer<Float>) {
-        let r = UnsafeMutableRawPointer(p)
-        r.storeBytes(of: v0, as: V.self)
-        r.storeBytes(of: v1, toByteOffset: 32, as: V.self)
+        p.store8(v0); p.store8(v1, 8)
     }
 }

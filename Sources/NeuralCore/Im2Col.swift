@@ -92,10 +92,15 @@ struct ConvGeometry {
         }
     }
 
-    /// The adjoint of im2col: x[c, iy, ix] += col[...] for every position that reads it.
-    func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int? = nil) {
+    /// The adjoint of im2col: x[c, iy, ix] += col[...] for every position that reads it. With
+    /// `images` > 1, image s reads the columns from col + s·l and adds into x + s·c·h·w.
+    func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int? = nil, images: Int = 1) {
         let ld = ld ?? l
-        if halvesEvenPlanes { return col2imByPhases(col, x, ld: ld) }
+        if halvesEvenPlanes { return col2imByPhases(col, x, ld: ld, images: images) }
+        for s in 0..<images { col2imImage(col + s * l, x + s * c * h * w, ld: ld) }
+    }
+
+    private func col2imImage(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int) {
         for ci in 0..<c {
             let xc = x + ci * h * w
             for i in 0..<kh {
@@ -166,7 +171,7 @@ struct ConvGeometry {
     // x, then 8 of its pixels at a time get their taps in col2im's (i, j) order (lanes a tap does
     // not reach add 0) and are written back once: the same sums as col2im, to the bit. Reads never
     // leave the tap's own col row.
-    private func col2imByPhases(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int) {
+    private func col2imByPhases(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int, images: Int) {
         let hp = h / 2, wp = w / 2, pl = hp * wp
         let planes = Storage(count: 4 * pl), masks = Storage(count: kh * kw * pl)
         let pp = planes.pointer, pm = masks.pointer
@@ -187,8 +192,9 @@ struct ConvGeometry {
                 rows[ph * most + count[ph]] = i * kw + j; shifts[ph * most + count[ph]] = dy * wp + dx; count[ph] += 1
             }
         }
-        for ci in 0..<c {
-            let xc = x + ci * h * w, colc = col + ci * kh * kw * ld
+        for plane in 0..<(images * c) {   // plane = s·c + ci
+            let s = plane / c, ci = plane % c
+            let xc = x + plane * h * w, colc = col + s * l + ci * kh * kw * ld
             for phase in 0..<4 {
                 let py = phase / 2, px = phase % 2, a = pp + phase * pl, first = phase * most, n = count[phase]
                 for m in 0..<hp { let src = xc + (2 * m + py) * w + px; for n in 0..<wp { a[m * wp + n] = src[2 * n] } }

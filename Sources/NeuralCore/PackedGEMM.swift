@@ -53,14 +53,12 @@ struct PackedMatrix {
         }
     }
 
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
     @inline(__always)
     static func store(_ v: V, _ c: UnsafeMutablePointer<Float>, cols: Int, accumulate: Bool) {
         if cols >= 8 {
-            let old = accumulate ? load(c) : V()
-            UnsafeMutableRawPointer(c).storeBytes(of: old + v, as: V.self)
+            let old = accumulate ? c.load8() : V()
+            c.store8(old + v)
         } else {
             for j in 0..<cols { c[j] = (accumulate ? c[j] : 0) + v[j] }
         }
@@ -74,7 +72,7 @@ struct PackedMatrix {
         let a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
         var bp = b
         for kk in 0..<k {
-            let b0 = load(bp), b1 = load(bp + 8), b2 = load(bp + 16)
+            let b0 = bp.load8(), b1 = bp.load8(8), b2 = bp.load8(16)
             var x = V(repeating: a[kk])
             c0.addProduct(x, b0); c1.addProduct(x, b1); c2.addProduct(x, b2)
             x = V(repeating: a1[kk])
@@ -105,13 +103,13 @@ struct PackedMatrix {
         var bp = b, kk = 0
         while kk + 2 <= k {
             let x0 = V(repeating: a[kk]), x1 = V(repeating: a[kk + 1])
-            c0.addProduct(x0, load(bp)); c1.addProduct(x0, load(bp + 8)); c2.addProduct(x0, load(bp + 16))
-            c3.addProduct(x1, load(bp + 24)); c4.addProduct(x1, load(bp + 32)); c5.addProduct(x1, load(bp + 40))
+            c0.addProduct(x0, bp.load8()); c1.addProduct(x0, bp.load8(8)); c2.addProduct(x0, bp.load8(16))
+            c3.addProduct(x1, bp.load8(24)); c4.addProduct(x1, bp.load8(32)); c5.addProduct(x1, bp.load8(40))
             bp += 48; kk += 2
         }
         if kk < k {
             let x0 = V(repeating: a[kk])
-            c0.addProduct(x0, load(bp)); c1.addProduct(x0, load(bp + 8)); c2.addProduct(x0, load(bp + 16))
+            c0.addProduct(x0, bp.load8()); c1.addProduct(x0, bp.load8(8)); c2.addProduct(x0, bp.load8(16))
         }
         storeRow(c0 + c3, c1 + c4, c2 + c5, c, cols, accumulate)
     }

@@ -143,7 +143,7 @@ func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     var acc = SIMD8<Float>(repeating: 0)
     var i = 0
     while i + 8 <= n {
-        acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+        acc += p.load8(i)
         i += 8
     }
     var s = acc.sum()
@@ -158,7 +158,7 @@ func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ m: Float) -> 
     let mv = SIMD8<Float>(repeating: m)
     var i = 0
     while i + 8 <= n {
-        let d = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) - mv
+        let d = p.load8(i) - mv
         acc += d * d
         i += 8
     }
@@ -174,8 +174,8 @@ func vectorDotCentered(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n
     let mv = SIMD8<Float>(repeating: m)
     var i = 0
     while i + 8 <= n {
-        let av = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-        let bv = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        let av = a.load8(i)
+        let bv = b.load8(i)
         acc += av * (bv - mv)
         i += 8
     }

@@ -77,24 +77,26 @@ final class ConvolutionTests: XCTestCase {
 
     /// Stride-2 geometries that halve even planes (k2 p0, k4 p1, k6 p2) fold col back by phase
     /// planes: the same sums in the same order as the plain scatter-add, so equal to the bit,
-    /// also when the image's columns sit inside a wider column matrix (ld > l).
+    /// for two images whose columns sit side by side in a wider column matrix (ld > 2·l).
     func testCol2imByPhasesEqualsScatterAdd() {
         var rng = RandomGenerator(seed: 16)
         for (c, h, w, k, p) in [(3, 14, 14, 4, 1), (2, 6, 8, 4, 1), (2, 8, 6, 2, 0), (1, 10, 12, 6, 2), (2, 28, 28, 4, 1)] {
             let geo = ConvGeometry(c: c, h: h, w: w, kernel: (k, k), stride: (2, 2), padding: (p, p), dilation: (1, 1))
             XCTAssertTrue(geo.halvesEvenPlanes)
-            let ld = geo.l + 5
-            let col = Tensor.normal([geo.k * ld], using: &rng), start = Tensor.normal([c * h * w], using: &rng)
+            let images = 2, ld = images * geo.l + 5, size = c * h * w
+            let col = Tensor.normal([geo.k * ld], using: &rng), start = Tensor.normal([images * size], using: &rng)
             let x = Tensor(shape: start.shape, storage: Storage(copying: start.storage))
-            geo.col2im(col.storage.pointer, x.storage.pointer, ld: ld)
-            // The scatter-add, element by element in (c, i, j, oy, ox) order.
+            geo.col2im(col.storage.pointer, x.storage.pointer, ld: ld, images: images)
+            // The scatter-add, element by element in (image, c, i, j, oy, ox) order.
             let expected = Storage(copying: start.storage), e = expected.pointer, pc = col.storage.pointer
-            for ci in 0..<c { for i in 0..<k { for j in 0..<k { for oy in 0..<geo.ho { for ox in 0..<geo.wo {
+            for s in 0..<images { for ci in 0..<c { for i in 0..<k { for j in 0..<k { for oy in 0..<geo.ho { for ox in 0..<geo.wo {
                 let iy = oy * 2 - p + i, ix = ox * 2 - p + j
-                if iy >= 0 && iy < h && ix >= 0 && ix < w { e[(ci * h + iy) * w + ix] += pc[((ci * k + i) * k + j) * ld + oy * geo.wo + ox] }
-            } } } } }
+                if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                    e[s * size + (ci * h + iy) * w + ix] += pc[((ci * k + i) * k + j) * ld + s * geo.l + oy * geo.wo + ox]
+                }
+            } } } } } }
             let got = x.storage.pointer
-            let differ = (0..<(c * h * w)).filter { got[$0] != e[$0] }.count
+            let differ = (0..<(images * size)).filter { got[$0] != e[$0] }.count
             XCTAssertEqual(differ, 0, "k\(k) p\(p) on \(c)x\(h)x\(w): \(differ) values differ")
         }
     }
