@@ -46,6 +46,13 @@ enum DirectConv3x3 {
         for c in 0..<ins {
             for r in 0..<h { (pad + c * plane + (r + 1) * pw + 1).update(from: x + (c * h + r) * w, count: w) }
         }
+        // Each row: segments of 24 pixels (12 accumulators), then 16-pixel ones (the last may
+        // overlap the one before), then, for the last 1...8 pixels, the 8-channel tail below.
+        var tailStart = 0
+        while w - tailStart >= 24 { tailStart += 24 }
+        let starts24 = tailStart
+        while w - tailStart > 8 { tailStart += 16 }
+        if tailStart > w { tailStart = w }
         for cb in 0..<((outs + 3) / 4) {
             let wb = packed + cb * ins * 36
             let co = cb * 4, nco = Swift.min(4, outs - co)
@@ -53,9 +60,31 @@ enum DirectConv3x3 {
             if let bias { b0 = bias[co]; if nco > 1 { b1 = bias[co + 1] }; if nco > 2 { b2 = bias[co + 2] }; if nco > 3 { b3 = bias[co + 3] } }
             for r in 0..<h {
                 var x0 = 0
-                while x0 < w {
-                    if w - x0 <= 8 && x0 > 0 { break }   // a short remainder: the 8-channel tail below
-                    let xs = Swift.min(x0, w - 16)     // the last segment overlaps the one before
+                while x0 < starts24 {
+                    var a0 = V(repeating: b0), a1 = a0, a2 = a0, c0 = V(repeating: b1), c1 = c0, c2 = c0
+                    var d0 = V(repeating: b2), d1 = d0, d2 = d0, e0 = V(repeating: b3), e1 = e0, e2 = e0
+                    for c in 0..<ins {
+                        let base = UnsafePointer(pad) + c * plane + r * pw + x0
+                        let wc = wb + c * 36
+                        for t in 0..<9 {
+                            let src = base + (t / 3) * pw + t % 3
+                            let v0 = src.load8(), v1 = src.load8(8), v2 = src.load8(16)
+                            let wt = wc + t * 4
+                            var k = V(repeating: wt[0]); a0.addProduct(k, v0); a1.addProduct(k, v1); a2.addProduct(k, v2)
+                            k = V(repeating: wt[1]); c0.addProduct(k, v0); c1.addProduct(k, v1); c2.addProduct(k, v2)
+                            k = V(repeating: wt[2]); d0.addProduct(k, v0); d1.addProduct(k, v1); d2.addProduct(k, v2)
+                            k = V(repeating: wt[3]); e0.addProduct(k, v0); e1.addProduct(k, v1); e2.addProduct(k, v2)
+                        }
+                    }
+                    let out = y + (co * h + r) * w + x0
+                    put(a0, a1, out, 0, accumulate, relu); put8(a2, out + 16, 0, accumulate, relu)
+                    if nco > 1 { put(c0, c1, out + h * w, 0, accumulate, relu); put8(c2, out + h * w + 16, 0, accumulate, relu) }
+                    if nco > 2 { put(d0, d1, out + 2 * h * w, 0, accumulate, relu); put8(d2, out + 2 * h * w + 16, 0, accumulate, relu) }
+                    if nco > 3 { put(e0, e1, out + 3 * h * w, 0, accumulate, relu); put8(e2, out + 3 * h * w + 16, 0, accumulate, relu) }
+                    x0 += 24
+                }
+                while x0 < tailStart {
+                    let xs = Swift.min(x0, w - 16)     // the last segment may overlap the one before
                     var a0 = V(repeating: b0), a1 = a0, c0 = V(repeating: b1), c1 = c0
                     var d0 = V(repeating: b2), d1 = d0, e0 = V(repeating: b3), e1 = e0
                     for c in 0..<ins {
@@ -82,10 +111,10 @@ enum DirectConv3x3 {
                 }
             }
         }
-        // Rows whose last 1...8 pixels remain (w = 40, 50, 100, ...): 8 pixels x 8 channels in
+        // Rows whose last 1...8 pixels remain (w = 32, 50, 100, ...): 8 pixels x 8 channels in
         // registers instead of a 16-pixel segment of 4 channels that recomputes up to 15 pixels.
-        let rem = w % 16
-        guard rem >= 1 && rem <= 8 else { return }
+        let rem = w - tailStart
+        guard rem >= 1 else { return }
         let xs = w - 8, skip = 8 - rem, blocks = (outs + 3) / 4
         for cb in stride(from: 0, to: blocks, by: 2) {
             let wa = packed + cb * ins * 36, wb = cb + 1 < blocks ? packed + (cb + 1) * ins * 36 : wa
