@@ -45,16 +45,9 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
                            c: pg + (b0 * t + s) * g4, ldc: t * g4)
             }
             for bi in b0..<(b0 + nb) {
-                let gr = pg + (bi * t + s) * g4
                 let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
-                let cNew = pcs + (bi * t + s) * h, tcNew = ptc + (bi * t + s) * h
-                let hNew = py + bi * ldy + s * h
-                FastMath.sigmoid(gr, gr, 2 * h)                       // i, f
-                FastMath.tanh(gr + 2 * h, gr + 2 * h, h)              // g
-                FastMath.sigmoid(gr + 3 * h, gr + 3 * h, h)           // o
-                for j in 0..<h { cNew[j] = gr[h + j] * cPrev[j] + gr[j] * gr[2 * h + j] }
-                FastMath.tanh(cNew, tcNew, h)
-                for j in 0..<h { hNew[j] = gr[3 * h + j] * tcNew[j] }
+                lstmPointwise(pg + (bi * t + s) * g4, cPrev: cPrev, c: pcs + (bi * t + s) * h, tanhC: ptc + (bi * t + s) * h,
+                              h: py + bi * ldy + s * h, hidden: h)
             }
         }
     }
@@ -110,6 +103,30 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     let hT = node.slice(axis: 1, (t - 1)..<t).reshaped([b, h])
     let cT = node.slice(axis: 1, t..<(t + 1)).reshaped([b, h])
     return (output, hT, cT)
+}
+
+/// One row of one step, in one pass 8 units at a time: the gate pre-activations gates (4H) become
+/// i, f, g, o = σ, σ, tanh, σ in place; c (H) = f·cPrev + i·g, tanhC = tanh(c), h = o·tanhC.
+func lstmPointwise(_ gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                   tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, hidden n: Int) {
+    var j = 0
+    while j + 8 <= n {
+        let i = FastMath.sigmoid(gates.load8(j)), f = FastMath.sigmoid(gates.load8(n + j))
+        let g = FastMath.tanh(gates.load8(2 * n + j)), o = FastMath.sigmoid(gates.load8(3 * n + j))
+        gates.store8(i, j); gates.store8(f, n + j); gates.store8(g, 2 * n + j); gates.store8(o, 3 * n + j)
+        let cn = f * cPrev.load8(j) + i * g, tc = FastMath.tanh(cn)
+        c.store8(cn, j); tanhC.store8(tc, j); h.store8(o * tc, j)
+        j += 8
+    }
+    while j < n {   // the same lane arithmetic, one unit at a time
+        typealias V = SIMD8<Float>
+        let i = FastMath.sigmoid(V(repeating: gates[j]))[0], f = FastMath.sigmoid(V(repeating: gates[n + j]))[0]
+        let g = FastMath.tanh(V(repeating: gates[2 * n + j]))[0], o = FastMath.sigmoid(V(repeating: gates[3 * n + j]))[0]
+        gates[j] = i; gates[n + j] = f; gates[2 * n + j] = g; gates[3 * n + j] = o
+        let cn = f * cPrev[j] + i * g, tc = FastMath.tanh(V(repeating: cn))[0]
+        c[j] = cn; tanhC[j] = tc; h[j] = o * tc
+        j += 1
+    }
 }
 
 /// dW_hh (G, H) += Σ_s dGates_s (B, G)ᵀ · h_{s-1} (B, H) as one sgemm: the previous hidden states
