@@ -13,5 +13,8 @@ public final class MLP: Layer {
 
     public var children: [(String, any Module)] { [("fc1", fc1), ("fc2", fc2), ("fc3", fc3)] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { fc3(fc2(fc1(x).relu()).relu()) }
+    /// In inference the batch is split across the threads, one whole forward per share.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        batchParallel(x) { x in self.fc3(self.fc2(self.fc1(x).relu()).relu()) }
+    }
 }
