@@ -18,8 +18,8 @@ public final class DCGANGenerator: Layer {
     }
 
     public func callAsFunction(_ z: Tensor) -> Tensor {
-        var h = bn0(fc(z)).relu().reshaped([z.shape[0], 128, 7, 7])
-        h = bn1(deconv1(h)).relu()                        // (N, 64, 14, 14)
+        var h = fc(z, then: bn0, relu: true).reshaped([z.shape[0], 128, 7, 7])
+        h = deconv1(h, then: bn1, relu: true)            // (N, 64, 14, 14)
         return deconv2(h).tanh()                          // (N, 1, 28, 28)
     }
 }

@@ -8,6 +8,13 @@ func pointwise(_ n: Int, _ body: (Range<Int>) -> Void) {
     Parallel.forRanges(n, minPerChunk: 1 << 16, body)
 }
 
+/// p[0..<n] = max(p, 0) in place, as relu() has it (NaN -> 0): the ReLU of fused inference paths.
+func rectify(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 8 <= n { let v = p.load8(i); p.store8(v.replacing(with: 0, where: .!(v .> 0)), i); i += 8 }
+    while i < n { if !(p[i] > 0) { p[i] = 0 }; i += 1 }
+}
+
 extension Tensor {
     /// max(x, 0)
     public func relu() -> Tensor {

@@ -5,6 +5,14 @@
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                             padding: (Int, Int) = (0, 0), outputPadding: (Int, Int) = (0, 0),
                             dilation: (Int, Int) = (1, 1)) -> Tensor {
+    convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+                    dilation: dilation, relu: false)
+}
+
+/// With `relu` (inference only, no graph): ReLU on each chunk of images while still in cache.
+func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int),
+                     outputPadding: (Int, Int), dilation: (Int, Int), relu: Bool) -> Tensor {
+    precondition(!relu || !GradMode.isEnabled, "convTranspose2d: the fused ReLU is for inference")
     precondition(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[0],
                  "convTranspose2d: input \(x.shape) does not fit weight \(weight.shape)")
     let n = x.shape[0], cin = x.shape[1], hin = x.shape[2], win = x.shape[3]
@@ -34,6 +42,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
             else { ys.update(repeating: 0, count: outSize) }
         }
         geo.col2im(col[w], py + c0 * outSize, ld: cols, images: nc)
+        if relu { rectify(py + c0 * outSize, nc * outSize) }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in

@@ -26,5 +26,42 @@ public class BatchNorm: Layer {
     }
 }
 
+extension BatchNorm {
+    /// For inference: the eval-mode norm as y = x·scale + shift per channel, scale = weight/√(var + eps),
+    /// shift = bias - mean·scale. (C) each.
+    func evalScaleShift() -> (scale: Tensor, shift: Tensor) {
+        let c = weight.value.count
+        let scale = Tensor(uninitializedShape: [c]), shift = Tensor(uninitializedShape: [c])
+        let gamma = weight.value.storage.pointer, beta = bias.value.storage.pointer
+        let mean = runningMean.value.storage.pointer, variance = runningVar.value.storage.pointer
+        for o in 0..<c {
+            let s = 1 / (variance[o] + eps).squareRoot() * gamma[o]
+            scale.storage.pointer[o] = s; shift.storage.pointer[o] = beta[o] - mean[o] * s
+        }
+        return (scale, shift)
+    }
+
+    /// For inference: this (eval-mode) norm folded into the layer before it, whose weight has the
+    /// norm's channels on `axis` (0 for Conv2D, 1 for ConvTranspose2D). Per channel c with
+    /// s = scale / √(var + eps): weight·s and bias (b - mean)·s + shift.
+    func folded(weight: Tensor, bias: Tensor?, axis: Int) -> (weight: Tensor, bias: Tensor) {
+        let c = weight.shape[axis], inner = weight.shape[(axis + 1)...].reduce(1, *), outer = weight.count / (c * inner)
+        precondition(c == self.weight.value.count, "BatchNorm: \(self.weight.value.count) channels after a layer with \(c)")
+        let fw = Tensor(uninitializedShape: weight.shape), fb = Tensor(uninitializedShape: [c])
+        let pw = weight.storage.pointer, pb = bias?.storage.pointer, ow = fw.storage.pointer, ob = fb.storage.pointer
+        let gamma = self.weight.value.storage.pointer, beta = self.bias.value.storage.pointer
+        let mean = runningMean.value.storage.pointer, variance = runningVar.value.storage.pointer
+        for o in 0..<c {
+            let s = 1 / (variance[o] + eps).squareRoot() * gamma[o]
+            for a in 0..<outer {
+                let base = (a * c + o) * inner
+                for i in 0..<inner { ow[base + i] = pw[base + i] * s }
+            }
+            ob[o] = ((pb?[o] ?? 0) - mean[o]) * s + beta[o]
+        }
+        return (fw, fb)
+    }
+}
+
 public final class BatchNorm1D: BatchNorm {}
 public final class BatchNorm2D: BatchNorm {}

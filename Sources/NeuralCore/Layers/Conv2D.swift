@@ -39,19 +39,7 @@ public final class Conv2D: Layer {
     /// same pass over the output. Equal to the three layers up to rounding.
     func fused(_ x: Tensor, batchNorm bn: BatchNorm?, relu: Bool) -> Tensor {
         var w = weight.value, b = bias?.value
-        if let bn {
-            let cout = w.shape[0], per = w.count / cout
-            let fw = Tensor(uninitializedShape: w.shape), fb = Tensor(uninitializedShape: [cout])
-            let pw = w.storage.pointer, pb = b?.storage.pointer, ow = fw.storage.pointer, ob = fb.storage.pointer
-            let gamma = bn.weight.value.storage.pointer, beta = bn.bias.value.storage.pointer
-            let mean = bn.runningMean.value.storage.pointer, variance = bn.runningVar.value.storage.pointer
-            for o in 0..<cout {
-                let s = 1 / (variance[o] + bn.eps).squareRoot() * gamma[o]
-                for i in 0..<per { ow[o * per + i] = pw[o * per + i] * s }
-                ob[o] = ((pb?[o] ?? 0) - mean[o]) * s + beta[o]
-            }
-            w = fw; b = fb
-        }
+        if let bn { (w, b) = bn.folded(weight: w, bias: b, axis: 0) }
         return relu ? conv2dReLU(x, weight: w, bias: b, stride: stride, padding: padding, dilation: dilation)
                     : conv2d(x, weight: w, bias: b, stride: stride, padding: padding, dilation: dilation)
     }

@@ -18,4 +18,19 @@ public final class ConvTranspose2D: Layer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         convTranspose2d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, outputPadding: outputPadding)
     }
+
+    /// This transposed convolution, then `norm` (if any) and ReLU (if `relu`). In inference (no
+    /// graph, norm in eval mode) as one pass: the norm folded into the weights and bias, ReLU on
+    /// the output while in cache. Otherwise the layers one by one.
+    public func callAsFunction(_ x: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
+        if GradMode.isEnabled || (norm?.training ?? false) {
+            var h = self(x)
+            if let norm { h = norm(h) }
+            return relu ? h.relu() : h
+        }
+        var w = weight.value, b = bias?.value
+        if let norm { (w, b) = norm.folded(weight: w, bias: b, axis: 1) }
+        return convTranspose2d(x, weight: w, bias: b, stride: stride, padding: padding, outputPadding: outputPadding,
+                               dilation: (1, 1), relu: relu)
+    }
 }

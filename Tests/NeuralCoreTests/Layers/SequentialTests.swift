@@ -8,14 +8,7 @@ final class SequentialTests: XCTestCase {
     /// 3x3 path (rows of 16+ pixels) and the im2col path, with and without bias, norm or ReLU.
     func testFusedInferenceEqualsLayerByLayer() {
         var rng = RandomGenerator(seed: 31)
-        func norm(_ c: Int) -> BatchNorm2D {
-            let bn = BatchNorm2D(c)
-            bn.weight.assign(Tensor.uniform([c], low: 0.5, high: 1.5, using: &rng))
-            bn.bias.assign(Tensor.normal([c], using: &rng))
-            bn.runningMean.assign(Tensor.normal([c], std: 0.3, using: &rng))
-            bn.runningVar.assign(Tensor.uniform([c], low: 0.3, high: 2, using: &rng))
-            return bn
-        }
+        func norm(_ c: Int) -> BatchNorm2D { randomEvalNorm(BatchNorm2D(c), using: &rng) }
         let net = Sequential([
             Conv2D(3, 8, kernel: 3, padding: 1, rng: &rng), norm(8), ReLU(),
             Conv2D(8, 6, kernel: 3, padding: 1, bias: false, rng: &rng), ReLU(),
