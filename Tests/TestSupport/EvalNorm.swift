@@ -11,3 +11,9 @@ public func randomEvalNorm<Norm: BatchNorm>(_ bn: Norm, using rng: inout RandomG
     bn.eval()
     return bn
 }
+
+/// The reference for a fused `layer(x, then: norm, relu:)`: h, then the norm, then ReLU, one by one.
+public func layerByLayer(_ h: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
+    let normed = norm.map { $0(h) } ?? h
+    return relu ? normed.relu() : normed
+}

@@ -14,9 +14,7 @@ final class ConvTranspose2DTests: XCTestCase {
             let x = Tensor.normal([3, 6, 7, 7], using: &rng)
             for (norm, relu) in [(bn, true), (bn, false), (nil, true)] as [(BatchNorm?, Bool)] {
                 let fused = withoutGrad { deconv(x, then: norm, relu: relu) }
-                var layered = deconv(x)
-                if let norm { layered = norm(layered) }
-                if relu { layered = layered.relu() }
+                let layered = layerByLayer(deconv(x), then: norm, relu: relu)
                 assertClose(fused, layered, rtol: 1e-5, atol: 1e-5, "k\(k) s\(s), norm \(norm != nil), relu \(relu)")
             }
         }

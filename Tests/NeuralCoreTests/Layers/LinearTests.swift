@@ -11,9 +11,7 @@ final class LinearTests: XCTestCase {
         let x = Tensor.normal([5, 7], using: &rng)
         for (norm, relu) in [(bn, true), (bn, false), (nil, true)] as [(BatchNorm?, Bool)] {
             let fused = withoutGrad { fc(x, then: norm, relu: relu) }
-            var layered = fc(x)
-            if let norm { layered = norm(layered) }
-            if relu { layered = layered.relu() }
+            let layered = layerByLayer(fc(x), then: norm, relu: relu)
             assertClose(fused, layered, rtol: 1e-5, atol: 1e-5, "norm \(norm != nil), relu \(relu)")
             XCTAssertNotNil(fc(x, then: norm, relu: relu).node, "with a graph the layers are recorded")
         }
