@@ -61,17 +61,28 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         if !needW && !needX { return }
         var gx: UnsafeMutablePointer<Float>?
         if needX { x.addGrad { gx = $0 } }
-        let col = WorkerBuffers(workers: workers, count: k * chunk * l), gy = WorkerBuffers(workers: workers, count: cout * chunk * l)
+        // 3x3 "same": the input gradient is a direct 3x3 convolution of g with the adjoint weights,
+        // and the weight gradient is summed directly from g and the padded input.
+        let direct = gx != nil && DirectConv3x3.applies(geo), directW = needW && DirectConv3x3.appliesToWeightGradient(geo)
+        let lowered = (needW && !directW) || (gx != nil && !direct)
+        let col = WorkerBuffers(workers: lowered ? workers : 0, count: k * chunk * l)
+        let gy = WorkerBuffers(workers: lowered ? workers : 0, count: cout * chunk * l)
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
-        // 3x3 "same": the input gradient is a direct 3x3 convolution of g with the adjoint weights.
-        let direct = gx != nil && DirectConv3x3.applies(geo)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
-        let pad = WorkerBuffers(workers: direct ? workers : 0, count: cout * (geo.h + 2) * (geo.w + 2), zeroed: true)
+        let plane = (geo.h + 2) * (geo.w + 2)
+        let pad = WorkerBuffers(workers: direct ? workers : 0, count: cout * plane, zeroed: true)
+        let padX = WorkerBuffers(workers: directW ? workers : 0, count: geo.c * plane, zeroed: true)
         BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
             let w = ch.worker, c0 = ch.first, nc = ch.count
             let cols = nc * l
-            if needW || !direct { BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l) }
-            if needW {
+            if lowered { BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l) }
+            if directW {
+                if ch.opensPiece { gw[ch.piece].update(repeating: 0, count: cout * k) }
+                for s in c0..<(c0 + nc) {
+                    DirectConv3x3.weightGradient(x: px + s * inSize, g: g + s * cout * l, ins: geo.c, outs: cout, h: geo.h, w: geo.w,
+                                                 gw: gw[ch.piece], pad: padX[w])
+                }
+            } else if needW {
                 for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
                 // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
                 BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy[w], lda: cols, b: col[w], ldb: cols, beta: ch.opensPiece ? 0 : 1, c: gw[ch.piece], ldc: k)

@@ -14,6 +14,11 @@ enum DirectConv3x3 {
             && geo.dh == 1 && geo.dw == 1 && geo.w >= 16
     }
 
+    /// Whether `weightGradient` handles it too: rows of whole 8-pixel vectors (DnCNN's 40, CIFAR's
+    /// 32 and 16). Other widths (AudioCNN's 100, 50, 25) measured slower than im2col + sgemm with
+    /// masked last vectors, so they keep that path.
+    static func appliesToWeightGradient(_ geo: ConvGeometry) -> Bool { applies(geo) && geo.w % 8 == 0 }
+
     /// weight (Cout, Cin, 3, 3) as [⌈Cout/4⌉][Cin][9][4] (missing channels zero).
     static func pack(_ w: UnsafePointer<Float>, cout: Int, cin: Int) -> Storage {
         let s = Storage(count: (cout + 3) / 4 * cin * 36, repeating: 0)
@@ -145,6 +150,55 @@ enum DirectConv3x3 {
                 if nco > 5 { put8(acc5, out + 5 * op, skip, accumulate, relu) }
                 if nco > 6 { put8(acc6, out + 6 * op, skip, accumulate, relu) }
                 if nco > 7 { put8(acc7, out + 7 * op, skip, accumulate, relu) }
+            }
+        }
+    }
+
+    /// gw (outs, ins, 3, 3) += Σ over pixels of g (outs, H, W) times x (ins, H, W) shifted by each
+    /// tap, for one image: the weight gradient, gw[o, i, dy, dx] = Σ_{r,c} g[o, r, c]·xpad[i, r+dy, c+dx].
+    /// Per 4 output channels, input channel and dy, 12 accumulators (4 channels x 3 dx) of 8
+    /// pixels run along the rows and are summed across lanes once at the end. Widths that are a
+    /// multiple of 8 (`appliesToWeightGradient`); `pad` holds ins·(H+2)·(W+2) floats whose border is zero.
+    static func weightGradient(x: UnsafePointer<Float>, g: UnsafePointer<Float>, ins: Int, outs: Int, h: Int, w: Int,
+                               gw: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>) {
+        precondition(w % 8 == 0, "DirectConv3x3.weightGradient: width \(w) is not a multiple of 8")
+        let pw = w + 2, plane = (h + 2) * pw, l = h * w
+        for c in 0..<ins {
+            for r in 0..<h { (pad + c * plane + (r + 1) * pw + 1).update(from: x + (c * h + r) * w, count: w) }
+        }
+        for cb in stride(from: 0, to: outs, by: 4) {
+            let nco = Swift.min(4, outs - cb)
+            // Missing channels (outs not a multiple of 4) repeat the last one; their sums are dropped.
+            let g0 = g + cb * l, g1 = g0 + Swift.min(1, nco - 1) * l, g2 = g0 + Swift.min(2, nco - 1) * l, g3 = g0 + Swift.min(3, nco - 1) * l
+            for c in 0..<ins {
+                for dy in 0..<3 {
+                    var a0 = V(), a1 = V(), a2 = V(), b0 = V(), b1 = V(), b2 = V()
+                    var c0 = V(), c1 = V(), c2 = V(), d0 = V(), d1 = V(), d2 = V()
+                    for r in 0..<h {
+                        let xr = UnsafePointer(pad) + c * plane + (r + dy) * pw, gr = r * w
+                        var x0 = 0
+                        while x0 < w {
+                            // 12 accumulators + 3 x vectors + 1 g vector: the 16 ymm registers
+                            let u0 = xr.load8(x0), u1 = xr.load8(x0 + 1), u2 = xr.load8(x0 + 2)
+                            var v = g0.load8(gr + x0)
+                            a0.addProduct(v, u0); a1.addProduct(v, u1); a2.addProduct(v, u2)
+                            v = g1.load8(gr + x0)
+                            b0.addProduct(v, u0); b1.addProduct(v, u1); b2.addProduct(v, u2)
+                            v = g2.load8(gr + x0)
+                            c0.addProduct(v, u0); c1.addProduct(v, u1); c2.addProduct(v, u2)
+                            v = g3.load8(gr + x0)
+                            d0.addProduct(v, u0); d1.addProduct(v, u1); d2.addProduct(v, u2)
+                            x0 += 8
+                        }
+                    }
+                    @inline(__always)
+                    func put(_ o: Int, _ s0: V, _ s1: V, _ s2: V) {
+                        guard o < nco else { return }
+                        let row = gw + ((cb + o) * ins + c) * 9 + dy * 3
+                        row[0] += s0.sum(); row[1] += s1.sum(); row[2] += s2.sum()
+                    }
+                    put(0, a0, a1, a2); put(1, b0, b1, b2); put(2, c0, c1, c2); put(3, d0, d1, d2)
+                }
             }
         }
     }

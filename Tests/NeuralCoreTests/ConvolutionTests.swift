@@ -53,10 +53,11 @@ final class ConvolutionTests: XCTestCase {
     }
 
     /// In training, the input gradient of a 3x3 "same" convolution is the direct kernel run on the
-    /// output gradient with the adjoint weights, added to what the input's gradient already holds.
+    /// output gradient with the adjoint weights, added to what the input's gradient already holds;
+    /// for widths that are a multiple of 8 (40, 24, 16) the weight gradient is summed directly too.
     func testDirectInputGradientMatchesIm2col() {
         var rng = RandomGenerator(seed: 15)
-        for (cin, cout, h, w) in [(32, 32, 40, 40), (5, 3, 3, 20), (6, 4, 2, 17), (1, 8, 4, 16), (12, 3, 3, 25), (9, 2, 2, 50), (7, 5, 2, 35)] {
+        for (cin, cout, h, w) in [(32, 32, 40, 40), (5, 3, 3, 20), (6, 4, 2, 17), (1, 8, 4, 16), (3, 6, 3, 24), (12, 3, 3, 25), (9, 2, 2, 50), (7, 5, 2, 35)] {
             let x = Tensor.normal([2, cin, h, w], using: &rng).requiringGrad()
             let wt = Tensor.normal([cout, cin, 3, 3], std: 0.1, using: &rng).requiringGrad()
             let up = Tensor.normal([2, cout, h, w], using: &rng)
@@ -72,7 +73,10 @@ final class ConvolutionTests: XCTestCase {
             let (rx, rw) = gradients()
             DirectConv3x3.enabled = true
             assertClose(gx, rx, rtol: 1e-5, atol: 1e-5, "input gradient \(cin)->\(cout) \(h)x\(w)")
-            assertClose(gw, rw, rtol: 1e-5, atol: 1e-5, "weight gradient \(cin)->\(cout) \(h)x\(w)")
+            // Each weight-gradient value sums 2·h·w products of unit-scale values in float32, in
+            // another order on each path: rounding grows with √(terms) (40x40: 9e-5 seen).
+            let terms = Float(2 * h * w)
+            assertClose(gw, rw, rtol: 1e-5, atol: 1e-5 * terms.squareRoot(), "weight gradient \(cin)->\(cout) \(h)x\(w)")
         }
     }
 
