@@ -1,9 +1,9 @@
 import Foundation
 
-/// One LSTM layer over a whole sequence, fused: the input projection of every step in one sgemm,
-/// one sgemm per step for the recurrence, gate nonlinearities in one pass. PyTorch semantics:
-/// gates i, f, g, o in blocks of H rows; c' = f·c + i·g; h' = o·tanh(c').
-/// x (B, T, I), h0 and c0 (B, H), weightIH (4H, I), weightHH (4H, H), biases (4H)
+/// One LSTM layer over a whole sequence, fused: per step one product of [x_t | h_{t-1}] with
+/// [W_ih | W_hh]ᵀ (packed once), gate nonlinearities and the cell update on the result while it
+/// is in cache. PyTorch semantics: gates i, f, g, o in blocks of H rows; c' = f·c + i·g;
+/// h' = o·tanh(c'). x (B, T, I), h0 and c0 (B, H), weightIH (4H, I), weightHH (4H, H), biases (4H)
 /// -> output (B, T, H), hT (B, H), cT (B, H).
 public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, weightHH: Tensor,
                       biasIH: Tensor?, biasHH: Tensor?) -> (output: Tensor, h: Tensor, c: Tensor) {
@@ -13,51 +13,58 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     checkShape(weightHH.shape, [g4, h], "lstmLayer weight_hh")
     if let h0 { checkShape(h0.shape, [b, h], "lstmLayer h0") }
     if let c0 { checkShape(c0.shape, [b, h], "lstmLayer c0") }
+    let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
+    let training = Tensor.recording(inputs)
     let zeros = Storage(count: b * h, repeating: 0)
     let ph0 = h0?.storage.pointer ?? zeros.pointer, pc0 = c0?.storage.pointer ?? zeros.pointer
     let px = x.storage.pointer, pwi = weightIH.storage.pointer, pwh = weightHH.storage.pointer
-    // gates (B, T, 4H): pre-activations, then activations in place.
-    let gates = Storage(count: b * t * g4)
-    let pg = gates.pointer
     let bsum = Storage(count: g4, repeating: 0)
     if let bi = biasIH { for j in 0..<g4 { bsum.pointer[j] += bi.storage.pointer[j] } }
     if let bh = biasHH { for j in 0..<g4 { bsum.pointer[j] += bh.storage.pointer[j] } }
-    for r in 0..<b * t { (pg + r * g4).update(from: bsum.pointer, count: g4) }
-    BLAS.sgemm(transB: true, m: b * t, n: g4, k: inF, a: px, lda: inF, b: pwi, ldb: inF, beta: 1, c: pg, ldc: g4)
+    // Kept for the backward only: gate activations (B, T, 4H) and tanh(c_t) (B, T, H).
+    let gates = Storage(count: training ? b * t * g4 : 0), tcs = Storage(count: training ? b * t * h : 0)
+    let pg = gates.pointer, ptc = tcs.pointer
     // packed output (B, T+1, H): h_t for t < T, then c_T in the last slot.
     let packed = Tensor(uninitializedShape: [b, t + 1, h])
     let py = packed.storage.pointer
-    let cs = Storage(count: b * t * h), tcs = Storage(count: b * t * h)   // c_t and tanh(c_t) for every step
-    let pcs = cs.pointer, ptc = tcs.pointer
-    let ldy = (t + 1) * h
-    // W_hhᵀ packed once for all steps (a general sgemm would repack it at every step).
-    let packedHH = t > 1 ? PackedMatrix(transposing: pwh, rows: g4, cols: h) : nil
-    // h_{s-1} · W_hhᵀ (B, 4H) of the current step. It goes to this small buffer, which stays in
-    // cache, and not onto the step's gate rows (4H·T floats apart, long out of cache): adding into
-    // those from the kernel made it wait on memory (25 % slower in isolation).
-    let recurrent = Storage(count: b * g4)
-    let prec = recurrent.pointer
+    let cs = Storage(count: b * t * h)   // c_t for every step
+    let pcs = cs.pointer
+    let ldy = (t + 1) * h, kj = inF + h
+    // [W_ih | W_hh]ᵀ packed once for all steps (a general sgemm would repack it at every step; a
+    // single step, as in generation, multiplies by the two unpacked).
+    let weights = t > 1 ? PackedMatrix(transposing: [(UnsafePointer(pwi), cols: inF), (UnsafePointer(pwh), cols: h)], rows: g4) : nil
+    // Per step: [x_t | h_{t-1}] rows (B, I+H) and the pre-activations (B, 4H), both small enough to
+    // stay in cache. (Gate rows of all steps computed up front, 4H·T floats apart, were out of
+    // cache by their step: the kernel and the nonlinearities waited on memory.)
+    let joined = Storage(count: b * kj), pre = Storage(count: b * g4)
+    let pj = joined.pointer, pp = pre.pointer
     // The recurrence is independent per batch row: each worker runs the whole sequence for its
     // rows, so the steps need no synchronisation between threads.
     forEachRowBlock(b) { b0, nb in
         for s in 0..<t {
-            let hPrev = s == 0 ? UnsafePointer(ph0 + b0 * h) : UnsafePointer(py + b0 * ldy + (s - 1) * h)
-            let ldh = s == 0 ? h : ldy
-            if let packedHH {
-                packedHH.multiply(a: hPrev, lda: ldh, m: nb, c: prec + b0 * g4, ldc: g4, accumulate: false)
+            func hPrev(_ bi: Int) -> UnsafePointer<Float> { s == 0 ? UnsafePointer(ph0 + bi * h) : UnsafePointer(py + bi * ldy + (s - 1) * h) }
+            if let weights {
+                for bi in b0..<(b0 + nb) {
+                    (pj + bi * kj).update(from: px + (bi * t + s) * inF, count: inF)
+                    (pj + bi * kj + inF).update(from: hPrev(bi), count: h)
+                }
+                weights.multiply(a: pj + b0 * kj, lda: kj, m: nb, c: pp + b0 * g4, ldc: g4, accumulate: false)
             } else {
-                BLAS.sgemm(transB: true, m: nb, n: g4, k: h, a: hPrev, lda: ldh, b: pwh, ldb: h, c: prec + b0 * g4, ldc: g4)
+                BLAS.sgemm(transB: true, m: nb, n: g4, k: inF, a: px + (b0 * t + s) * inF, lda: t * inF, b: pwi, ldb: inF,
+                           c: pp + b0 * g4, ldc: g4)
+                BLAS.sgemm(transB: true, m: nb, n: g4, k: h, a: hPrev(b0), lda: s == 0 ? h : ldy, b: pwh, ldb: h, beta: 1,
+                           c: pp + b0 * g4, ldc: g4)
             }
             for bi in b0..<(b0 + nb) {
-                let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
-                lstmPointwise(pg + (bi * t + s) * g4, recurrent: prec + bi * g4, cPrev: cPrev, c: pcs + (bi * t + s) * h,
-                              tanhC: ptc + (bi * t + s) * h, h: py + bi * ldy + s * h, hidden: h)
+                let r = bi * t + s
+                lstmPointwise(pp + bi * g4, bias: bsum.pointer, cPrev: s == 0 ? pc0 + bi * h : pcs + (r - 1) * h, c: pcs + r * h,
+                              h: py + bi * ldy + s * h, hidden: h, savingGates: training ? pg + r * g4 : nil,
+                              tanhC: training ? ptc + r * h : nil)
             }
         }
     }
     for bi in 0..<b { (py + bi * ldy + t * h).update(from: pcs + (bi * t + t - 1) * h, count: h) }
 
-    let inputs = [x, weightIH, weightHH] + [biasIH, biasHH, h0, c0].compactMap { $0 }
     let node = packed.recorded(from: inputs, saving: [gates, cs, tcs, zeros]) { gp in
         let dG = Storage(count: b * t * g4)       // pre-activation gate gradients (B, T, 4H)
         let pdg = dG.pointer
@@ -109,31 +116,41 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     return (output, hT, cT)
 }
 
-/// One row of one step, in one pass 8 units at a time: the gate pre-activations gates + recurrent
-/// (4H) become i, f, g, o = σ, σ, tanh, σ, stored in gates; c (H) = f·cPrev + i·g,
-/// tanhC = tanh(c), h = o·tanhC.
-func lstmPointwise(_ gates: UnsafeMutablePointer<Float>, recurrent r: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
-                   c: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, hidden n: Int) {
+/// One row of one step, 8 units at a time: the pre-activations pre + bias (4H) become
+/// i, f, g, o = σ, σ, tanh, σ in place (copied to savingGates for the backward); then
+/// c (H) = f·cPrev + i·g, h = o·tanh(c) (tanh(c) to tanhC for the backward).
+func lstmPointwise(_ pre: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
+                   c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, hidden n: Int,
+                   savingGates: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?) {
+    typealias V = SIMD8<Float>
+    let full = n / 8 * 8
     var j = 0
-    while j + 8 <= n {
-        let i = FastMath.sigmoid(gates.load8(j) + r.load8(j)), f = FastMath.sigmoid(gates.load8(n + j) + r.load8(n + j))
-        let g = FastMath.tanh(gates.load8(2 * n + j) + r.load8(2 * n + j))
-        let o = FastMath.sigmoid(gates.load8(3 * n + j) + r.load8(3 * n + j))
-        gates.store8(i, j); gates.store8(f, n + j); gates.store8(g, 2 * n + j); gates.store8(o, 3 * n + j)
-        let cn = f * cPrev.load8(j) + i * g, tc = FastMath.tanh(cn)
-        c.store8(cn, j); tanhC.store8(tc, j); h.store8(o * tc, j)
+    while j < full {
+        pre.store8(FastMath.sigmoid(pre.load8(j) + bias.load8(j)), j)
+        pre.store8(FastMath.sigmoid(pre.load8(n + j) + bias.load8(n + j)), n + j)
+        pre.store8(FastMath.tanh(pre.load8(2 * n + j) + bias.load8(2 * n + j)), 2 * n + j)
+        pre.store8(FastMath.sigmoid(pre.load8(3 * n + j) + bias.load8(3 * n + j)), 3 * n + j)
         j += 8
     }
-    while j < n {   // the same lane arithmetic, one unit at a time
-        typealias V = SIMD8<Float>
-        let i = FastMath.sigmoid(V(repeating: gates[j] + r[j]))[0], f = FastMath.sigmoid(V(repeating: gates[n + j] + r[n + j]))[0]
-        let g = FastMath.tanh(V(repeating: gates[2 * n + j] + r[2 * n + j]))[0]
-        let o = FastMath.sigmoid(V(repeating: gates[3 * n + j] + r[3 * n + j]))[0]
-        gates[j] = i; gates[n + j] = f; gates[2 * n + j] = g; gates[3 * n + j] = o
-        let cn = f * cPrev[j] + i * g, tc = FastMath.tanh(V(repeating: cn))[0]
-        c[j] = cn; tanhC[j] = tc; h[j] = o * tc
-        j += 1
+    for j in full..<n {   // the same lane arithmetic, one unit at a time
+        pre[j] = FastMath.sigmoid(V(repeating: pre[j] + bias[j]))[0]
+        pre[n + j] = FastMath.sigmoid(V(repeating: pre[n + j] + bias[n + j]))[0]
+        pre[2 * n + j] = FastMath.tanh(V(repeating: pre[2 * n + j] + bias[2 * n + j]))[0]
+        pre[3 * n + j] = FastMath.sigmoid(V(repeating: pre[3 * n + j] + bias[3 * n + j]))[0]
     }
+    j = 0
+    while j < full {
+        let cn = pre.load8(n + j) * cPrev.load8(j) + pre.load8(j) * pre.load8(2 * n + j), tc = FastMath.tanh(cn)
+        c.store8(cn, j); h.store8(pre.load8(3 * n + j) * tc, j)
+        tanhC?.store8(tc, j)
+        j += 8
+    }
+    for j in full..<n {
+        let cn = pre[n + j] * cPrev[j] + pre[j] * pre[2 * n + j], tc = FastMath.tanh(V(repeating: cn))[0]
+        c[j] = cn; h[j] = pre[3 * n + j] * tc
+        tanhC?[j] = tc
+    }
+    savingGates?.update(from: pre, count: 4 * n)
 }
 
 /// dW_hh (G, H) += Σ_s dGates_s (B, G)ᵀ · h_{s-1} (B, H) as one sgemm: the previous hidden states

@@ -9,12 +9,23 @@ struct PackedMatrix {
 
     /// B = Wᵀ for W (N, K) row-major (forward: x · Wᵀ).
     init(transposing w: UnsafePointer<Float>, rows n: Int, cols k: Int) {
+        self.init(transposing: [(w, k)], rows: n)
+    }
+
+    /// B = [W₁ | W₂ | ...]ᵀ for row-major W_i (N, K_i) side by side: K = ΣK_i. An LSTM step
+    /// multiplies [x_t | h_{t-1}] with [W_ih | W_hh]ᵀ in one product.
+    init(transposing blocks: [(UnsafePointer<Float>, cols: Int)], rows n: Int) {
+        let k = blocks.reduce(0) { $0 + $1.cols }
         self.k = k; self.n = n; panels = (n + Self.width - 1) / Self.width
         storage = Storage(count: panels * k * Self.width, repeating: 0)
         let p = storage.pointer
         for j in 0..<n {
-            let panel = p + (j / Self.width) * k * Self.width + j % Self.width, row = w + j * k
-            for kk in 0..<k { panel[kk * Self.width] = row[kk] }
+            var panel = p + (j / Self.width) * k * Self.width + j % Self.width
+            for (w, cols) in blocks {
+                let row = w + j * cols
+                for kk in 0..<cols { panel[kk * Self.width] = row[kk] }
+                panel += cols * Self.width
+            }
         }
     }
 

@@ -35,4 +35,26 @@ final class LSTMCellTests: XCTestCase {
             return Tensor.concatenate([r.output.reshaped([2, 20]), r.h, r.c], axis: 1)
         }
     }
+
+    /// A sequence one step per call (generation: each step multiplies by the unpacked weights)
+    /// gives the outputs of one call over the whole sequence (one packed product per step), in
+    /// inference and while recording; H = 11 ends in a partial 8-lane group.
+    func testOneStepAtATimeEqualsWholeSequence() {
+        var rng = RandomGenerator(seed: 23)
+        let (b, t, inF, h) = (3, 6, 4, 11)
+        let x = Tensor.normal([b, t, inF], using: &rng)
+        let wih = Tensor.normal([4 * h, inF], std: 0.4, using: &rng), whh = Tensor.normal([4 * h, h], std: 0.4, using: &rng)
+        let bih = Tensor.normal([4 * h], std: 0.2, using: &rng), bhh = Tensor.normal([4 * h], std: 0.2, using: &rng)
+        for recording in [false, true] {
+            let w = recording ? wih.requiringGrad() : wih
+            let whole = lstmLayer(x, h0: nil, c0: nil, weightIH: w, weightHH: whh, biasIH: bih, biasHH: bhh)
+            var hs: Tensor?, cs: Tensor?, steps: [Tensor] = []
+            for s in 0..<t {
+                let r = lstmLayer(x.slice(axis: 1, s..<(s + 1)), h0: hs, c0: cs, weightIH: w, weightHH: whh, biasIH: bih, biasHH: bhh)
+                steps.append(r.output); hs = r.h; cs = r.c
+            }
+            assertClose(Tensor.concatenate(steps, axis: 1), whole.output, rtol: 1e-5, atol: 1e-6, "outputs, recording \(recording)")
+            assertClose(cs!, whole.c, rtol: 1e-5, atol: 1e-6, "final cell, recording \(recording)")
+        }
+    }
 }
