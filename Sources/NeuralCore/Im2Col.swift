@@ -169,8 +169,9 @@ struct ConvGeometry {
     // col2im for the same geometry, by output phase: the taps that land on one phase plane of x
     // are whole col rows shifted by at most a row and a column. Each phase plane is gathered from
     // x, then 8 of its pixels at a time get their taps in col2im's (i, j) order (lanes a tap does
-    // not reach add 0) and are written back once: the same sums as col2im, to the bit. Reads never
-    // leave the tap's own col row.
+    // not reach add 0) and are written back once: the same sums as col2im, to the bit. A tap's 8
+    // reads may run into the neighbouring image's columns or the next col row (lanes masked to
+    // 0); only where they would leave col's k·ld floats are they done lane by lane.
     private func col2imByPhases(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int, images: Int) {
         let hp = h / 2, wp = w / 2, pl = hp * wp
         let planes = Storage(count: 4 * pl), masks = Storage(count: kh * kw * pl)
@@ -192,6 +193,7 @@ struct ConvGeometry {
                 rows[ph * most + count[ph]] = i * kw + j; shifts[ph * most + count[ph]] = dy * wp + dx; count[ph] += 1
             }
         }
+        let colStart = col, colEnd = col + k * ld
         for plane in 0..<(images * c) {   // plane = s·c + ci
             let s = plane / c, ci = plane % c
             let xc = x + plane * h * w, colc = col + s * l + ci * kh * kw * ld
@@ -204,10 +206,10 @@ struct ConvGeometry {
                     for t in first..<(first + n) {
                         let src = colc + rows[t] * ld + q0 - shifts[t], mask = pm + rows[t] * pl + q0
                         var v: SIMD8<Float>
-                        if q0 - shifts[t] >= 0 && q0 - shifts[t] + 8 <= pl {
+                        if src >= colStart && src + 8 <= colEnd {
                             v = src.load8().replacing(with: 0, where: mask.load8() .== 0)
                         } else {
-                            // this tap's 8 reads would leave its col row: only the lanes it reaches
+                            // at either end of col: only the lanes the tap reaches
                             v = SIMD8(repeating: 0)
                             for lane in 0..<8 where mask[lane] != 0 { v[lane] = src[lane] }
                         }
