@@ -22,7 +22,11 @@ extension Tensor {
         let px = storage.pointer, py = y.storage.pointer
         pointwise(count) { r in for i in r { py[i] = px[i] > 0 ? px[i] : 0 } }
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += py[i] > 0 ? g[i] : 0 } } }
+            x.writeGrad { gx, fresh in
+                pointwise(x.count) { r in
+                    if fresh { for i in r { gx[i] = py[i] > 0 ? g[i] : 0 } } else { for i in r { gx[i] += py[i] > 0 ? g[i] : 0 } }
+                }
+            }
         }
     }
 
@@ -32,7 +36,12 @@ extension Tensor {
         let px = storage.pointer, py = y.storage.pointer
         pointwise(count) { r in for i in r { py[i] = px[i] > 0 ? px[i] : slope * px[i] } }
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += px[i] > 0 ? g[i] : slope * g[i] } } }
+            x.writeGrad { gx, fresh in
+                pointwise(x.count) { r in
+                    if fresh { for i in r { gx[i] = px[i] > 0 ? g[i] : slope * g[i] } }
+                    else { for i in r { gx[i] += px[i] > 0 ? g[i] : slope * g[i] } }
+                }
+            }
         }
     }
 

@@ -23,6 +23,16 @@ public final class GradNode {
         if grad == nil { grad = Storage(count: count, repeating: 0) }
         body(grad!.pointer)
     }
+
+    /// Like `accumulate`, but a buffer created here is not zeroed: body(gradient, fresh) must
+    /// write every element when `fresh` and add into them otherwise.
+    @inline(__always)
+    func write(_ body: (UnsafeMutablePointer<Float>, _ fresh: Bool) -> Void) {
+        if let grad { body(grad.pointer, false); return }
+        let fresh = Storage(count: count)
+        grad = fresh
+        body(fresh.pointer, true)
+    }
 }
 
 /// Whether ops record the graph. Turned off by `withoutGrad` for inference.
@@ -90,6 +100,13 @@ extension Tensor {
     @inline(__always)
     func addGrad(_ body: (UnsafeMutablePointer<Float>) -> Void) {
         node?.accumulate(body)
+    }
+
+    /// Writes (`fresh`: a new, uninitialised buffer; every element) or adds into this tensor's
+    /// gradient, if it takes part in the graph: saves zeroing a buffer an op overwrites anyway.
+    @inline(__always)
+    func writeGrad(_ body: (UnsafeMutablePointer<Float>, _ fresh: Bool) -> Void) {
+        node?.write(body)
     }
 
     /// Backpropagates from a scalar (seed 1) or with an explicit upstream gradient of this shape.

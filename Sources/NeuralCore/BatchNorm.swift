@@ -87,10 +87,11 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
     }
     let inputs = [x] + [weight, bias].compactMap { $0 }
     return y.recorded(from: inputs, saving: [mean, invStd]) { g in
-        let gxPtr: UnsafeMutablePointer<Float>? = x.requiresGrad ? { var p: UnsafeMutablePointer<Float>?; x.addGrad { p = $0 }; return p }() : nil
+        var gxPtr: UnsafeMutablePointer<Float>?, fresh = false   // fresh: gx is written, not added to
+        x.writeGrad { p, isNew in gxPtr = p; fresh = isNew }
         let gw = Storage(count: c), gb = Storage(count: c)
         if inner == 1 {
-            batchNorm1dBackward(g, px, gxPtr, n: n, c: c, mean: pm, invStd: ps, weight: pw, training: training,
+            batchNorm1dBackward(g, px, gxPtr, fresh: fresh, n: n, c: c, mean: pm, invStd: ps, weight: pw, training: training,
                                 gw: gw.pointer, gb: gb.pointer)
         } else {
             Parallel.forRanges(c) { r in
@@ -112,13 +113,14 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                         let k = wv * inv / Float(m), mg = sg, mgx = sgx
                         for b in 0..<n {
                             let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
-                            for i in 0..<inner { gxi[i] += k * (Float(m) * gi[i] - mg - (xi[i] - mu) * inv * mgx) }
+                            if fresh { for i in 0..<inner { gxi[i] = k * (Float(m) * gi[i] - mg - (xi[i] - mu) * inv * mgx) } }
+                            else { for i in 0..<inner { gxi[i] += k * (Float(m) * gi[i] - mg - (xi[i] - mu) * inv * mgx) } }
                         }
                     } else {
                         let k = wv * inv
                         for b in 0..<n {
                             let gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
-                            for i in 0..<inner { gxi[i] += k * gi[i] }
+                            if fresh { for i in 0..<inner { gxi[i] = k * gi[i] } } else { for i in 0..<inner { gxi[i] += k * gi[i] } }
                         }
                     }
                 }
@@ -130,9 +132,10 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
 }
 
 /// The backward of batchNorm on (N, C) rows: each worker takes a range of channels and walks the
-/// rows, summing in the same order as the per-channel loop. gw, gb: (C) written; gx (N, C) added to.
+/// rows, summing in the same order as the per-channel loop. gw, gb: (C) written; gx (N, C) added
+/// to, or written when `fresh`.
 private func batchNorm1dBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>?,
-                                 n: Int, c: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                 fresh: Bool, n: Int, c: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                  weight: UnsafePointer<Float>?, training: Bool,
                                  gw: UnsafeMutablePointer<Float>, gb: UnsafeMutablePointer<Float>) {
     Parallel.forRanges(c, minPerChunk: 256) { r in
@@ -150,11 +153,8 @@ private func batchNorm1dBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<F
             let gi = g + b * c + lo, xi = x + b * c + lo, gxi = gx + b * c + lo
             for k in 0..<count {
                 let wk = weight?[lo + k] ?? 1
-                if training {
-                    gxi[k] += wk * inv[k] / m * (m * gi[k] - sg[k] - (xi[k] - mu[k]) * inv[k] * sgx[k])
-                } else {
-                    gxi[k] += wk * inv[k] * gi[k]
-                }
+                let v = training ? wk * inv[k] / m * (m * gi[k] - sg[k] - (xi[k] - mu[k]) * inv[k] * sgx[k]) : wk * inv[k] * gi[k]
+                gxi[k] = fresh ? v : gxi[k] + v
             }
         }
     }

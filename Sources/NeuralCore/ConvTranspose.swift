@@ -51,8 +51,8 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
-        var gx: UnsafeMutablePointer<Float>?
-        if needX { x.addGrad { gx = $0 } }
+        var gx: UnsafeMutablePointer<Float>?, fresh = false   // fresh: gx is new and not zeroed
+        x.writeGrad { p, isNew in gx = p; fresh = isNew }
         let col = WorkerBuffers(workers: workers, count: k * chunk * lin), xs = WorkerBuffers(workers: workers, count: cin * chunk * lin)
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cin * k)
         BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
@@ -62,7 +62,7 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
             if let gx {
                 // gx[cin, nc·lin] = W[cin, k] · gcol[k, nc·lin]
                 BLAS.sgemm(m: cin, n: cols, k: k, a: pw, lda: k, b: col[w], ldb: cols, c: xs[w], ldc: cols)
-                BatchLayout.toImageMajor(xs[w], gx + c0 * cin * lin, n: nc, c: cin, l: lin, accumulate: true)
+                BatchLayout.toImageMajor(xs[w], gx + c0 * cin * lin, n: nc, c: cin, l: lin, accumulate: !fresh)
             }
             if needW {
                 // gW[cin, k] += x[cin, nc·lin] · gcol[k, nc·lin]ᵀ

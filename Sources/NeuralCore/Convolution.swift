@@ -59,8 +59,8 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         }
         let needW = weight.requiresGrad, needX = x.requiresGrad
         if !needW && !needX { return }
-        var gx: UnsafeMutablePointer<Float>?
-        if needX { x.addGrad { gx = $0 } }
+        var gx: UnsafeMutablePointer<Float>?, fresh = false   // fresh: gx is new and not zeroed
+        x.writeGrad { p, isNew in gx = p; fresh = isNew }
         // 3x3 "same": the input gradient is a direct 3x3 convolution of g with the adjoint weights,
         // and the weight gradient is summed directly from g and the padded input.
         let direct = gx != nil && DirectConv3x3.applies(geo), directW = needW && DirectConv3x3.appliesToWeightGradient(geo)
@@ -90,11 +90,12 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
             if let gx, let adjoint {
                 for s in c0..<(c0 + nc) {
                     DirectConv3x3.image(g + s * cout * l, ins: cout, outs: geo.c, h: geo.h, w: geo.w, packed: adjoint.pointer,
-                                        bias: nil, y: gx + s * inSize, pad: pad[w], accumulate: true)
+                                        bias: nil, y: gx + s * inSize, pad: pad[w], accumulate: !fresh)
                 }
             } else if let gx {
                 // gcol[k, nc·l] = Wᵀ[k, cout] · gy[cout, nc·l], folded back image by image.
                 BLAS.sgemm(transA: true, m: k, n: cols, k: cout, a: pw, lda: k, b: gy[w], ldb: cols, c: col[w], ldc: cols)
+                if fresh { (gx + c0 * inSize).update(repeating: 0, count: nc * inSize) }
                 geo.col2im(col[w], gx + c0 * inSize, ld: cols, images: nc)
             }
         }

@@ -51,7 +51,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     BLAS.sgemm(transB: true, m: rows, n: outF, k: inF, a: px, lda: inF, b: pw, ldb: inF, beta: bias == nil ? 0 : 1, c: py, ldc: outF)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in
-        if x.requiresGrad { x.addGrad { gx in BLAS.sgemm(m: rows, n: inF, k: outF, a: g, lda: outF, b: pw, ldb: inF, beta: 1, c: gx, ldc: inF) } }
+        x.writeGrad { gx, fresh in BLAS.sgemm(m: rows, n: inF, k: outF, a: g, lda: outF, b: pw, ldb: inF, beta: fresh ? 0 : 1, c: gx, ldc: inF) }
         if weight.requiresGrad { weight.addGrad { gw in BLAS.sgemm(transA: true, m: outF, n: inF, k: rows, a: g, lda: outF, b: px, ldb: inF, beta: 1, c: gw, ldc: inF) } }
         if let bias, bias.requiresGrad {
             bias.addGrad { gb in for r in 0..<rows { let gr = g + r * outF; for j in 0..<outF { gb[j] += gr[j] } } }
