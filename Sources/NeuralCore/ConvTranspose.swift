@@ -1,5 +1,6 @@
-/// 2-d transposed convolution, PyTorch semantics (the adjoint of conv2d with the same geometry),
-/// lowered like conv2d: per worker, a few images at a time, one sgemm then col2im.
+/// 2-d transposed convolution, PyTorch semantics (the adjoint of conv2d with the same geometry).
+/// Forward: every input pixel's contributions by one packed product, then added into the output
+/// channel-last (`scatterForward`); backward: lowered like conv2d (im2col of the gradient, sgemm).
 /// input (N, Cin, H, W), weight (Cin, Cout, kh, kw), bias (Cout) -> (N, Cout, Ho, Wo) with
 /// Ho = (H-1)·stride - 2·padding + dilation·(kh-1) + outputPadding + 1.
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
@@ -29,21 +30,7 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
     let y = Tensor(uninitializedShape: [n, cout, ho, wo])
     let px = x.storage.pointer, pw = weight.storage.pointer, py = y.storage.pointer
     let pb = bias?.storage.pointer
-    let col = WorkerBuffers(workers: workers, count: k * chunk * lin), xs = WorkerBuffers(workers: workers, count: cin * chunk * lin)
-    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
-        let w = ch.worker, c0 = ch.first, nc = ch.count
-        let cols = nc * lin
-        BatchLayout.toChannelMajor(px + c0 * cin * lin, xs[w], n: nc, c: cin, l: lin)
-        // col[k, nc·lin] = Wᵀ[k, cin] · x[cin, nc·lin]
-        BLAS.sgemm(transA: true, m: k, n: cols, k: cin, a: pw, lda: k, b: xs[w], ldb: cols, c: col[w], ldc: cols)
-        for s in 0..<nc {
-            let ys = py + (c0 + s) * outSize
-            if let pb { for o in 0..<cout { (ys + o * ho * wo).update(repeating: pb[o], count: ho * wo) } }
-            else { ys.update(repeating: 0, count: outSize) }
-        }
-        geo.col2im(col[w], py + c0 * outSize, ld: cols, images: nc)
-        if relu { rectify(py + c0 * outSize, nc * outSize) }
-    }
+    scatterForward(px, pw, pb, py, n: n, cin: cin, hin: hin, win: win, cout: cout, geo: geo, relu: relu)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in
         if let bias, bias.requiresGrad {
@@ -72,4 +59,71 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
         }
         if needW { weight.addGrad { gw.addAll(into: $0) } }
     }
+}
+
+/// The forward, per worker a few images at a time: colᵀ (nc·H·W, kh·kw·Cout) = xᵀ (nc·H·W, Cin) ·
+/// W' (Cin, kh·kw·Cout), W' the weight with columns in (tap, out channel) order and packed once
+/// for all chunks. Each input pixel's row of colᵀ then adds, tap by tap, a whole vector of Cout
+/// values into a channel-last accumulator (nc, Ho, Wo, Cout), which goes to y (N, Cout, Ho, Wo)
+/// with the bias and, if `relu`, max(·, 0). Sums per output value in (input pixel, tap) order.
+/// (Lowered as col = Wᵀ·x and col2im instead, OpenBLAS zeroed and wrote a column matrix too large
+/// for the cache, repacked Wᵀ for every chunk, and col2im gathered and scattered by pixels.)
+private func scatterForward(_ px: UnsafePointer<Float>, _ pw: UnsafePointer<Float>, _ pb: UnsafePointer<Float>?,
+                            _ py: UnsafeMutablePointer<Float>, n: Int, cin: Int, hin: Int, win: Int, cout: Int,
+                            geo: ConvGeometry, relu: Bool) {
+    let kh = geo.kh, kw = geo.kw, taps = kh * kw, row = taps * cout
+    let lin = hin * win, outPlane = geo.h * geo.w
+    let reordered = Storage(count: cin * row)
+    for ci in 0..<cin {
+        for co in 0..<cout {
+            for t in 0..<taps { reordered.pointer[ci * row + t * cout + co] = pw[(ci * cout + co) * taps + t] }
+        }
+    }
+    let packed = PackedMatrix(reordered.pointer, rows: cin, cols: row)
+    // About 64K floats of colᵀ per chunk, so it stays in cache until it is added up.
+    let chunk = Swift.max(1, Swift.min(n, (1 << 18) / Swift.max(1, lin * row))), workers = BatchLayout.workers(n: n)
+    let xt = WorkerBuffers(workers: workers, count: chunk * lin * cin), colT = WorkerBuffers(workers: workers, count: chunk * lin * row)
+    let acc = WorkerBuffers(workers: workers, count: chunk * outPlane * cout)
+    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+        let w = ch.worker, c0 = ch.first, nc = ch.count
+        let a = xt[w], c = colT[w], out = acc[w]
+        for s in 0..<nc {   // xᵀ: (cin, lin) -> (lin, cin)
+            let xs = px + (c0 + s) * cin * lin, dst = a + s * lin * cin
+            for ci in 0..<cin { for p in 0..<lin { dst[p * cin + ci] = xs[ci * lin + p] } }
+        }
+        packed.multiply(a: a, lda: cin, m: nc * lin, c: c, ldc: row, accumulate: false)
+        out.update(repeating: 0, count: nc * outPlane * cout)
+        for s in 0..<nc {
+            for iy in 0..<hin {
+                for ix in 0..<win {
+                    let src = c + ((s * hin + iy) * win + ix) * row
+                    for i in 0..<kh {
+                        let oy = iy * geo.sh - geo.ph + i * geo.dh
+                        if oy < 0 || oy >= geo.h { continue }
+                        for j in 0..<kw {
+                            let ox = ix * geo.sw - geo.pw + j * geo.dw
+                            if ox < 0 || ox >= geo.w { continue }
+                            addVector(src + (i * kw + j) * cout, out + ((s * geo.h + oy) * geo.w + ox) * cout, cout)
+                        }
+                    }
+                }
+            }
+        }
+        for s in 0..<nc {   // channel-last -> (cout, Ho, Wo), + bias, ReLU
+            let ys = py + (c0 + s) * cout * outPlane, os = out + s * outPlane * cout
+            for co in 0..<cout {
+                let b = pb?[co] ?? 0, plane = ys + co * outPlane
+                if relu { for q in 0..<outPlane { let v = os[q * cout + co] + b; plane[q] = v > 0 ? v : 0 } }
+                else { for q in 0..<outPlane { plane[q] = os[q * cout + co] + b } }
+            }
+        }
+    }
+}
+
+/// dst[0..<n] += src[0..<n], 8 lanes at a time.
+@inline(__always)
+private func addVector(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    var k = 0
+    while k + 8 <= n { dst.store8(dst.load8(k) + src.load8(k), k); k += 8 }
+    while k < n { dst[k] += src[k]; k += 1 }
 }

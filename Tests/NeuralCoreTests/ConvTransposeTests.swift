@@ -23,4 +23,29 @@ final class ConvTransposeTests: XCTestCase {
         checkGradients([x, w, b], "convT k4 s2 p1") { convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: (2, 2), padding: (1, 1)) }
         checkGradients([x, w], "convT k4 s2 op1") { convTranspose2d($0[0], weight: $0[1], stride: (2, 2), padding: (1, 1), outputPadding: (1, 1)) }
     }
+
+    /// The forward (one packed product, then tap vectors added channel-last) against the
+    /// definition written out, y[o, iy·s - p + i·d, ix·s - p + j·d] += x[c, iy, ix]·W[c, o, i, j],
+    /// on geometries the fixtures lack: dilation, unequal strides, 11 output channels (8 + 3 lanes)
+    /// and enough images for several chunks.
+    func testForwardMatchesDefinition() {
+        var rng = RandomGenerator(seed: 17)
+        for (n, cin, cout, h, w, k, s, p, d) in [(3, 5, 11, 4, 6, 3, (2, 1), (1, 0), (2, 1)), (70, 2, 3, 2, 3, 2, (2, 2), (0, 0), (1, 1))] {
+            let x = Tensor.normal([n, cin, h, w], using: &rng), wt = Tensor.normal([cin, cout, k, k], using: &rng)
+            let b = Tensor.normal([cout], using: &rng)
+            let y = withoutGrad { convTranspose2d(x, weight: wt, bias: b, stride: s, padding: p, dilation: d) }
+            let ho = (h - 1) * s.0 - 2 * p.0 + d.0 * (k - 1) + 1, wo = (w - 1) * s.1 - 2 * p.1 + d.1 * (k - 1) + 1
+            XCTAssertEqual(y.shape, [n, cout, ho, wo])
+            var expected = [Float](repeating: 0, count: n * cout * ho * wo)
+            let px = x.storage.pointer, pw = wt.storage.pointer, pb = b.storage.pointer
+            for im in 0..<n { for o in 0..<cout { for q in 0..<(ho * wo) { expected[(im * cout + o) * ho * wo + q] = pb[o] } } }
+            for im in 0..<n { for c in 0..<cin { for iy in 0..<h { for ix in 0..<w { for o in 0..<cout { for i in 0..<k { for j in 0..<k {
+                let oy = iy * s.0 - p.0 + i * d.0, ox = ix * s.1 - p.1 + j * d.1
+                if oy >= 0 && oy < ho && ox >= 0 && ox < wo {
+                    expected[((im * cout + o) * ho + oy) * wo + ox] += px[((im * cin + c) * h + iy) * w + ix] * pw[((c * cout + o) * k + i) * k + j]
+                }
+            } } } } } } }
+            assertClose(Array(y.storage.buffer), expected, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) k\(k) s\(s) d\(d)")
+        }
+    }
 }
