@@ -1,6 +1,6 @@
 /// 2-d transposed convolution, PyTorch semantics (the adjoint of conv2d with the same geometry).
 /// Forward: every input pixel's contributions by one packed product, then added into the output
-/// channel-last (`scatterForward`); backward: lowered like conv2d (im2col of the gradient, sgemm).
+/// channel-last (`transposedConvolution`); backward: lowered like conv2d (im2col of the gradient, sgemm).
 /// input (N, Cin, H, W), weight (Cin, Cout, kh, kw), bias (Cout) -> (N, Cout, Ho, Wo) with
 /// Ho = (H-1)·stride - 2·padding + dilation·(kh-1) + outputPadding + 1.
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
@@ -30,7 +30,8 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
     let y = Tensor(uninitializedShape: [n, cout, ho, wo])
     let px = x.storage.pointer, pw = weight.storage.pointer, py = y.storage.pointer
     let pb = bias?.storage.pointer
-    scatterForward(px, pw, pb, py, n: n, cin: cin, hin: hin, win: win, cout: cout, geo: geo, relu: relu)
+    transposedConvolution(px, weight: pw, bias: pb, into: py, n: n, cin: cin, hin: hin, win: win, cout: cout, geo: geo,
+                          relu: relu, accumulate: false)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return y.recorded(from: inputs) { g in
         if let bias, bias.requiresGrad {
@@ -61,16 +62,20 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
     }
 }
 
-/// The forward, per worker a few images at a time: colᵀ (nc·H·W, kh·kw·Cout) = xᵀ (nc·H·W, Cin) ·
-/// W' (Cin, kh·kw·Cout), W' the weight with columns in (tap, out channel) order and packed once
-/// for all chunks. Each input pixel's row of colᵀ then adds, tap by tap, a whole vector of Cout
-/// values into a channel-last accumulator (nc, Ho, Wo, Cout), which goes to y (N, Cout, Ho, Wo)
-/// with the bias and, if `relu`, max(·, 0). Sums per output value in (input pixel, tap) order.
-/// (Lowered as col = Wᵀ·x and col2im instead, OpenBLAS zeroed and wrote a column matrix too large
-/// for the cache, repacked Wᵀ for every chunk, and col2im gathered and scattered by pixels.)
-private func scatterForward(_ px: UnsafePointer<Float>, _ pw: UnsafePointer<Float>, _ pb: UnsafePointer<Float>?,
-                            _ py: UnsafeMutablePointer<Float>, n: Int, cin: Int, hin: Int, win: Int, cout: Int,
-                            geo: ConvGeometry, relu: Bool) {
+/// The transposed convolution y = convT(x) for the geometry `geo` of the convolution it is the
+/// adjoint of (ConvTranspose2d's forward, and conv2d's input gradient): x (N, Cin, H, W) with
+/// H, W = geo.ho, geo.wo; weight (Cin, Cout, kh, kw); y (N, Cout, geo.h, geo.w) written (+ bias,
+/// ReLU if `relu`) or, with `accumulate`, added to.
+/// Per worker a few images at a time: colᵀ (nc·H·W, kh·kw·Cout) = xᵀ (nc·H·W, Cin) · W'
+/// (Cin, kh·kw·Cout), W' the weight with columns in (tap, out channel) order and packed once for
+/// all chunks. Each input pixel's row of colᵀ then adds, tap by tap, a whole vector of Cout
+/// values into a channel-last accumulator (nc, Ho, Wo, Cout), written out per channel plane.
+/// Sums per output value in (input pixel, tap) order. (Lowered as col = Wᵀ·x and col2im instead,
+/// OpenBLAS zeroed and wrote a column matrix too large for the cache, repacked Wᵀ for every
+/// chunk, and col2im gathered and scattered by pixels.)
+func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Float>, bias pb: UnsafePointer<Float>?,
+                           into py: UnsafeMutablePointer<Float>, n: Int, cin: Int, hin: Int, win: Int, cout: Int,
+                           geo: ConvGeometry, relu: Bool, accumulate: Bool) {
     let kh = geo.kh, kw = geo.kw, taps = kh * kw, row = taps * cout
     let lin = hin * win, outPlane = geo.h * geo.w
     let reordered = Storage(count: cin * row)
@@ -113,7 +118,8 @@ private func scatterForward(_ px: UnsafePointer<Float>, _ pw: UnsafePointer<Floa
             let ys = py + (c0 + s) * cout * outPlane, os = out + s * outPlane * cout
             for co in 0..<cout {
                 let b = pb?[co] ?? 0, plane = ys + co * outPlane
-                if relu { for q in 0..<outPlane { let v = os[q * cout + co] + b; plane[q] = v > 0 ? v : 0 } }
+                if accumulate { for q in 0..<outPlane { plane[q] += os[q * cout + co] + b } }
+                else if relu { for q in 0..<outPlane { let v = os[q * cout + co] + b; plane[q] = v > 0 ? v : 0 } }
                 else { for q in 0..<outPlane { plane[q] = os[q * cout + co] + b } }
             }
         }

@@ -64,7 +64,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         // 3x3 "same": the input gradient is a direct 3x3 convolution of g with the adjoint weights,
         // and the weight gradient is summed directly from g and the padded input.
         let direct = gx != nil && DirectConv3x3.applies(geo), directW = needW && DirectConv3x3.appliesToWeightGradient(geo)
-        let lowered = (needW && !directW) || (gx != nil && !direct)
+        let lowered = needW && !directW
         let col = WorkerBuffers(workers: lowered ? workers : 0, count: k * chunk * l)
         let gy = WorkerBuffers(workers: lowered ? workers : 0, count: cout * chunk * l)
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
@@ -92,12 +92,12 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                     DirectConv3x3.image(g + s * cout * l, ins: cout, outs: geo.c, h: geo.h, w: geo.w, packed: adjoint.pointer,
                                         bias: nil, y: gx + s * inSize, pad: pad[w], accumulate: !fresh)
                 }
-            } else if let gx {
-                // gcol[k, nc·l] = Wᵀ[k, cout] · gy[cout, nc·l], folded back image by image.
-                BLAS.sgemm(transA: true, m: k, n: cols, k: cout, a: pw, lda: k, b: gy[w], ldb: cols, c: col[w], ldc: cols)
-                if fresh { (gx + c0 * inSize).update(repeating: 0, count: nc * inSize) }
-                geo.col2im(col[w], gx + c0 * inSize, ld: cols, images: nc)
             }
+        }
+        // Otherwise the input gradient is the transposed convolution of g with the same weights.
+        if let gx, !direct {
+            transposedConvolution(g, weight: pw, bias: nil, into: gx, n: n, cin: cout, hin: geo.ho, win: geo.wo, cout: geo.c,
+                                  geo: geo, relu: false, accumulate: !fresh)
         }
         if needW { weight.addGrad { gw.addAll(into: $0) } }
     }
