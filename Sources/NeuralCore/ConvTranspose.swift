@@ -85,17 +85,14 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
         }
     }
     let packed = PackedMatrix(reordered.pointer, rows: cin, cols: row)
-    // About 64K floats of colᵀ per chunk, so it stays in cache until it is added up.
+    // About 256K floats of colᵀ per chunk (5 of DCGAN's 7x7 images; 1 image made m = 49 rows too few).
     let chunk = Swift.max(1, Swift.min(n, (1 << 18) / Swift.max(1, lin * row))), workers = BatchLayout.workers(n: n)
     let xt = WorkerBuffers(workers: workers, count: chunk * lin * cin), colT = WorkerBuffers(workers: workers, count: chunk * lin * row)
     let acc = WorkerBuffers(workers: workers, count: chunk * outPlane * cout)
     BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
         let w = ch.worker, c0 = ch.first, nc = ch.count
         let a = xt[w], c = colT[w], out = acc[w]
-        for s in 0..<nc {   // xᵀ: (cin, lin) -> (lin, cin)
-            let xs = px + (c0 + s) * cin * lin, dst = a + s * lin * cin
-            for ci in 0..<cin { for p in 0..<lin { dst[p * cin + ci] = xs[ci * lin + p] } }
-        }
+        for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * cin * lin, a + s * lin * cin, c: cin, l: lin) }
         packed.multiply(a: a, lda: cin, m: nc * lin, c: c, ldc: row, accumulate: false)
         out.update(repeating: 0, count: nc * outPlane * cout)
         for s in 0..<nc {
@@ -114,14 +111,9 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
                 }
             }
         }
-        for s in 0..<nc {   // channel-last -> (cout, Ho, Wo), + bias, ReLU
-            let ys = py + (c0 + s) * cout * outPlane, os = out + s * outPlane * cout
-            for co in 0..<cout {
-                let b = pb?[co] ?? 0, plane = ys + co * outPlane
-                if accumulate { for q in 0..<outPlane { plane[q] += os[q * cout + co] + b } }
-                else if relu { for q in 0..<outPlane { let v = os[q * cout + co] + b; plane[q] = v > 0 ? v : 0 } }
-                else { for q in 0..<outPlane { plane[q] = os[q * cout + co] + b } }
-            }
+        for s in 0..<nc {
+            BatchLayout.fromChannelLast(out + s * outPlane * cout, py + (c0 + s) * cout * outPlane, c: cout, l: outPlane,
+                                        bias: pb, relu: relu, accumulate: accumulate)
         }
     }
 }

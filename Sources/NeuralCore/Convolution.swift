@@ -41,6 +41,8 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
             DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: cout, h: geo.h, w: geo.w, packed: packed.pointer,
                                 bias: pb, y: py + i * cout * l, pad: pad[w], relu: relu)
         }
+    } else if geo.c >= 16 {
+        channelLastForward(px, weight: pw, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu)
     } else {
         let col = WorkerBuffers(workers: workers, count: k * chunk * l), tmp = WorkerBuffers(workers: workers, count: cout * chunk * l)
         BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
@@ -100,5 +102,54 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                                   geo: geo, relu: false, accumulate: !fresh)
         }
         if needW { weight.addGrad { gw.addAll(into: $0) } }
+    }
+}
+
+/// The forward outside the direct path, per worker a few images at a time, channel-last: each
+/// output pixel's row of colᵀ (nc·Ho·Wo, kh·kw·Cin) holds its taps' input pixels (Cin contiguous
+/// floats each, zeros off the image), times W' (kh·kw·Cin, Cout) packed once for all chunks:
+/// yᵀ (nc·Ho·Wo, Cout), written out per channel plane with the bias and, if `relu`, max(·, 0).
+/// (As im2col + sgemm, OpenBLAS repacked W for every chunk and the column matrix was gathered
+/// by strided rows.)
+private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Float>, bias pb: UnsafePointer<Float>?,
+                                into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool) {
+    let cin = geo.c, taps = geo.kh * geo.kw, kk = taps * cin, lin = geo.h * geo.w, l = geo.l
+    let reordered = Storage(count: kk * cout)
+    for co in 0..<cout {
+        for ci in 0..<cin {
+            for t in 0..<taps { reordered.pointer[(t * cin + ci) * cout + co] = pw[(co * cin + ci) * taps + t] }
+        }
+    }
+    let packed = PackedMatrix(reordered.pointer, rows: kk, cols: cout)
+    // About 128K floats of colᵀ per chunk.
+    let chunk = Swift.max(1, Swift.min(n, (1 << 17) / Swift.max(1, l * kk))), workers = BatchLayout.workers(n: n)
+    let xt = WorkerBuffers(workers: workers, count: chunk * lin * cin), colT = WorkerBuffers(workers: workers, count: chunk * l * kk)
+    let yt = WorkerBuffers(workers: workers, count: chunk * l * cout)
+    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+        let w = ch.worker, c0 = ch.first, nc = ch.count
+        let a = xt[w], c = colT[w], out = yt[w]
+        for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * cin * lin, a + s * lin * cin, c: cin, l: lin) }
+        for s in 0..<nc {
+            for oy in 0..<geo.ho {
+                for ox in 0..<geo.wo {
+                    let row = c + ((s * geo.ho + oy) * geo.wo + ox) * kk
+                    for i in 0..<geo.kh {
+                        let iy = oy * geo.sh - geo.ph + i * geo.dh
+                        for j in 0..<geo.kw {
+                            let ix = ox * geo.sw - geo.pw + j * geo.dw, dst = row + (i * geo.kw + j) * cin
+                            if iy >= 0 && iy < geo.h && ix >= 0 && ix < geo.w {
+                                ConvGeometry.copyRow(a + (s * lin + iy * geo.w + ix) * cin, dst, cin)
+                            } else {
+                                dst.update(repeating: 0, count: cin)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        packed.multiply(a: c, lda: kk, m: nc * l, c: out, ldc: cout, accumulate: false)
+        for s in 0..<nc {
+            BatchLayout.fromChannelLast(out + s * l * cout, py + (c0 + s) * cout * l, c: cout, l: l, bias: pb, relu: relu, accumulate: false)
+        }
     }
 }

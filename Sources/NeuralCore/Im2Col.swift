@@ -306,6 +306,22 @@ enum BatchLayout {
         }
     }
 
+    /// dst (L, C) = src (C, L)ᵀ for one image: channel-last, for the packed products.
+    static func toChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int) {
+        for ch in 0..<c { for p in 0..<l { dst[p * c + ch] = src[ch * l + p] } }
+    }
+
+    /// dst (C, L) = src (L, C)ᵀ + bias[c] (then max(·, 0) when `relu`), or += when `accumulate`.
+    static func fromChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int,
+                                bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool) {
+        for ch in 0..<c {
+            let b = bias?[ch] ?? 0, plane = dst + ch * l
+            if accumulate { for q in 0..<l { plane[q] += src[q * c + ch] + b } }
+            else if relu { for q in 0..<l { let v = src[q * c + ch] + b; plane[q] = v > 0 ? v : 0 } }
+            else { for q in 0..<l { plane[q] = src[q * c + ch] + b } }
+        }
+    }
+
     /// gb[c] += Σ over images and positions of g (N, C, L): the bias gradient of a convolution.
     static func addChannelSums(_ g: UnsafePointer<Float>, into gb: UnsafeMutablePointer<Float>, n: Int, c: Int, l: Int) {
         for s in 0..<n { for ch in 0..<c { gb[ch] += vectorSum(g + (s * c + ch) * l, l) } }

@@ -80,6 +80,33 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Inputs of 16+ channels outside the direct path go channel-last through one packed product:
+    /// checked against the definition y[o, oy, ox] = b[o] + Σ x[c, oy·s - p + i·d, ox·s - p + j·d]·W[o, c, i, j]
+    /// for DCGAN's k4 s2 p1, a dilated k3 with unequal strides, 11 output channels, and ReLU.
+    func testChannelLastForwardMatchesDefinition() {
+        var rng = RandomGenerator(seed: 18)
+        for (n, cin, cout, h, w, k, s, p, d, relu) in [(3, 16, 11, 8, 6, 4, (2, 2), (1, 1), (1, 1), false),
+                                                     (2, 17, 5, 9, 7, 3, (2, 1), (1, 2), (2, 1), true)] {
+            let x = Tensor.normal([n, cin, h, w], using: &rng), wt = Tensor.normal([cout, cin, k, k], std: 0.2, using: &rng)
+            let b = Tensor.normal([cout], using: &rng)
+            let y = withoutGrad { relu ? conv2dReLU(x, weight: wt, bias: b, stride: s, padding: p, dilation: d)
+                                       : conv2d(x, weight: wt, bias: b, stride: s, padding: p, dilation: d) }
+            let ho = (h + 2 * p.0 - d.0 * (k - 1) - 1) / s.0 + 1, wo = (w + 2 * p.1 - d.1 * (k - 1) - 1) / s.1 + 1
+            XCTAssertEqual(y.shape, [n, cout, ho, wo])
+            let px = x.storage.pointer, pw = wt.storage.pointer, pb = b.storage.pointer
+            var expected: [Float] = []
+            for im in 0..<n { for o in 0..<cout { for oy in 0..<ho { for ox in 0..<wo {
+                var v = pb[o]
+                for c in 0..<cin { for i in 0..<k { for j in 0..<k {
+                    let iy = oy * s.0 - p.0 + i * d.0, ix = ox * s.1 - p.1 + j * d.1
+                    if iy >= 0 && iy < h && ix >= 0 && ix < w { v += px[((im * cin + c) * h + iy) * w + ix] * pw[((o * cin + c) * k + i) * k + j] }
+                } } }
+                expected.append(relu ? Swift.max(v, 0) : v)
+            } } } }
+            assertClose(Array(y.storage.buffer), expected, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) k\(k) s\(s) d\(d)")
+        }
+    }
+
     /// Stride-2 geometries that halve even planes (k2 p0, k4 p1, k6 p2) fold col back by phase
     /// planes: the same sums in the same order as the plain scatter-add, so equal to the bit,
     /// for two images whose columns sit side by side in a wider column matrix (ld > 2·l).
