@@ -89,8 +89,7 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
     let chunk = Swift.max(1, Swift.min(n, (1 << 18) / Swift.max(1, lin * row))), workers = BatchLayout.workers(n: n)
     let xt = WorkerBuffers(workers: workers, count: chunk * lin * cin), colT = WorkerBuffers(workers: workers, count: chunk * lin * row)
     let acc = WorkerBuffers(workers: workers, count: chunk * outPlane * cout)
-    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
-        let w = ch.worker, c0 = ch.first, nc = ch.count
+    BatchLayout.forEachClaimedChunk(n: n, chunk: chunk) { w, c0, nc in
         let a = xt[w], c = colT[w], out = acc[w]
         for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * cin * lin, a + s * lin * cin, c: cin, l: lin) }
         packed.multiply(a: a, lda: cin, m: nc * lin, c: c, ldc: row, accumulate: false)

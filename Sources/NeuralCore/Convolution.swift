@@ -36,8 +36,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
     if DirectConv3x3.applies(geo) {
         let packed = DirectConv3x3.pack(pw, cout: cout, cin: geo.c)
         let pad = WorkerBuffers(workers: workers, count: geo.c * (geo.h + 2) * (geo.w + 2), zeroed: true)
-        BatchLayout.forEachChunk(n: n, chunk: 1, workers: workers) { ch in
-            let w = ch.worker, i = ch.first
+        BatchLayout.forEachClaimedChunk(n: n, chunk: 1) { w, i, _ in
             DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: cout, h: geo.h, w: geo.w, packed: packed.pointer,
                                 bias: pb, y: py + i * cout * l, pad: pad[w], relu: relu)
         }
@@ -45,8 +44,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         channelLastForward(px, weight: pw, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu)
     } else {
         let col = WorkerBuffers(workers: workers, count: k * chunk * l), tmp = WorkerBuffers(workers: workers, count: cout * chunk * l)
-        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
-            let w = ch.worker, c0 = ch.first, nc = ch.count
+        BatchLayout.forEachClaimedChunk(n: n, chunk: chunk) { w, c0, nc in
             let cols = nc * l
             for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
             // tmp[cout, nc·l] = W[cout, k] · col[k, nc·l]
@@ -125,8 +123,7 @@ private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePoi
     let chunk = Swift.max(1, Swift.min(n, (1 << 17) / Swift.max(1, l * kk))), workers = BatchLayout.workers(n: n)
     let xt = WorkerBuffers(workers: workers, count: chunk * lin * cin), colT = WorkerBuffers(workers: workers, count: chunk * l * kk)
     let yt = WorkerBuffers(workers: workers, count: chunk * l * cout)
-    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
-        let w = ch.worker, c0 = ch.first, nc = ch.count
+    BatchLayout.forEachClaimedChunk(n: n, chunk: chunk) { w, c0, nc in
         let a = xt[w], c = colT[w], out = yt[w]
         for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * cin * lin, a + s * lin * cin, c: cin, l: lin) }
         for s in 0..<nc {

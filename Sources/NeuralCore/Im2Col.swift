@@ -357,6 +357,16 @@ enum BatchLayout {
         }
     }
 
+    /// Runs body(worker, first, count) over a batch of n images in chunks of at most `chunk`
+    /// (and at most n / (4·workers), so every core gets several), each claimed by whichever core
+    /// is free: for passes with no partial sums to keep in order (forwards), where fixed pieces
+    /// left a core idle at the end.
+    static func forEachClaimedChunk(n: Int, chunk: Int, _ body: (_ worker: Int, _ first: Int, _ count: Int) -> Void) {
+        let chunk = Swift.max(1, Swift.min(chunk, n / (4 * workers(n: n))))
+        let chunks = (n + chunk - 1) / chunk
+        Parallel.forEachClaimed(chunks) { w, c in body(w, c * chunk, Swift.min(chunk, n - c * chunk)) }
+    }
+
     /// How many pieces forEachChunk cuts a batch of n into.
     static func pieces(n: Int, workers: Int) -> Int { workers <= 1 ? 1 : Swift.min(n, 4 * workers) }
 
