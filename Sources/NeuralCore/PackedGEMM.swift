@@ -15,28 +15,39 @@ struct PackedMatrix {
     /// B = [W₁ | W₂ | ...]ᵀ for row-major W_i (N, K_i) side by side: K = ΣK_i. An LSTM step
     /// multiplies [x_t | h_{t-1}] with [W_ih | W_hh]ᵀ in one product.
     init(transposing blocks: [(UnsafePointer<Float>, cols: Int)], rows n: Int) {
-        let k = blocks.reduce(0) { $0 + $1.cols }
-        self.k = k; self.n = n; panels = (n + Self.width - 1) / Self.width
-        storage = Storage(count: panels * k * Self.width, repeating: 0)
+        let k = blocks.reduce(0) { $0 + $1.cols }, width = Self.width
+        self.k = k; self.n = n; panels = (n + width - 1) / width
+        storage = Storage(count: panels * k * width)
         let p = storage.pointer
-        for j in 0..<n {
-            var panel = p + (j / Self.width) * k * Self.width + j % Self.width
-            for (w, cols) in blocks {
-                let row = w + j * cols
-                for kk in 0..<cols { panel[kk * Self.width] = row[kk] }
-                panel += cols * Self.width
+        // Panels in parallel (an LSTM packs 0.5M floats per call while the other core would wait).
+        Parallel.forRanges(panels, minPerChunk: 8) { r in
+            for pi in r {
+                let j0 = pi * width, cols = Swift.min(width, n - j0)
+                var panel = p + pi * k * width
+                if cols < width { panel.update(repeating: 0, count: k * width) }
+                for (w, wcols) in blocks {
+                    for jj in 0..<cols {
+                        let row = w + (j0 + jj) * wcols
+                        for kk in 0..<wcols { panel[kk * width + jj] = row[kk] }
+                    }
+                    panel += wcols * width
+                }
             }
         }
     }
 
     /// B = W for W (K, N) row-major (backward: dy · W).
     init(_ w: UnsafePointer<Float>, rows k: Int, cols n: Int) {
-        self.k = k; self.n = n; panels = (n + Self.width - 1) / Self.width
-        storage = Storage(count: panels * k * Self.width, repeating: 0)
+        let width = Self.width
+        self.k = k; self.n = n; panels = (n + width - 1) / width
+        storage = Storage(count: panels * k * width)
         let p = storage.pointer
-        for pi in 0..<panels {
-            let j0 = pi * Self.width, cols = Swift.min(Self.width, n - j0)
-            for kk in 0..<k { (p + (pi * k + kk) * Self.width).update(from: w + kk * n + j0, count: cols) }
+        Parallel.forRanges(panels, minPerChunk: 8) { r in
+            for pi in r {
+                let j0 = pi * width, cols = Swift.min(width, n - j0), panel = p + pi * k * width
+                if cols < width { panel.update(repeating: 0, count: k * width) }
+                for kk in 0..<k { (panel + kk * width).update(from: w + kk * n + j0, count: cols) }
+            }
         }
     }
 
