@@ -104,7 +104,7 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
                         for j in 0..<kw {
                             let ox = ix * geo.sw - geo.pw + j * geo.dw
                             if ox < 0 || ox >= geo.w { continue }
-                            addVector(src + (i * kw + j) * cout, out + ((s * geo.h + oy) * geo.w + ox) * cout, cout)
+                            ConvGeometry.addRow(src + (i * kw + j) * cout, out + ((s * geo.h + oy) * geo.w + ox) * cout, cout)
                         }
                     }
                 }
@@ -115,12 +115,4 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
                                         bias: pb, relu: relu, accumulate: accumulate)
         }
     }
-}
-
-/// dst[0..<n] += src[0..<n], 8 lanes at a time.
-@inline(__always)
-private func addVector(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-    var k = 0
-    while k + 8 <= n { dst.store8(dst.load8(k) + src.load8(k), k); k += 8 }
-    while k < n { dst[k] += src[k]; k += 1 }
 }
