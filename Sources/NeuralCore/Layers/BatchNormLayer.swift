@@ -27,6 +27,13 @@ public class BatchNorm: Layer {
 }
 
 extension BatchNorm {
+    /// h, then `norm` (if any), then ReLU (if `relu`), op by op: what a layer's fused
+    /// `callAsFunction(_:then:relu:)` does when it cannot fuse (a graph to record, a training-mode norm).
+    static func layerByLayer(_ h: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
+        let normed = norm.map { $0(h) } ?? h
+        return relu ? normed.relu() : normed
+    }
+
     /// For inference: the eval-mode norm as y = x·scale + shift per channel, scale = weight/√(var + eps),
     /// shift = bias - mean·scale. (C) each.
     func evalScaleShift() -> (scale: Tensor, shift: Tensor) {

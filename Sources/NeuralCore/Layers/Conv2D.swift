@@ -29,9 +29,7 @@ public final class Conv2D: Layer {
     /// in eval mode) as one pass, see `fused`; otherwise the layers one by one.
     public func callAsFunction(_ x: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
         if !GradMode.isEnabled && !(norm?.training ?? false) { return fused(x, batchNorm: norm, relu: relu) }
-        var h = self(x)
-        if let norm { h = norm(h) }
-        return relu ? h.relu() : h
+        return BatchNorm.layerByLayer(self(x), then: norm, relu: relu)
     }
 
     /// Inference: this convolution with an eval-mode batch norm folded into its weights and bias

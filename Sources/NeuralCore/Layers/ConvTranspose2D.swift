@@ -24,9 +24,7 @@ public final class ConvTranspose2D: Layer {
     /// the output while in cache. Otherwise the layers one by one.
     public func callAsFunction(_ x: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
         if GradMode.isEnabled || (norm?.training ?? false) {
-            var h = self(x)
-            if let norm { h = norm(h) }
-            return relu ? h.relu() : h
+            return BatchNorm.layerByLayer(self(x), then: norm, relu: relu)
         }
         var w = weight.value, b = bias?.value
         if let norm { (w, b) = norm.folded(weight: w, bias: b, axis: 1) }

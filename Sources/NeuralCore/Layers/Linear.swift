@@ -18,9 +18,7 @@ public final class Linear: Layer {
     /// a weight that can be larger than the output: DCGAN's 6272 x 100 against 64 x 6272.)
     public func callAsFunction(_ x: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
         if GradMode.isEnabled || (norm?.training ?? false) || (norm != nil && x.rank != 2) {
-            var h = self(x)
-            if let norm { h = norm(h) }
-            return relu ? h.relu() : h
+            return BatchNorm.layerByLayer(self(x), then: norm, relu: relu)
         }
         let y = linear(x, weight: weight.value, bias: bias?.value)
         let c = weight.value.shape[0], rows = y.count / c, py = y.storage.pointer
