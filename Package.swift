@@ -2,8 +2,9 @@
 import PackageDescription
 import Foundation
 
-// Product names are the command names. Arrows point down only:
-// Apps -> AppSupport -> {Datasets, Models} -> {NeuralCore, MediaIO} -> C targets.
+// Product, target and folder of a program share one name (the command's). Arrows point down only
+// (docs/ARCHITECTURE.md): Apps -> CLIKit -> <Program>Kit -> RunKit -> {Datasets, Models} ->
+// {NeuralCore, MediaIO} -> {AtomicFile, C targets}.
 // x86-64 builds target AVX2+FMA (every x86-64 CPU since 2013): SIMD code runs twice as wide.
 // DEEPMEDIA_PORTABLE=1 builds for the x86-64 baseline instead. CPUCheck refuses an older CPU with
 // one clear line before any of that code runs.
@@ -30,10 +31,12 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "MediaIO", targets: ["MediaIO"]),
         .library(name: "Datasets", targets: ["Datasets"]),
-        .library(name: "AppSupport", targets: ["AppSupport"]),
-        .executable(name: "deepmedia-bench", targets: ["DeepMediaBench"]),
-        .executable(name: "image-classifier", targets: ["ImageClassifier"]),
-        .executable(name: "char-rnn", targets: ["CharRNNApp"]),
+        .library(name: "RunKit", targets: ["RunKit"]),
+        .library(name: "ImageClassifierKit", targets: ["ImageClassifierKit"]),
+        .library(name: "CharRNNKit", targets: ["CharRNNKit"]),
+        .executable(name: "deepmedia-bench", targets: ["deepmedia-bench"]),
+        .executable(name: "image-classifier", targets: ["image-classifier"]),
+        .executable(name: "char-rnn", targets: ["char-rnn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,37 +57,47 @@ let package = Package(
 
         .target(name: "CPUCheck", path: "Sources/CPUCheck",
                 cSettings: wideSIMD ? [.define("DM_REQUIRE_AVX2")] : []),
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck"], swiftSettings: release),
+        // The one atomic file write (temporary name, then rename) of NeuralCore, MediaIO and RunKit.
+        .target(name: "AtomicFile"),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck", "AtomicFile"], swiftSettings: release),
 
         // libjpeg's setjmp/longjmp error path, kept entirely in C.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim",
                 cSettings: fuzzing ? [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])] : []),
-        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim"],
+        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim", "AtomicFile"],
                 swiftSettings: release + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])),
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
-        .target(name: "AppSupport", dependencies: ["NeuralCore", "MediaIO", "Datasets", "Models",
-                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        // One training loop, run folders, checkpoints, events and cancellation; no command line.
+        .target(name: "RunKit", dependencies: ["NeuralCore", "MediaIO", "AtomicFile"], swiftSettings: release),
+        // One library per program: settings, the loaded model's verbs, its trainer.
+        .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"], swiftSettings: release),
+        .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"], swiftSettings: release),
+        // Shared option groups, terminal progress, Ctrl-C, --json output.
+        .target(name: "CLIKit", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: release),
 
-        .executableTarget(name: "DeepMediaBench", dependencies: ["NeuralCore", "Models",
+        // The commands: parse -> Settings -> Kit -> print.
+        .executableTarget(name: "deepmedia-bench", dependencies: ["NeuralCore", "Models",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Apps/DeepMediaBench", swiftSettings: release),
-
-        .executableTarget(name: "ImageClassifier", dependencies: ["AppSupport", "NeuralCore", "MediaIO", "Datasets", "Models",
+                          path: "Apps/deepmedia-bench", swiftSettings: release),
+        .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLIKit", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Apps/ImageClassifier", swiftSettings: release),
-
-        .executableTarget(name: "CharRNNApp", dependencies: ["AppSupport", "NeuralCore", "Datasets", "Models",
+                          path: "Apps/image-classifier", swiftSettings: release),
+        .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLIKit", "RunKit", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Apps/CharRNN", swiftSettings: release),
+                          path: "Apps/char-rnn", swiftSettings: release),
 
         // assertClose, fixtures and gradient checks shared by the test targets.
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "NeuralCore", "TestSupport"]),
         .testTarget(name: "AppsTests", dependencies: ["MediaIO", "TestSupport"]),
-        .testTarget(name: "AppSupportTests", dependencies: ["AppSupport", "NeuralCore", "MediaIO"]),
+        .testTarget(name: "RunKitTests", dependencies: ["RunKit", "NeuralCore", "MediaIO"]),
+        .testTarget(name: "ImageClassifierKitTests", dependencies: ["ImageClassifierKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "TestSupport"]),
+        .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
+        .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
+        .testTarget(name: "CLIKitTests", dependencies: ["CLIKit", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ] + fuzzTargets,

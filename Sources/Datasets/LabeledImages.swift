@@ -7,6 +7,12 @@ public struct LabeledImages {
     public var labels: [Int]
     public var count: Int { labels.count }
 
+    /// images (N, C, H, W) in [0, 1] and N labels.
+    public init(images: Tensor, labels: [Int]) {
+        precondition(images.shape.first == labels.count, "LabeledImages: \(images.shape) images for \(labels.count) labels")
+        self.images = images; self.labels = labels
+    }
+
     /// Reads an IDX image file and its label file.
     public static func readIDX(images: String, labels: String, limit: Int? = nil) throws -> LabeledImages {
         let im = try IDXFile.read(images), lb = try IDXFile.read(labels)

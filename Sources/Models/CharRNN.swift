@@ -1,7 +1,7 @@
 import NeuralCore
 
 /// Which recurrent cell a CharRNN uses.
-public enum RecurrentCell: String, CaseIterable, Sendable {
+public enum RecurrentCell: String, CaseIterable, Codable, Sendable {
     case lstm, gru
 }
 

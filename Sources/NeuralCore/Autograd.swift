@@ -35,21 +35,51 @@ public final class GradNode {
     }
 }
 
-/// Whether ops record the graph. Turned off by `withoutGrad` for inference.
-public enum GradMode {
-    nonisolated(unsafe) public private(set) static var isEnabled = true
+/// How ops run in the current task (or thread): whether they record the graph, whether layers run
+/// as in eval mode whatever their own flag, and whether parameters take part in the graph. It is
+/// task-local: concurrent callers of one model (a predict beside an explain) never see each
+/// other's mode, and the library's worker threads run under their caller's.
+public struct GradMode: Sendable, Equatable {
+    /// Ops record the graph (backward is possible).
+    public var isRecording: Bool
+    /// Dropout and batch norm run as in eval mode, whatever `train()`/`eval()` set on the module.
+    public var forcesEval: Bool
+    /// Parameters act as constants: backward reaches only other leaves (the input), so a shared
+    /// model's parameter gradients are never touched.
+    public var freezesParameters: Bool
 
-    /// Runs `body` without recording (inference, optimizer updates).
+    public init(isRecording: Bool = true, forcesEval: Bool = false, freezesParameters: Bool = false) {
+        self.isRecording = isRecording; self.forcesEval = forcesEval; self.freezesParameters = freezesParameters
+    }
+
+    /// The mode of the running task; the default records and lets modules choose train or eval.
+    @TaskLocal public static var current = GradMode()
+
+    /// Whether ops record the graph here.
+    public static var isEnabled: Bool { current.isRecording }
+
+    /// Runs `body` without recording (optimizer updates, statistics).
     public static func withoutGrad<R>(_ body: () throws -> R) rethrows -> R {
-        let saved = isEnabled
-        isEnabled = false
-        defer { isEnabled = saved }
-        return try body()
+        var m = current
+        m.isRecording = false
+        return try $current.withValue(m, operation: body)
     }
 }
 
 /// Runs `body` without recording the graph.
 public func withoutGrad<R>(_ body: () throws -> R) rethrows -> R { try GradMode.withoutGrad(body) }
+
+/// Runs `body` as inference on a possibly shared model: no graph, every layer in eval mode, no
+/// module flag changed.
+public func inference<R>(_ body: () throws -> R) rethrows -> R {
+    try GradMode.$current.withValue(GradMode(isRecording: false, forcesEval: true), operation: body)
+}
+
+/// Runs `body` in eval mode recording a graph only from leaves that are not parameters: for
+/// gradients with respect to an input (saliency, adversarial examples) on a shared model.
+public func inputGradients<R>(_ body: () throws -> R) rethrows -> R {
+    try GradMode.$current.withValue(GradMode(isRecording: true, forcesEval: true, freezesParameters: true), operation: body)
+}
 
 extension Tensor {
     public var requiresGrad: Bool { node != nil }

@@ -45,8 +45,12 @@ public enum Parallel {
             return
         }
         defer { WorkerPool.shared.end() }
+        // Pool threads run the caller's grad mode (a task-local the threads do not inherit).
+        let mode = GradMode.current
         withoutActuallyEscaping(body) { body in
-            WorkerPool.shared.run(chunks: chunks, participants: participants, body)
+            WorkerPool.shared.run(chunks: chunks, participants: participants) { w, c in
+                if w == 0 || GradMode.current == mode { body(w, c) } else { GradMode.$current.withValue(mode) { body(w, c) } }
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import AtomicFile
 
 /// The safetensors format: 8-byte little-endian header length N, N bytes of JSON
 /// ({name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}), then the
@@ -159,19 +160,10 @@ public struct SafetensorsFile {
         return out
     }
 
-    /// Writes atomically: a temporary file in the same folder, then a rename.
+    /// Writes atomically (AtomicFile: a temporary file in the same folder, then a rename).
     public func write(to path: String, order: [String]? = nil) throws {
-        let data = serialized(order: order)
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try data.write(to: tmp)
-            if rename(tmp.path, url.path) != 0 { throw SafetensorsError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        } catch let e as SafetensorsError {
-            try? FileManager.default.removeItem(at: tmp); throw e
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw SafetensorsError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+        do { try AtomicFile.write(serialized(order: order), to: path) } catch {
+            throw SafetensorsError.cannotWrite(path: path, reason: error.reason)
         }
     }
 }

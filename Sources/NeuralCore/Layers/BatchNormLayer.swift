@@ -4,7 +4,9 @@ public class BatchNorm: Layer {
     public let weight: Parameter, bias: Parameter
     public let runningMean: Parameter, runningVar: Parameter
     public let momentum: Float, eps: Float
-    public private(set) var training = true
+    /// Train or eval as set by `train()`/`eval()`, unless the running task forces eval (`inference`).
+    public var training: Bool { trainingFlag && !GradMode.current.forcesEval }
+    private var trainingFlag = true
 
     public init(_ features: Int, momentum: Float = 0.1, eps: Float = 1e-5) {
         weight = Parameter(.ones([features]))
@@ -18,7 +20,7 @@ public class BatchNorm: Layer {
         [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar)]
     }
 
-    public func setLocalTraining(_ training: Bool) { self.training = training }
+    public func setLocalTraining(_ training: Bool) { trainingFlag = training }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         batchNorm(x, weight: weight.value, bias: bias.value, runningMean: runningMean.value, runningVar: runningVar.value,

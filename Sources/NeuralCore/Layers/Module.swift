@@ -1,22 +1,25 @@
 /// A trainable tensor or a buffer (BatchNorm running statistics), known by its state_dict name.
 /// Parameters are leaves of the graph: backward fills `grad`, optimizers update `value` in place.
+/// Under `inputGradients` (parameters frozen) `value` is the same storage cut from the graph.
 public final class Parameter {
-    public private(set) var value: Tensor
+    private var leaf: Tensor
     public let isTrainable: Bool
 
     public init(_ value: Tensor, trainable: Bool = true) {
         self.isTrainable = trainable
-        self.value = trainable ? value.detached().requiringGrad() : value.detached()
+        self.leaf = trainable ? value.detached().requiringGrad() : value.detached()
     }
 
-    public var shape: [Int] { value.shape }
-    public var grad: Tensor? { value.grad }
-    public func zeroGrad() { value.zeroGrad() }
+    public var value: Tensor { GradMode.current.freezesParameters ? leaf.detached() : leaf }
+
+    public var shape: [Int] { leaf.shape }
+    public var grad: Tensor? { leaf.grad }
+    public func zeroGrad() { leaf.zeroGrad() }
 
     /// Copies `t`'s values in (shapes must match); keeps the leaf and its gradient buffer.
     public func assign(_ t: Tensor) {
-        checkShape(t.shape, value.shape, "Parameter.assign")
-        value.storage.pointer.update(from: t.storage.pointer, count: t.count)
+        checkShape(t.shape, leaf.shape, "Parameter.assign")
+        leaf.storage.pointer.update(from: t.storage.pointer, count: t.count)
     }
 }
 

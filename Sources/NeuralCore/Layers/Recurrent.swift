@@ -19,7 +19,9 @@ struct RecurrentWeights {
 public class RecurrentStack: Module {
     public let inputSize: Int, hiddenSize: Int, numLayers: Int
     public var dropoutP: Float
-    public private(set) var training = true
+    /// Train or eval as set by `train()`/`eval()`, unless the running task forces eval (`inference`).
+    public var training: Bool { trainingFlag && !GradMode.current.forcesEval }
+    private var trainingFlag = true
     let layers: [RecurrentWeights]
     private var rng: RandomGenerator
 
@@ -32,7 +34,7 @@ public class RecurrentStack: Module {
     }
 
     public var localParameters: [(String, Parameter)] { layers.enumerated().flatMap { $0.element.named($0.offset) } }
-    public func setLocalTraining(_ training: Bool) { self.training = training }
+    public func setLocalTraining(_ training: Bool) { trainingFlag = training }
 
     /// Restarts the inter-layer dropout stream (a resumed run draws the same masks).
     public func reseedDropout(_ seed: UInt64) { rng = RandomGenerator(seed: seed) }

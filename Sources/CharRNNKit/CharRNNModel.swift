@@ -2,10 +2,13 @@ import Foundation
 import NeuralCore
 import Datasets
 import Models
+import RunKit
 
 /// A char-RNN and its vocabulary; the checkpoint metadata holds what rebuilds it
-/// (kind "char-rnn", cell, vocab, embedding, hidden, layers).
-public struct CharRNNModel {
+/// (kind "char-rnn", cell, vocab, embedding, hidden, layers). Its verbs (generate, loss, cell
+/// activations) run under `inference` and never change the network, so one loaded model serves
+/// several tasks at once.
+public struct CharRNNModel: @unchecked Sendable {
     public let network: CharRNN
     public let vocabulary: Vocabulary
 
@@ -16,6 +19,9 @@ public struct CharRNNModel {
         ["kind": "char-rnn", "cell": network.cell.rawValue, "vocab": vocabulary.stored,
          "embedding": "\(network.embedding)", "hidden": "\(network.hidden)", "layers": "\(network.layers)"]
     }
+
+    /// The bundled Tiny Shakespeare model.
+    public static func bundled() throws -> CharRNNModel { try load(BundledAssets.model("shakespeare-lstm.safetensors")).model }
 
     /// Reads a checkpoint written by `char-rnn train`; anything else is one clear AppError.
     public static func load(_ path: String) throws -> (model: CharRNNModel, metadata: [String: String]) {

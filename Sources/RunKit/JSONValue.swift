@@ -46,10 +46,32 @@ public enum JSONValue: Equatable, Sendable {
     static func convert(_ any: Any) -> JSONValue {
         switch any {
         case let s as String: return .string(s)
-        case let n as NSNumber: return .number(n.doubleValue)   // JSON booleans read back as 0/1 (see `bool`)
+        // JSON's true and false arrive as NSNumbers of type char ("c"); numbers as "q" or "d".
+        case let n as NSNumber: return String(cString: n.objCType) == "c" ? .bool(n.boolValue) : .number(n.doubleValue)
         case let a as [Any]: return .array(a.map(convert))
         case let o as [String: Any]: return .object(o.mapValues(convert))
         default: return .null
+        }
+    }
+}
+
+extension JSONValue {
+    private static let nonFinite = "\u{1}non-finite\u{1}"
+
+    /// Any Encodable as a JSON value, keys in snake_case; NaN and infinities become null.
+    public init<E: Encodable>(encoding value: E) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: Self.nonFinite, negativeInfinity: Self.nonFinite, nan: Self.nonFinite)
+        self = try JSONValue.parse(encoder.encode(value)).replacingNonFinite()
+    }
+
+    private func replacingNonFinite() -> JSONValue {
+        switch self {
+        case .string(Self.nonFinite): return .null
+        case let .array(a): return .array(a.map { $0.replacingNonFinite() })
+        case let .object(o): return .object(o.mapValues { $0.replacingNonFinite() })
+        default: return self
         }
     }
 }

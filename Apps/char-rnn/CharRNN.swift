@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
-import NeuralCore
 import Datasets
 import Models
-import AppSupport
+import RunKit
+import CLIKit
+import CharRNNKit
 
-/// Character-level language models (LSTM or GRU) on any UTF-8 text.
+/// Character-level language models (LSTM or GRU) on any UTF-8 text: the command line of CharRNNKit.
 @main
 struct CharRNNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,9 +21,7 @@ extension RecurrentCell: ExpressibleByArgument {}
 struct ModelOption: ParsableArguments {
     @Option(help: "Checkpoint written by char-rnn train (default: the bundled Shakespeare model).") var model: String?
 
-    func load() throws -> CharRNNModel {
-        try CharRNNModel.load(model ?? BundledAssets.model("shakespeare-lstm.safetensors")).model
-    }
+    func load() throws -> CharRNNModel { try model.map { try CharRNNModel.load($0).model } ?? CharRNNModel.bundled() }
 }
 
 struct Train: ParsableCommand {
@@ -48,94 +47,37 @@ struct Train: ParsableCommand {
     @Option(help: "Continue the run in this folder.") var resume: String?
     @OptionGroup var common: CommonOptions
 
+    var settings: CharRNNSettings {
+        var s = CharRNNSettings()
+        s.text = text; s.cell = cell; s.layers = layers; s.hidden = hidden; s.embedding = embedding; s.dropout = dropout
+        s.seqLen = seqLen; s.batchSize = batchSize; s.lr = lr; s.clip = clip; s.valFraction = valFraction
+        s.epochs = epochs; s.minutes = minutes; s.patience = patience; s.seed = seed
+        return s
+    }
+
     func validate() throws {
-        guard layers >= 1, hidden >= 1, embedding >= 1, seqLen >= 1, batchSize >= 1 else {
-            throw ValidationError("--layers, --hidden, --embedding, --seq-len and --batch-size must be positive")
-        }
-        guard layers <= 16, hidden <= 8192, embedding <= 8192, seqLen <= 100_000, batchSize <= 65_536 else {
-            throw ValidationError("sizes out of range: --layers at most 16, --hidden and --embedding at most 8192, --seq-len 100000, --batch-size 65536")
-        }
-        guard lr > 0, clip >= 0 else { throw ValidationError("--lr must be positive and --clip not negative") }
-        guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1)") }
-        guard valFraction >= 0, valFraction < 1 else { throw ValidationError("--val-fraction must be in [0, 1)") }
-        if let e = epochs, e < 1 { throw ValidationError("--epochs must be positive") }
-        if let m = minutes, !(m > 0) { throw ValidationError("--minutes must be positive") }
-        if let p = patience, p < 1 { throw ValidationError("--patience must be positive") }
+        try flagged { try settings.validate() }
         if resume == nil && text == nil { throw ValidationError("--text FILE is required (or --resume RUN_DIR)") }
     }
 
     func run() throws {
         try common.apply()
-        var s = self
-        let run: RunFolder
-        if let resume {
-            run = try RunFolder.existing(resume)
-            let c = try run.readConfig()
-            s.text = c["text"]?.string
-            s.cell = c["cell"]?.string.flatMap(RecurrentCell.init(rawValue:)) ?? cell
-            s.layers = c["layers"]?.int ?? layers; s.hidden = c["hidden"]?.int ?? hidden
-            s.embedding = c["embedding"]?.int ?? embedding; s.dropout = Float(c["dropout"]?.double ?? Double(dropout))
-            s.seqLen = c["seq_len"]?.int ?? seqLen; s.batchSize = c["batch_size"]?.int ?? batchSize
-            s.lr = Float(c["lr"]?.double ?? Double(lr)); s.clip = Float(c["clip"]?.double ?? Double(clip))
-            s.valFraction = c["val_fraction"]?.double ?? valFraction
-            s.epochs = epochs ?? c["epochs"]?.int; s.minutes = minutes ?? c["minutes"]?.double
-            s.patience = patience ?? c["patience"]?.int
-            s.seed = UInt64(c["seed"]?.int ?? Int(seed))
-        } else {
-            run = try RunFolder(out)
-        }
-        if s.epochs == nil && s.minutes == nil { s.epochs = 10 }
-        try s.train(run: run, resuming: resume != nil)
-    }
-
-    func train(run: RunFolder, resuming: Bool) throws {
-        guard let text else { throw ValidationError("--text FILE is required") }
-        let all = try TextFile.read(text)
-        let (trainText, valText) = TextFile.split(all, validationFraction: valFraction)
-        let vocab: Vocabulary
-        if resuming {
-            guard let v = (try? SafetensorsFile.read(path: run.file("checkpoint.safetensors")))?.metadata["vocab"].flatMap(Vocabulary.init(stored:)) else {
-                throw AppError.badInput(run.file("checkpoint.safetensors"), "no vocabulary in the checkpoint")
+        let events = TerminalProgress(), interrupt = Interrupt.installed()
+        let r = try flagged {
+            if let resume {
+                return try CharRNNTraining.resume(resume, ResumeOverrides(epochs: epochs, minutes: minutes, patience: patience),
+                                                  threads: common.threads, sampleEvery: sampleEvery, events: events, cancellation: interrupt)
             }
-            vocab = v
-        } else {
-            vocab = Vocabulary(of: trainText)
+            return try CharRNNTraining.run(settings, out: out, threads: common.threads, sampleEvery: sampleEvery, events: events, cancellation: interrupt)
         }
-        var rng = RandomGenerator(seed: seed)
-        let net = CharRNN(cell: cell, vocab: vocab.count, embedding: embedding, hidden: hidden, layers: layers, dropout: dropout, rng: &rng)
-        var options = CharRNNTrainer.Options()
-        options.batch = batchSize; options.steps = seqLen; options.lr = lr; options.clip = clip
-        options.epochs = epochs; options.minutes = minutes; options.patience = patience
-        options.sampleEvery = sampleEvery; options.seed = seed
-        let trainer = CharRNNTrainer(model: CharRNNModel(network: net, vocabulary: vocab), options: options, run: run,
-                                     metadata: ["dropout": "\(dropout)", "seq_len": "\(seqLen)", "batch_size": "\(batchSize)"])
-        if resuming {
-            try trainer.resume()
-        } else {
-            try run.writeConfig([
-                "text": JSONValue(text), "cell": JSONValue(cell.rawValue), "layers": JSONValue(layers), "hidden": JSONValue(hidden),
-                "embedding": JSONValue(embedding), "dropout": JSONValue(dropout), "seq_len": JSONValue(seqLen), "batch_size": JSONValue(batchSize),
-                "lr": JSONValue(lr), "clip": JSONValue(clip), "val_fraction": JSONValue(valFraction),
-                "epochs": epochs.map { JSONValue($0) } ?? .null, "minutes": minutes.map { JSONValue($0) } ?? .null,
-                "patience": patience.map { JSONValue($0) } ?? .null, "seed": JSONValue(Int(seed)), "threads": JSONValue(common.threads),
-                "train_chars": JSONValue(trainText.count), "validation_chars": JSONValue(valText.count), "vocab": JSONValue(vocab.count),
-            ])
-        }
-        let ids = vocab.encode(trainText).ids
-        let val = vocab.encode(valText)
-        Progress.log("\(cell.rawValue) \(layers)x\(hidden): \(net.parameterCount) parameters; \(trainText.count) training and \(valText.count) validation characters, vocabulary \(vocab.count)")
-        Interrupt.install()
-        let outcome = try trainer.train(text: ids, validation: (val.ids, val.known))
-        let p = trainer.position
-        switch outcome {
-        case .interrupted:
-            print("interrupted after \(p.step) steps: checkpoint saved; continue with: char-rnn train --resume \(run.path)")
+        switch r.outcome {
+        case "cancelled":
+            print("interrupted after \(r.steps) steps: checkpoint saved; continue with: char-rnn train --resume \(r.runFolder)")
             throw ExitCode(130)
-        case let .earlyStopped(best):
-            print("stopped early; best.safetensors holds pass \(best); run folder \(run.path)")
-        case .finished:
-            print(String(format: "trained %d steps (%.1f passes, %.1f min); run folder %@", p.step,
-                         Double(p.chars) / Double(max(ids.count, 1)), p.seconds / 60, run.path))
+        case "early-stopped":
+            print("stopped early; best.safetensors holds pass \(r.bestPass ?? 0); run folder \(r.runFolder)")
+        default:
+            print(String(format: "trained %d steps (%.1f passes, %.1f min); run folder %@", r.steps, r.passes, r.minutes, r.runFolder))
         }
     }
 }
@@ -199,10 +141,8 @@ struct Evaluate: ParsableCommand {
         let (nats, count) = m.loss(ids: ids, known: known)
         let seconds = Date().timeIntervalSince(start)
         if json {
-            print(JSONValue.object([
-                "loss_nats_per_char": JSONValue(nats), "bits_per_char": JSONValue(nats / log(2)),
-                "chars": JSONValue(count), "out_of_vocabulary": JSONValue(oov), "seconds": JSONValue(seconds),
-            ]).serialized())
+            try ResultOutput.json(TextEvaluationReport(lossNatsPerChar: nats, bitsPerChar: nats / log(2), chars: count,
+                                                       outOfVocabulary: oov, seconds: seconds))
         } else {
             print(String(format: "%.4f nats/char (%.4f bits/char) over %d predicted characters", nats, nats / log(2), count))
             if oov > 0 { print("\(oov) characters outside the model's vocabulary were not counted (read as spaces)") }

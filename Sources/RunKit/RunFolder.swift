@@ -1,4 +1,5 @@
 import Foundation
+import AtomicFile
 
 /// A training run's folder: config.json, metrics.jsonl (one JSON object per epoch),
 /// checkpoint.safetensors and best.safetensors, curves.svg and the domain pictures.
@@ -37,30 +38,31 @@ public struct RunFolder {
     }
 
     public static func atomicWrite(_ path: String, _ data: Data) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try data.write(to: tmp)
-            if rename(tmp.path, path) != 0 { throw AppError.cannotWrite(path, String(cString: strerror(errno))) }
-        } catch let e as AppError {
-            try? FileManager.default.removeItem(at: tmp); throw e
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw AppError.cannotWrite(path, error.localizedDescription)
-        }
+        do { try AtomicFile.write(data, to: path) } catch { throw AppError.cannotWrite(path, error.reason) }
     }
 
-    /// config.json from a string dictionary of settings.
-    public func writeConfig(_ config: [String: JSONValue]) throws {
-        try write("config.json", JSONValue.object(config).serialized(pretty: true) + "\n")
+    /// config.json: a program's settings (snake_case keys) and facts about the run (image counts,
+    /// threads) side by side in one object.
+    public func writeConfig<S: Encodable>(_ settings: S, facts: [String: JSONValue] = [:]) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        guard case var .object(o) = try JSONValue.parse(encoder.encode(settings)) else {
+            preconditionFailure("RunFolder.writeConfig: settings must encode as a JSON object")
+        }
+        o.merge(facts) { a, _ in a }
+        try write("config.json", JSONValue.object(o).serialized(pretty: true) + "\n")
     }
 
-    public func readConfig() throws -> [String: JSONValue] {
-        guard let data = FileManager.default.contents(atPath: file("config.json")),
-              case let .object(o)? = try? JSONValue.parse(data) else {
-            throw AppError.badInput(file("config.json"), "not a JSON object")
+    /// The settings a run was started with (keys it does not know are ignored).
+    public func readConfig<S: Decodable>(_ type: S.Type) throws -> S {
+        guard let data = FileManager.default.contents(atPath: file("config.json")) else {
+            throw AppError.badInput(file("config.json"), "cannot read it")
         }
-        return o
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do { return try decoder.decode(S.self, from: data) } catch {
+            throw AppError.badInput(file("config.json"), "not the config of this program's run (\(error))")
+        }
     }
 
     /// Appends one line to metrics.jsonl (the file is rewritten whole, so it is never half a line).

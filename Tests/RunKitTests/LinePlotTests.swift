@@ -1,7 +1,7 @@
 import XCTest
 import Foundation
 import FoundationXML
-@testable import AppSupport
+@testable import RunKit
 import NeuralCore
 
 final class LinePlotTests: XCTestCase {
@@ -15,11 +15,6 @@ final class LinePlotTests: XCTestCase {
         XCTAssertTrue(svg.contains(">training<") && svg.contains(">validation<") && svg.contains(">loss<"))
         let parser = XMLParser(data: Data(svg.utf8))
         XCTAssertTrue(parser.parse(), "SVG must be well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
-    }
-
-    func testProgressClock() {
-        XCTAssertEqual(Progress.clock(75), "1:15")
-        XCTAssertEqual(Progress.clock(3725), "1:02:05")
     }
 
     func testConfusionPictureShadesByRowFraction() {

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralCore
 import Models
+import RunKit
 
 extension CharRNNModel {
     /// Feeds `prime` (context; "\n" when empty), then samples `length` characters one at a time,
@@ -8,10 +9,9 @@ extension CharRNNModel {
     /// character; topK keeps only the K most likely. Same seed, same text.
     public func generate(prime: [Unicode.Scalar], length: Int, temperature: Float = 1, topK: Int? = nil,
                          seed: UInt64, emit: (Unicode.Scalar) -> Void) {
-        network.eval()
         var rng = RandomGenerator(seed: seed)
         let context = vocabulary.encode(prime.isEmpty ? ["\n"] : prime).ids
-        withoutGrad {
+        inference {
             var (logits, state) = network(context, batch: 1, steps: context.count)
             var last = Array(logits.scalars.suffix(vocabulary.count))
             for _ in 0..<length {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Datasets
-import AppSupport
+import RunKit
+import CLIKit
+import CharRNNKit
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "An HTML page of a text coloured by the activations of the model's most interesting cells.")

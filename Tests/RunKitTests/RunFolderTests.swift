@@ -1,18 +1,21 @@
 import XCTest
 import Foundation
-@testable import AppSupport
+@testable import RunKit
 
 final class RunFolderTests: XCTestCase {
     func testConfigAndMetricsRoundTrip() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)/nested").path
         defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
         let run = try RunFolder(dir)
-        try run.writeConfig(["arch": JSONValue("lenet"), "lr": JSONValue(0.001), "epochs": JSONValue(3), "augment": .bool(true)])
-        let cfg = try run.readConfig()
-        XCTAssertEqual(cfg["arch"]?.string, "lenet")
-        XCTAssertEqual(cfg["lr"]?.double, 0.001)
-        XCTAssertEqual(cfg["epochs"]?.int, 3)
-        XCTAssertEqual(cfg["augment"]?.bool, true)
+        struct Settings: Codable, Equatable { var arch = "lenet"; var lr: Float = 0.001; var batchSize = 3; var augment = true; var patience: Int? }
+        try run.writeConfig(Settings(), facts: ["threads": JSONValue(2)])
+        XCTAssertEqual(try run.readConfig(Settings.self), Settings())
+        // snake_case keys, settings and facts side by side
+        let text = try String(contentsOfFile: run.file("config.json"), encoding: .utf8)
+        guard case let .object(o) = try JSONValue.parse(Data(text.utf8)) else { return XCTFail(text) }
+        XCTAssertEqual(o["batch_size"]?.int, 3)
+        XCTAssertEqual(o["lr"]?.double, 0.001)
+        XCTAssertEqual(o["threads"]?.int, 2)
         for e in 1...3 { try run.appendMetrics(["epoch": JSONValue(e), "val_loss": JSONValue(1.0 / Double(e))]) }
         try run.appendMetrics(["epoch": JSONValue(4), "val_loss": JSONValue(Double.nan)])   // no validation text: null
         let m = run.readMetrics()

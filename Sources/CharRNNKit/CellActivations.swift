@@ -22,11 +22,10 @@ public struct CellActivations {
     /// Runs the model over the text one character at a time (batch 1, state carried).
     public init(model: CharRNNModel, text: [Unicode.Scalar]) {
         let net = model.network
-        net.eval()
         self.text = text; layers = net.layers; hidden = net.hidden
         let ids = model.vocabulary.encode(text).ids
         var out = [Float](); out.reserveCapacity(ids.count * net.layers * net.hidden)
-        withoutGrad {
+        inference {
             var state: CharRNN.State? = nil
             for id in ids {
                 state = net([id], batch: 1, steps: 1, state: state).state

@@ -3,7 +3,7 @@ import Foundation
 import NeuralCore
 import Datasets
 import Models
-@testable import AppSupport
+@testable import CharRNNKit
 
 /// Sampling, evaluation and cell activations of a char-RNN (CharRNNCheckpoint, TextGeneration,
 /// TextEvaluation, CellActivations).

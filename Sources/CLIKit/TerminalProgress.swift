@@ -1,21 +1,26 @@
 import Foundation
 
-/// Training progress on stderr: a redrawn bar on a terminal, plain periodic lines otherwise.
-/// Shows step/total, loss, accuracy, throughput and ETA.
-public final class Progress {
-    public let total: Int
-    public let label: String
-    private let start = Date()
+import RunKit
+
+/// Training events on stderr: a redrawn bar on a terminal, plain periodic lines otherwise.
+/// Shows done/total, running figures (loss, accuracy), throughput and ETA.
+public final class TerminalProgress: TrainingEvents {
+    private var label = ""
+    private var start = Date()
     private var lastPrint = Date.distantPast
     private let terminal = isatty(2) != 0
-    private let unit: String
 
-    public init(total: Int, label: String, unit: String = "samples") {
-        self.total = total; self.label = label; self.unit = unit
+    public init() {}
+
+    public func progress(_ p: TrainingProgress) {
+        if p.label != label { label = p.label; start = Date(); lastPrint = .distantPast }
+        update(p.done, total: p.total, unit: p.unit, p.fields)
     }
 
+    public func log(_ line: String) { Self.log(line) }
+
     /// `done` items of `total`; extra shows e.g. ["loss": 0.12, "acc": 0.98].
-    public func update(_ done: Int, _ extra: [(String, Double)] = [], force: Bool = false) {
+    func update(_ done: Int, total: Int, unit: String, _ extra: [(String, Double)], force: Bool = false) {
         let now = Date()
         let interval = terminal ? 0.2 : 10
         guard force || now.timeIntervalSince(lastPrint) >= interval || done >= total else { return }
@@ -25,7 +30,7 @@ public final class Progress {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let fields = extra.map { String(format: "%@ %.4f", $0.0, $0.1) }.joined(separator: "  ")
         let frac = total > 0 ? Double(done) / Double(total) : 1
-        let stats = String(format: "%@  %.0f %@/s  ETA %@", fields, rate, unit, Progress.clock(eta))
+        let stats = String(format: "%@  %.0f %@/s  ETA %@", fields, rate, unit, Self.clock(eta))
         if terminal {
             let width = 24, filled = Int(frac * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)

@@ -13,10 +13,9 @@ extension CharRNNModel {
         guard n >= 1 else { return (.nan, 0) }
         let s = max(1, min(streams, n)), part = n / s
         let v = vocabulary.count
-        network.eval()
         var total: Double = 0, count = 0
         var state: CharRNN.State? = nil
-        withoutGrad {
+        inference {
             for i in stride(from: 0, to: part, by: chunk) {
                 let len = min(chunk, part - i)
                 var x = [Int](repeating: 0, count: s * len)
@@ -41,5 +40,21 @@ extension CharRNNModel {
             }
         }
         return (count > 0 ? total / Double(count) : .nan, count)
+    }
+}
+
+/// A text's cross-entropy under a model.
+public struct TextEvaluationReport: Codable, Sendable {
+    public var lossNatsPerChar: Double
+    public var bitsPerChar: Double
+    /// Predicted characters counted.
+    public var chars: Int
+    /// Characters outside the model's vocabulary, not counted.
+    public var outOfVocabulary: Int
+    public var seconds: Double
+
+    public init(lossNatsPerChar: Double, bitsPerChar: Double, chars: Int, outOfVocabulary: Int, seconds: Double) {
+        self.lossNatsPerChar = lossNatsPerChar; self.bitsPerChar = bitsPerChar; self.chars = chars
+        self.outOfVocabulary = outOfVocabulary; self.seconds = seconds
     }
 }

@@ -1,0 +1,70 @@
+import Models
+import RunKit
+
+/// How to train a char-RNN: the command line's result, config.json of a run, a request body.
+public struct CharRNNSettings: Codable, Sendable, Equatable {
+    /// UTF-8 text file.
+    public var text: String?
+    public var cell: RecurrentCell = .lstm
+    public var layers = 2
+    public var hidden = 512
+    /// Character embedding size.
+    public var embedding = 64
+    /// Dropout between recurrent layers.
+    public var dropout: Float = 0.2
+    /// Characters per window (backpropagation length).
+    public var seqLen = 128
+    /// Parallel streams.
+    public var batchSize = 64
+    /// Peak learning rate (Adam; warm-up, then cosine decay to 0).
+    public var lr: Float = 2e-3
+    /// Gradient-norm clipping (0: off).
+    public var clip: Float = 1
+    /// Last fraction of the text held out for validation (0: train on all of it).
+    public var valFraction = 0.1
+    /// Passes over the text; with neither this nor `minutes`, 10.
+    public var epochs: Int?
+    /// Minutes of training (the clock stops during validation).
+    public var minutes: Double?
+    public var patience: Int?
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = CharRNNSettings()
+        text = try c.decodeIfPresent(String.self, forKey: .text)
+        cell = try c.decodeIfPresent(RecurrentCell.self, forKey: .cell) ?? d.cell
+        layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? d.layers
+        hidden = try c.decodeIfPresent(Int.self, forKey: .hidden) ?? d.hidden
+        embedding = try c.decodeIfPresent(Int.self, forKey: .embedding) ?? d.embedding
+        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? d.dropout
+        seqLen = try c.decodeIfPresent(Int.self, forKey: .seqLen) ?? d.seqLen
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+        lr = try c.decodeIfPresent(Float.self, forKey: .lr) ?? d.lr
+        clip = try c.decodeIfPresent(Float.self, forKey: .clip) ?? d.clip
+        valFraction = try c.decodeIfPresent(Double.self, forKey: .valFraction) ?? d.valFraction
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs)
+        minutes = try c.decodeIfPresent(Double.self, forKey: .minutes)
+        patience = try c.decodeIfPresent(Int.self, forKey: .patience)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+    }
+
+    /// Refuses values out of range, naming them.
+    public func validate() throws {
+        guard layers >= 1, hidden >= 1, embedding >= 1, seqLen >= 1, batchSize >= 1 else {
+            throw SettingsError(["layers", "hidden", "embedding", "seq_len", "batch_size"], "must be positive")
+        }
+        guard layers <= 16, hidden <= 8192, embedding <= 8192, seqLen <= 100_000, batchSize <= 65_536 else {
+            throw SettingsError(["layers", "hidden", "embedding", "seq_len", "batch_size"], "out of range (at most 16, 8192, 8192, 100000, 65536)")
+        }
+        guard lr > 0 else { throw SettingsError(["lr"], "must be positive") }
+        guard clip >= 0 else { throw SettingsError(["clip"], "must not be negative") }
+        guard dropout >= 0, dropout < 1 else { throw SettingsError(["dropout"], "must be in [0, 1)") }
+        guard valFraction >= 0, valFraction < 1 else { throw SettingsError(["val_fraction"], "must be in [0, 1)") }
+        if let e = epochs, e < 1 { throw SettingsError(["epochs"], "must be positive") }
+        if let m = minutes, !(m > 0) { throw SettingsError(["minutes"], "must be positive") }
+        if let p = patience, p < 1 { throw SettingsError(["patience"], "must be positive") }
+    }
+}

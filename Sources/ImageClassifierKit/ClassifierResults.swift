@@ -1,0 +1,40 @@
+/// One class and its probability.
+public struct ClassScore: Codable, Sendable, Equatable {
+    public var `class`: String
+    public var probability: Float
+}
+
+/// The top classes of one image.
+public struct Prediction: Codable, Sendable {
+    public var file: String?
+    public var top: [ClassScore]
+}
+
+/// The top class of a video frame.
+public struct FramePrediction: Codable, Sendable {
+    public var file: String
+    public var time: Double
+    public var `class`: String
+    public var probability: Float
+}
+
+/// Accuracy, per-class precision and recall, and the confusion matrix (rows: true class,
+/// columns: predicted) of a labelled set.
+public struct EvaluationReport: Codable, Sendable {
+    public struct PerClass: Codable, Sendable {
+        public var `class`: String
+        public var precision: Float, recall: Float
+        public var count: Int
+    }
+    public var accuracy: Float
+    public var count: Int
+    public var perClass: [PerClass]
+    public var confusion: [[Int]]
+}
+
+/// Accuracy under the fast gradient sign attack, per epsilon.
+public struct AttackCurve: Codable, Sendable {
+    public var epsilons: [Float]
+    public var accuracies: [Double]
+    public var images: Int
+}

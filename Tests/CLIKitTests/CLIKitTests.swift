@@ -1,0 +1,19 @@
+import XCTest
+import ArgumentParser
+import RunKit
+@testable import CLIKit
+
+final class CLIKitTests: XCTestCase {
+    func testProgressClock() {
+        XCTAssertEqual(TerminalProgress.clock(75), "1:15")
+        XCTAssertEqual(TerminalProgress.clock(3725), "1:02:05")
+    }
+
+    /// A Kit's settings error reads as flags on the command line.
+    func testSettingsErrorsNameFlags() {
+        XCTAssertThrowsError(try flagged { throw SettingsError(["epochs", "batch_size", "lr"], "must be positive") }) { e in
+            XCTAssertEqual((e as? ValidationError)?.message, "--epochs, --batch-size and --lr must be positive")
+        }
+        XCTAssertEqual(SettingsError(["val_fraction"], "must be in (0, 1)").description, "val_fraction must be in (0, 1)")
+    }
+}

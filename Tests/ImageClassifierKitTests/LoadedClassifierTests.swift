@@ -1,0 +1,95 @@
+import XCTest
+import Foundation
+import NeuralCore
+import MediaIO
+import RunKit
+import Datasets
+@testable import ImageClassifierKit
+
+/// The classifier's verbs in-process, on the bundled MNIST model and digits drawn here.
+final class LoadedClassifierTests: XCTestCase {
+    /// Eight 28x28 strokes in [0, 1] (N, 1, 28, 28), different enough to get different answers.
+    func strokes() -> Tensor {
+        var px = [Float](repeating: 0, count: 8 * 784)
+        for n in 0..<8 {
+            for t in 0..<20 {
+                let y = 4 + t, x = 6 + (n * 3 + t * (n % 3)) % 16
+                for d in 0..<3 { px[n * 784 + y * 28 + min(27, x + d)] = 1 }
+            }
+        }
+        return Tensor(shape: [8, 1, 28, 28], scalars: px)
+    }
+
+    func one(_ x: Tensor, _ i: Int) -> Tensor { x.slice(axis: 0, i..<(i + 1)) }
+
+    func testPredictionsAreDistributions() throws {
+        let c = try LoadedClassifier.load()
+        XCTAssertEqual(c.classNames.count, 10)
+        let p = c.probabilities(strokes())
+        XCTAssertEqual(p.shape, [8, 10])
+        for r in 0..<8 { XCTAssertEqual(p.scalars[(r * 10)..<(r * 10 + 10)].reduce(0, +), 1, accuracy: 1e-4) }
+        let top = c.predict(one(strokes(), 0), top: 3)
+        XCTAssertEqual(top.top.count, 3)
+        XCTAssertGreaterThanOrEqual(top.top[0].probability, top.top[1].probability)
+    }
+
+    /// Predict (no graph) and explain/attack (gradients with respect to the input) at the same
+    /// time on one loaded model give what they give one after the other, and leave the model's
+    /// parameters without gradients.
+    func testConcurrentPredictAndExplainMatchSerial() async throws {
+        let c = try LoadedClassifier.load()
+        let x = strokes()
+        let serialP = (0..<8).map { c.predict(one(x, $0), top: 10).top }
+        let serialS = (0..<8).map { c.saliency(one(x, $0)).map }
+        let serialA = c.fgsm(x, classes: Array(repeating: 3, count: 8), epsilon: 0.1).scalars
+        try await withThrowingTaskGroup(of: (Int, [ClassScore]?, [Float]?).self) { group in
+            for round in 0..<6 {
+                for i in 0..<8 {
+                    group.addTask { (i, c.predict(self.one(x, i), top: 10).top, nil) }
+                    group.addTask { (i, nil, c.saliency(self.one(x, i)).map) }
+                }
+                if round % 2 == 0 {
+                    group.addTask { (-1, nil, c.fgsm(x, classes: Array(repeating: 3, count: 8), epsilon: 0.1).scalars) }
+                }
+            }
+            var checked = 0
+            for try await (i, p, s) in group {
+                if let p { XCTAssertEqual(p, serialP[i]) }
+                if let s, i >= 0 { XCTAssertEqual(s, serialS[i]) }
+                if let s, i < 0 { XCTAssertEqual(s, serialA) }
+                checked += 1
+            }
+            XCTAssertEqual(checked, 6 * 16 + 3)
+        }
+        for p in c.model.trainableParameters { XCTAssertNil(p.grad, "explain must not touch the shared model's gradients") }
+    }
+
+    /// inference {} runs a model that is in training mode as in eval mode, without changing it.
+    func testInferenceForcesEvalWithoutFlippingTheModel() {
+        var rng = RandomGenerator(seed: 3)
+        let net = Sequential([Linear(4, 8, rng: &rng), Dropout(0.5, rng: &rng), Linear(8, 2, rng: &rng)])
+        let x = Tensor.uniform([5, 4], low: -1, high: 1, using: &rng)
+        net.eval()
+        let evalOut = withoutGrad { net(x) }.scalars
+        net.train()
+        XCTAssertEqual(inference { net(x) }.scalars, evalOut)
+        XCTAssertNotEqual(withoutGrad { net(x) }.scalars, evalOut, "the module itself stays in training mode")
+    }
+
+    func testEvaluateAndAttackCurveOnOwnPredictions() throws {
+        let c = try LoadedClassifier.load()
+        let x = strokes()
+        let labels = c.probabilities(x).argmax(axis: -1)
+        let d = ImageClassificationData(data: LabeledImages(images: x, labels: labels), classNames: c.classNames)
+        let (report, cm) = try c.evaluate(d, source: "strokes")
+        XCTAssertEqual(report.accuracy, 1)
+        XCTAssertEqual(report.count, 8)
+        XCTAssertEqual(cm.total, 8)
+        let curve = c.attackCurve(d, epsilons: [0, 0.3], limit: 8)
+        XCTAssertEqual(curve.accuracies[0], 1)
+        XCTAssertLessThan(curve.accuracies[1], 1, "a 0.3 perturbation must fool it on some of these")
+        let json = try JSONValue(encoding: report)
+        guard case let .object(o) = json else { return XCTFail() }
+        XCTAssertNotNil(o["per_class"])
+    }
+}
