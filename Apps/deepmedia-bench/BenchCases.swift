@@ -59,7 +59,7 @@ func buildCase(_ name: String, seed: UInt64) -> BenchCase? {
         }, infer: { m.eval(); _ = withoutGrad { m(noisy) } })
     case "char_lstm":
         let (b, t, v) = (32, 64, 65)
-        let m = CharLSTM(vocab: v, rng: &rng)
+        let m = CharRNN.charLSTM(vocab: v, rng: &rng)
         let tokens = labels(b * t, v), targets = labels(b * t, v)
         let opt = Adam(m.trainableParameters, lr: 1e-3)
         return BenchCase(batch: b, params: m.parameterCount, tokensPerSample: t, trainStep: {

@@ -49,3 +49,13 @@ public final class CharRNN: Module {
         }
     }
 }
+
+extension CharRNN {
+    /// The benchmark's "char_lstm" (docs/MODELS.md): embedding 64, two LSTM layers of 256 and the
+    /// output layer, 876,929 parameters with vocabulary 65. The same network as `char-rnn train
+    /// --hidden 256`, names embed.*, lstm.*, fc.*.
+    public static func charLSTM(vocab: Int = 65, embedding: Int = 64, hidden: Int = 256, layers: Int = 2,
+                                rng: inout RandomGenerator) -> CharRNN {
+        CharRNN(cell: .lstm, vocab: vocab, embedding: embedding, hidden: hidden, layers: layers, rng: &rng)
+    }
+}

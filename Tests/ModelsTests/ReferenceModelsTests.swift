@@ -153,7 +153,7 @@ final class ReferenceModelsTests: XCTestCase {
 
     func testCharLSTM() throws {
         var rng = RandomGenerator(seed: 1)
-        let m = CharLSTM(rng: &rng)
+        let m = CharRNN.charLSTM(rng: &rng)
         XCTAssertEqual(m.parameterCount, 876_929)
         let fx = try Fixtures.load("models/char_lstm.safetensors")
         let tokens = fx.integers["input"]!, target = fx.ints("target")

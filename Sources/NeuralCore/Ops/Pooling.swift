@@ -74,13 +74,6 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     }
 }
 
-/// Owns a buffer captured by a pullback; freed with the graph.
-final class PointerBox<T> {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
-    deinit { pointer.deallocate() }
-}
-
 /// Mean over k×k windows, no padding. (N, C, H, W) -> (N, C, Ho, Wo).
 public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil) -> Tensor {
     precondition(x.rank == 4, "avgPool2d: needs (N, C, H, W), got \(x.shape)")

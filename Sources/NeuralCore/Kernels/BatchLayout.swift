@@ -1,0 +1,98 @@
+/// Moves a batch between image-major (N, C, L) and channel-major (C, N·L) layouts, the form in
+/// which a whole batch is one sgemm operand.
+enum BatchLayout {
+    /// dst[c, s·l + i] (+)= src[s, c, i] for s < n.
+    static func toChannelMajor(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, n: Int, c: Int, l: Int) {
+        Parallel.forRanges(n) { r in
+            for s in r { for ch in 0..<c { (dst + ch * n * l + s * l).update(from: src + (s * c + ch) * l, count: l) } }
+        }
+    }
+
+    /// dst[s, c, i] = src[c, s·l + i] (+ bias[c]) (then max(·, 0) when `relu`), or += when `accumulate`.
+    static func toImageMajor(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, n: Int, c: Int, l: Int,
+                             bias: UnsafePointer<Float>? = nil, accumulate: Bool = false, relu: Bool = false) {
+        Parallel.forRanges(n) { r in
+            for s in r {
+                for ch in 0..<c {
+                    let from = src + ch * n * l + s * l, to = dst + (s * c + ch) * l
+                    if accumulate {
+                        for i in 0..<l { to[i] += from[i] }
+                    } else if relu {
+                        let b = bias?[ch] ?? 0
+                        for i in 0..<l { let v = from[i] + b; to[i] = v > 0 ? v : 0 }
+                    } else {
+                        let b = bias?[ch] ?? 0
+                        for i in 0..<l { to[i] = from[i] + b }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dst (L, C) = src (C, L)ᵀ for one image: channel-last, for the packed products.
+    static func toChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int) {
+        for ch in 0..<c { for p in 0..<l { dst[p * c + ch] = src[ch * l + p] } }
+    }
+
+    /// dst (C, L) = src (L, C)ᵀ + bias[c] (then max(·, 0) when `relu`), or += when `accumulate`.
+    static func fromChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int,
+                                bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool) {
+        for ch in 0..<c {
+            let b = bias?[ch] ?? 0, plane = dst + ch * l
+            if accumulate { for q in 0..<l { plane[q] += src[q * c + ch] + b } }
+            else if relu { for q in 0..<l { let v = src[q * c + ch] + b; plane[q] = v > 0 ? v : 0 } }
+            else { for q in 0..<l { plane[q] = src[q * c + ch] + b } }
+        }
+    }
+
+    /// gb[c] += Σ over images and positions of g (N, C, L): the bias gradient of a convolution.
+    static func addChannelSums(_ g: UnsafePointer<Float>, into gb: UnsafeMutablePointer<Float>, n: Int, c: Int, l: Int) {
+        for s in 0..<n { for ch in 0..<c { gb[ch] += vectorSum(g + (s * c + ch) * l, l) } }
+    }
+
+    /// How many images go into one sgemm: column buffers of about 2 MB, so they are still in
+    /// cache when the sgemm reads them.
+    static func chunk(n: Int, floatsPerImage: Int) -> Int { Swift.max(1, Swift.min(n, (1 << 19) / Swift.max(floatsPerImage, 1))) }
+
+    /// One sub-chunk of a batch: images first..<first + count of piece `piece`, run on `worker`
+    /// (< workers: selects per-worker buffers); `opensPiece` for the piece's first sub-chunk.
+    struct Chunk {
+        let worker, piece, first, count: Int
+        let opensPiece: Bool
+    }
+
+    /// Runs body over a batch of n images: the batch is cut into `pieces(n:workers:)` contiguous
+    /// pieces (about four per worker), which the workers claim as they get free (see
+    /// Parallel.forEachClaimed), and each piece into sub-chunks of at most `chunk` images, run in
+    /// order. Piece boundaries depend only on n and the worker count, so per-piece partial sums
+    /// added in piece order give the same result however the pieces were shared out. Nested BLAS
+    /// calls inside run on their worker's thread.
+    static func forEachChunk(n: Int, chunk: Int, workers: Int, _ body: (Chunk) -> Void) {
+        let count = pieces(n: n, workers: workers)
+        Parallel.forEachClaimed(count) { w, piece in
+            let lo = n * piece / count, hi = n * (piece + 1) / count
+            var c0 = lo
+            while c0 < hi {
+                let nc = Swift.min(chunk, hi - c0)
+                body(Chunk(worker: w, piece: piece, first: c0, count: nc, opensPiece: c0 == lo))
+                c0 += nc
+            }
+        }
+    }
+
+    /// Runs body(worker, first, count) over a batch of n images in chunks of at most `chunk`
+    /// (and at most n / (4·workers), so every core gets several), each claimed by whichever core
+    /// is free: for passes with no partial sums to keep in order (forwards), where fixed pieces
+    /// left a core idle at the end.
+    static func forEachClaimedChunk(n: Int, chunk: Int, _ body: (_ worker: Int, _ first: Int, _ count: Int) -> Void) {
+        let chunk = Swift.max(1, Swift.min(chunk, n / (4 * workers(n: n))))
+        let chunks = (n + chunk - 1) / chunk
+        Parallel.forEachClaimed(chunks) { w, c in body(w, c * chunk, Swift.min(chunk, n - c * chunk)) }
+    }
+
+    /// How many pieces forEachChunk cuts a batch of n into.
+    static func pieces(n: Int, workers: Int) -> Int { workers <= 1 ? 1 : Swift.min(n, 4 * workers) }
+
+    /// Worker count for a batch: the thread budget, but no more than there are images.
+    static func workers(n: Int) -> Int { Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, n)) }
+}
