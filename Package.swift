@@ -89,7 +89,7 @@ let package = Package(
                           path: "Apps/char-rnn", swiftSettings: release),
 
         // assertClose, fixtures and gradient checks shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["NeuralCore", "MediaIO"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "NeuralCore", "TestSupport"]),
         .testTarget(name: "AppsTests", dependencies: ["MediaIO", "TestSupport"]),

@@ -18,16 +18,7 @@ final class ImageClassifierTests: XCTestCase {
     /// Two classes drawn here: a vertical bar and a horizontal bar, 12 images each, slightly moved.
     func makeDataset() throws -> String {
         let data = dir.appendingPathComponent("bars")
-        for (label, vertical) in [("horizontal", false), ("vertical", true)] {
-            let folder = data.appendingPathComponent(label)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for i in 0..<12 {
-                var img = Image(width: 28, height: 28, channels: 1)
-                let o = 8 + i % 6 * 2
-                for a in 4..<24 { for b in o..<(o + 4) { if vertical { img[a, b, 0] = 1 } else { img[b, a, 0] = 1 } } }
-                try img.writePNG(folder.appendingPathComponent("\(i).png").path)
-            }
-        }
+        try BarsDataset.write(to: data, perClass: 12, shifts: 6)
         return data.path
     }
 

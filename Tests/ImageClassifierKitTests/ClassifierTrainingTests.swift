@@ -3,6 +3,7 @@ import Foundation
 import NeuralCore
 import MediaIO
 import RunKit
+import TestSupport
 @testable import ImageClassifierKit
 
 /// ClassifierTraining in-process on bars drawn here: a run folder from settings, a cancelled run
@@ -12,17 +13,7 @@ final class ClassifierTrainingTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("ick-\(UUID().uuidString)")
-        let data = dir.appendingPathComponent("bars")
-        for (label, vertical) in [("horizontal", false), ("vertical", true)] {
-            let folder = data.appendingPathComponent(label)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for i in 0..<10 {
-                var img = Image(width: 28, height: 28, channels: 1)
-                let o = 8 + i % 5 * 2
-                for a in 4..<24 { for b in o..<(o + 4) { if vertical { img[a, b, 0] = 1 } else { img[b, a, 0] = 1 } } }
-                try img.writePNG(folder.appendingPathComponent("\(i).png").path)
-            }
-        }
+        try BarsDataset.write(to: dir.appendingPathComponent("bars"), perClass: 10, shifts: 5)
     }
     override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 
