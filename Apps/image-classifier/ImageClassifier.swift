@@ -100,11 +100,7 @@ struct Evaluate: ParsableCommand {
         if fraction < 1 { d = d.split(validationFraction: fraction).validation }
         let (report, cm) = try c.evaluate(d, source: data)
         if let out { try cm.picture().writePNG(try RunFolder(out).file("confusion.png")) }
-        if json { try ResultOutput.json(report); return }
-        print(String(format: "accuracy %.4f on %d images", report.accuracy, report.count))
-        for k in report.perClass { print(String(format: "  %-12@ precision %.4f  recall %.4f", k.class, k.precision, k.recall)) }
-        print("confusion (rows: true class, columns: predicted):")
-        for row in report.confusion { print("  " + row.map { String(format: "%5d", $0) }.joined()) }
+        try ResultOutput.emit(report, json: json, text: report.description)
     }
 }
 
@@ -125,15 +121,7 @@ struct Predict: ParsableCommand {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         guard every > 0 else { throw ValidationError("--every must be positive") }
         let c = try modelOptions.load()
-        var paths: [String] = []
-        for f in files {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: f, isDirectory: &isDir) else { throw AppError.badInput(f, "no such file or folder") }
-            if isDir.boolValue {
-                let names = ((try? FileManager.default.contentsOfDirectory(atPath: f)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-                paths += names.map { (f as NSString).appendingPathComponent($0) }
-            } else { paths.append(f) }
-        }
+        let paths = try InputPaths.expand(files)
         for path in paths {
             if Self.videoExtensions.contains((path as NSString).pathExtension.lowercased()) {
                 var failure: Error?

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One class and its probability.
 public struct ClassScore: Codable, Sendable, Equatable {
     public var `class`: String
@@ -30,6 +32,17 @@ public struct EvaluationReport: Codable, Sendable {
     public var count: Int
     public var perClass: [PerClass]
     public var confusion: [[Int]]
+}
+
+extension EvaluationReport: CustomStringConvertible {
+    /// Accuracy, a line per class, and the confusion matrix, for a terminal.
+    public var description: String {
+        var lines = [String(format: "accuracy %.4f on %d images", accuracy, count)]
+        lines += perClass.map { String(format: "  %-12@ precision %.4f  recall %.4f", $0.class, $0.precision, $0.recall) }
+        lines.append("confusion (rows: true class, columns: predicted):")
+        lines += confusion.map { "  " + $0.map { String(format: "%5d", $0) }.joined() }
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Accuracy under the fast gradient sign attack, per epsilon.
