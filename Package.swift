@@ -4,7 +4,7 @@ import Foundation
 
 // Product, target and folder of a program share one name (the command's). Arrows point down only
 // (docs/ARCHITECTURE.md): Apps -> CLIKit -> <Program>Kit -> RunKit -> {Datasets, Models} ->
-// {NeuralCore, MediaIO} -> {AtomicFile, C targets}.
+// {NeuralCore, MediaIO} -> {SafeFiles, C targets}.
 // x86-64 builds target AVX2+FMA (every x86-64 CPU since 2013): SIMD code runs twice as wide.
 // DEEPMEDIA_PORTABLE=1 builds for the x86-64 baseline instead. CPUCheck refuses an older CPU with
 // one clear line before any of that code runs.
@@ -57,19 +57,19 @@ let package = Package(
 
         .target(name: "CPUCheck", path: "Sources/CPUCheck",
                 cSettings: wideSIMD ? [.define("DM_REQUIRE_AVX2")] : []),
-        // The one atomic file write (temporary name, then rename) of NeuralCore, MediaIO and RunKit.
-        .target(name: "AtomicFile"),
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck", "AtomicFile"], swiftSettings: release),
+        // The one atomic write and the one regular-file check of NeuralCore, MediaIO and RunKit.
+        .target(name: "SafeFiles"),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck", "SafeFiles"], swiftSettings: release),
 
         // libjpeg's setjmp/longjmp error path, kept entirely in C.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim",
                 cSettings: fuzzing ? [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])] : []),
-        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim", "AtomicFile"],
+        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim", "SafeFiles"],
                 swiftSettings: release + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])),
         .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
         // One training loop, run folders, checkpoints, events and cancellation; no command line.
-        .target(name: "RunKit", dependencies: ["NeuralCore", "MediaIO", "AtomicFile"], swiftSettings: release),
+        .target(name: "RunKit", dependencies: ["NeuralCore", "MediaIO", "SafeFiles"], swiftSettings: release),
         // One library per program: settings, the loaded model's verbs, its trainer.
         .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"], swiftSettings: release),
         .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"], swiftSettings: release),
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "RunKitTests", dependencies: ["RunKit", "NeuralCore", "MediaIO"]),
         .testTarget(name: "ImageClassifierKitTests", dependencies: ["ImageClassifierKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "TestSupport"]),
         .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
-        .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
+        .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "CLIKitTests", dependencies: ["CLIKit", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),

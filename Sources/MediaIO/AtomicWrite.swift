@@ -1,5 +1,5 @@
 import Foundation
-import AtomicFile
+import SafeFiles
 
 /// AtomicFile with MediaIO's error: a failed write is a MediaError naming the file.
 enum AtomicWrite {

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 internal import CFFmpeg
 
 /// FFmpeg plumbing: one `check` for return codes, one owning class per handle.
@@ -51,7 +52,7 @@ final class FFmpegInput {
     init(path: String, media: AVMediaType) throws {
         _ = FFmpeg.quiet
         self.path = path
-        guard FileManager.default.fileExists(atPath: path) else { throw MediaError.cannotOpen(path: path, reason: "no such file") }
+        if let problem = RegularFile.problem(path) { throw MediaError.cannotOpen(path: path, reason: problem) }
         try FFmpeg.check(avformat_open_input(&format, path, nil, nil), path, "cannot open")
         try FFmpeg.check(avformat_find_stream_info(format, nil), path, "cannot read stream information")
         var decoder: UnsafePointer<AVCodec>?

@@ -1,11 +1,12 @@
 import Foundation
+import SafeFiles
 internal import CZlib
 
 /// Whole-file reading, with transparent gzip decompression (zlib) for `.gz` data files.
 public enum FileBytes {
     /// The file's bytes; gzip content (magic 1f 8b) is inflated, up to `maxBytes` of output.
     public static func read(_ path: String, maxBytes: Int = 1 << 31) throws -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else { throw MediaError.cannotOpen(path: path, reason: "no such file") }
+        if let problem = RegularFile.problem(path) { throw MediaError.cannotOpen(path: path, reason: problem) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MediaError.cannotOpen(path: path, reason: "not readable")
         }
@@ -16,9 +17,7 @@ public enum FileBytes {
 
     /// The first `count` bytes (fewer for a shorter file).
     public static func prefix(_ path: String, count: Int) throws -> [UInt8] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw MediaError.cannotOpen(path: path, reason: "no such file") }
-        if isDir.boolValue { throw MediaError.cannotOpen(path: path, reason: "is a folder") }
+        if let problem = RegularFile.problem(path) { throw MediaError.cannotOpen(path: path, reason: problem) }
         guard let h = FileHandle(forReadingAtPath: path) else { throw MediaError.cannotOpen(path: path, reason: "not readable") }
         defer { try? h.close() }
         return [UInt8]((try? h.read(upToCount: count)) ?? Data())

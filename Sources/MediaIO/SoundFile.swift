@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 internal import CSndFile
 
 /// An open libsndfile handle (WAV, FLAC, Ogg/Vorbis, AIFF, ...), closed in deinit. Errors carry
@@ -11,6 +12,7 @@ final class SoundFile {
     /// Opens for reading.
     init(reading path: String) throws {
         self.path = path
+        if let problem = RegularFile.problem(path) { throw MediaError.cannotOpen(path: path, reason: problem) }
         handle = sf_open(path, Int32(SFM_READ), &info)
         guard handle != nil else { throw SoundFile.error(path, nil) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 internal import CFFmpeg
 
 /// Writes a video from RGB frames: H.264 (libx264) where that encoder exists, else MPEG-4 Part 2,
@@ -82,7 +83,7 @@ public final class VideoEncoder {
     }
 
     private func openAudio(_ source: String) throws {
-        guard FileManager.default.fileExists(atPath: source) else { throw MediaError.cannotOpen(path: source, reason: "no such file") }
+        if let problem = RegularFile.problem(source) { throw MediaError.cannotOpen(path: source, reason: problem) }
         try FFmpeg.check(avformat_open_input(&audioIn, source, nil, nil), source, "cannot open")
         try FFmpeg.check(avformat_find_stream_info(audioIn, nil), source)
         audioInIndex = av_find_best_stream(audioIn, AVMEDIA_TYPE_AUDIO, -1, -1, nil, 0)

@@ -1,5 +1,5 @@
 import Foundation
-import AtomicFile
+import SafeFiles
 
 /// A training run's folder: config.json, metrics.jsonl (one JSON object per epoch),
 /// checkpoint.safetensors and best.safetensors, curves.svg and the domain pictures.
@@ -55,7 +55,7 @@ public struct RunFolder {
 
     /// The settings a run was started with (keys it does not know are ignored).
     public func readConfig<S: Decodable>(_ type: S.Type) throws -> S {
-        guard let data = FileManager.default.contents(atPath: file("config.json")) else {
+        guard RegularFile.problem(file("config.json")) == nil, let data = FileManager.default.contents(atPath: file("config.json")) else {
             throw AppError.badInput(file("config.json"), "cannot read it")
         }
         let decoder = JSONDecoder()

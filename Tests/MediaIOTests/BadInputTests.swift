@@ -125,4 +125,19 @@ final class BadInputTests: XCTestCase {
         let gz = make("cut.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x4b, 0x4c])
         XCTAssertThrowsError(try FileBytes.read(gz)) { XCTAssertEqual(($0 as? MediaError)?.path, gz) }
     }
+
+    /// A device is never read without end and a FIFO never waited on: every reader refuses both
+    /// at once, naming the path (the FIFO has no writer, so opening it for reading would block).
+    func testDevicesAndFIFOsAreRefusedAtOnce() throws {
+        let fifo = dir.appendingPathComponent("pipe.png").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        for path in ["/dev/zero", "/dev/urandom", fifo, dir.path] {
+            let start = Date()
+            XCTAssertThrowsError(try Image.read(path)) { XCTAssertEqual(($0 as? MediaError)?.path, path) }
+            XCTAssertThrowsError(try AudioBuffer.read(path)) { XCTAssertEqual(($0 as? MediaError)?.path, path) }
+            XCTAssertThrowsError(try VideoDecoder(path)) { XCTAssertEqual(($0 as? MediaError)?.path, path) }
+            XCTAssertThrowsError(try FileBytes.read(path)) { XCTAssertTrue("\($0)".contains("not a regular file") || "\($0)".contains("folder"), "\($0)") }
+            XCTAssertLessThan(Date().timeIntervalSince(start), 2, path)
+        }
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import AtomicFile
+import SafeFiles
 
 /// The safetensors format: 8-byte little-endian header length N, N bytes of JSON
 /// ({name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}), then the
@@ -17,6 +17,7 @@ public struct SafetensorsFile {
     public static let maxHeaderBytes = 100_000_000
 
     public static func read(path: String) throws -> SafetensorsFile {
+        if let problem = RegularFile.problem(path) { throw SafetensorsError.cannotOpen(path: path, reason: problem) }
         guard let fh = FileHandle(forReadingAtPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file"
             throw SafetensorsError.cannotOpen(path: path, reason: reason)

@@ -110,6 +110,19 @@ final class SafetensorsTests: XCTestCase {
         }
     }
 
+    /// /dev/zero would be read without end and a FIFO would block: both refused at once.
+    func testDevicesAndFIFOsAreRefused() {
+        let fifo = dir.appendingPathComponent("pipe.safetensors").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        for path in ["/dev/zero", fifo, dir.path] {
+            XCTAssertThrowsError(try SafetensorsFile.read(path: path)) { e in
+                guard case let .cannotOpen(p, reason)? = e as? SafetensorsError else { return XCTFail("\(e)") }
+                XCTAssertEqual(p, path)
+                XCTAssertTrue(reason.contains("not a regular file") || reason.contains("folder"), reason)
+            }
+        }
+    }
+
     func testRandomBytesNeverCrash() {
         var rng = RandomGenerator(seed: 1234)
         for n in [1, 7, 8, 9, 16, 100, 1000] {

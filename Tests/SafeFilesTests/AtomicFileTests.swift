@@ -1,6 +1,6 @@
 import XCTest
 import Foundation
-@testable import AtomicFile
+@testable import SafeFiles
 
 final class AtomicFileTests: XCTestCase {
     func folder() throws -> String {
@@ -34,5 +34,16 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertThrowsError(try AtomicFile.write(Data("x".utf8), to: "/nonexistent-folder/x.txt")) { e in
             XCTAssertFalse("\(e)".isEmpty)
         }
+    }
+
+    func testRegularFileNamesWhatElseAPathIs() throws {
+        let dir = try folder(), file = dir + "/f", fifo = dir + "/p"
+        try AtomicFile.write(Data("x".utf8), to: file)
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertNil(RegularFile.problem(file))
+        XCTAssertEqual(RegularFile.problem(dir + "/none"), "no such file")
+        XCTAssertEqual(RegularFile.problem(dir), "is a folder, not a file")
+        XCTAssertEqual(RegularFile.problem(fifo), "is a FIFO, not a regular file")
+        XCTAssertEqual(RegularFile.problem("/dev/zero"), "is a device or socket, not a regular file")
     }
 }
