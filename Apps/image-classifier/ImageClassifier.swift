@@ -195,7 +195,7 @@ struct Attack: ParsableCommand {
         }
         guard !eps.isEmpty, limit >= 1 else { throw ValidationError("--epsilons and --limit need values") }
         let d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)
-        let curve = c.attackCurve(d, epsilons: eps, limit: limit)
+        let curve = try c.attackCurve(d, source: data, epsilons: eps, limit: limit)
         for (e, a) in zip(curve.epsilons, curve.accuracies) { print(String(format: "epsilon %.3f: accuracy %.4f", e, a)) }
         try run.write("attack.svg", LoadedClassifier.plot(curve).svg())
         print("curve: \(run.file("attack.svg")) (\(curve.images) images)")

@@ -20,7 +20,7 @@ public final class LoadedClassifier: @unchecked Sendable {
 
     /// The checkpoint metadata that rebuilds a classifier: arch, classes (a JSON array), mean, std.
     static func metadata(arch: Architecture, classNames: [String], normalization: Normalization) -> [String: String] {
-        ["arch": arch.rawValue, "classes": classNames.joined(separator: ","),
+        ["arch": arch.rawValue, "classes": String(decoding: try! JSONEncoder().encode(classNames), as: UTF8.self),
          "mean": "\(normalization.mean)", "std": "\(normalization.std)"]
     }
 
@@ -33,8 +33,7 @@ public final class LoadedClassifier: @unchecked Sendable {
         guard let a = arch ?? meta["arch"].flatMap(Architecture.init(rawValue:)) else {
             throw AppError.badInput(file, "no architecture in the checkpoint; pass --arch lenet|cifar-cnn")
         }
-        let classes = meta["classes"].map { $0.split(separator: ",").map(String.init) }
-            ?? (st.tensors["fc2.bias"].map { (0..<$0.count).map(String.init) } ?? [])
+        let classes = meta["classes"].map(Self.classNames(stored:)) ?? (st.tensors["fc2.bias"].map { (0..<$0.count).map(String.init) } ?? [])
         guard !classes.isEmpty else { throw AppError.badInput(file, "cannot tell the number of classes") }
         let model = a.make(classes: classes.count, dropout: 0, seed: 0)
         do { try model.load(st, path: file) } catch let e as SafetensorsError {
@@ -42,6 +41,12 @@ public final class LoadedClassifier: @unchecked Sendable {
         }
         let m = mean ?? meta["mean"].flatMap(Float.init) ?? 0, s = std ?? meta["std"].flatMap(Float.init) ?? 1
         return LoadedClassifier(arch: a, model: model, classNames: classes, normalization: Normalization(mean: m, std: s))
+    }
+
+    /// Class names as stored: a JSON array; checkpoints written before it hold a comma list.
+    static func classNames(stored: String) -> [String] {
+        if let names = try? JSONDecoder().decode([String].self, from: Data(stored.utf8)) { return names }
+        return stored.split(separator: ",").map(String.init)
     }
 
     // MARK: inputs
@@ -89,13 +94,28 @@ public final class LoadedClassifier: @unchecked Sendable {
 
     // MARK: evaluate
 
-    /// Accuracy, precision, recall and confusion matrix on a labelled set whose classes are the model's.
-    public func evaluate(_ d: ImageClassificationData, source: String) throws -> (EvaluationReport, ConfusionMatrix) {
+    /// `d` with its labels renumbered to this model's classes, matched by name (a folder "cat" is
+    /// the model's class "cat" wherever either sorts it). Classes the model does not know are
+    /// refused, naming them: no label outside the model's outputs ever reaches a loss.
+    public func aligned(_ d: ImageClassificationData, source: String) throws -> ImageClassificationData {
         guard d.count > 0 else { throw AppError.badInput(source, "no images") }
+        if d.classNames == classNames { return d }
+        let index = Dictionary(classNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let unknown = d.classNames.filter { index[$0] == nil }
+        guard unknown.isEmpty else {
+            let shown = unknown.prefix(5).joined(separator: ", ") + (unknown.count > 5 ? ", ..." : "")
+            throw AppError.badInput(source, "has classes the model does not know: \(shown) (it knows \(classNames.prefix(12).joined(separator: ", "))\(classNames.count > 12 ? ", ..." : ""))")
+        }
+        let map = d.classNames.map { index[$0]! }
+        return ImageClassificationData(data: LabeledImages(images: d.data.images, labels: d.data.labels.map { map[$0] }), classNames: classNames)
+    }
+
+    /// Accuracy, precision, recall and confusion matrix on a labelled set (classes matched by name).
+    public func evaluate(_ data: ImageClassificationData, source: String) throws -> (EvaluationReport, ConfusionMatrix) {
+        let d = try aligned(data, source: source)
         var cm = ConfusionMatrix(classes: classNames.count)
         for s in stride(from: 0, to: d.count, by: 500) {
             let (x, y) = d.data.batch(Array(s..<min(s + 500, d.count)))
-            guard y.allSatisfy({ $0 < classNames.count }) else { throw AppError.badInput(source, "has more classes than the model") }
             cm.add(logits: probabilities(x), targets: y)
         }
         let perClass = classNames.indices.map {
@@ -168,8 +188,10 @@ public final class LoadedClassifier: @unchecked Sendable {
                 Image(chw: delta, channels: ch, height: s, width: s))
     }
 
-    /// Accuracy under FGSM at each epsilon on the last `limit` images of a labelled set.
-    public func attackCurve(_ d: ImageClassificationData, epsilons: [Float], limit: Int) -> AttackCurve {
+    /// Accuracy under FGSM at each epsilon on the last `limit` images of a labelled set (classes
+    /// matched by name).
+    public func attackCurve(_ data: ImageClassificationData, source: String, epsilons: [Float], limit: Int) throws -> AttackCurve {
+        let d = try aligned(data, source: source)
         let set = d.data.subset(Swift.max(0, d.count - limit)..<d.count)
         var accuracies: [Double] = []
         for e in epsilons {

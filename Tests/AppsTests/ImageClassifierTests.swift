@@ -110,5 +110,32 @@ final class ImageClassifierTests: XCTestCase {
         XCTAssertTrue(notCkpt.2.contains("1.png"), notCkpt.2)
         let flag = try run(["train", "--data", data, "--epochs", "0"])
         XCTAssertNotEqual(flag.0, 0)
+
+        // Data with classes the model does not know (the old attack crashed the heap here).
+        let other = dir.appendingPathComponent("other")
+        try BarsDataset.write(to: other, perClass: 3, shifts: 3)
+        try FileManager.default.moveItem(at: other.appendingPathComponent("vertical"), to: other.appendingPathComponent("diagonal"))
+        for args in [["attack", "--data", other.path, "--out", dir.appendingPathComponent("atk").path], ["evaluate", "--data", other.path]] {
+            let r = try run(args + ["--model", runDir + "/best.safetensors"])
+            XCTAssertEqual(r.0, 1, r.2)
+            XCTAssertTrue(r.2.contains("classes the model does not know: diagonal"), r.2)
+            XCTAssertEqual(r.2.split(separator: "\n").count, 1, r.2)
+        }
+    }
+
+    /// /dev/zero and a FIFO as a model or an image: one line and exit 1 at once, no endless read or wait.
+    func testDevicesAndFIFOsAreRefusedAtOnce() throws {
+        let fifo = dir.appendingPathComponent("pipe.png").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let digit = Fixtures.repoRoot.appendingPathComponent("Assets/samples/digits/7.png").path
+        for args in [["predict", digit, "--model", "/dev/zero"], ["predict", digit, "--model", fifo], ["predict", "/dev/urandom"],
+                     ["predict", fifo], ["explain", fifo, "--out", dir.appendingPathComponent("s.png").path]] {
+            let start = Date()
+            let r = try run(args)
+            XCTAssertEqual(r.0, 1, r.2)
+            XCTAssertTrue(r.2.contains("not a regular file"), r.2)
+            XCTAssertEqual(r.2.split(separator: "\n").count, 1, r.2)
+            XCTAssertLessThan(Date().timeIntervalSince(start), 10, "\(args)")
+        }
     }
 }

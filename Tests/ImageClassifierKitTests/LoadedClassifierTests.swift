@@ -85,11 +85,46 @@ final class LoadedClassifierTests: XCTestCase {
         XCTAssertEqual(report.accuracy, 1)
         XCTAssertEqual(report.count, 8)
         XCTAssertEqual(cm.total, 8)
-        let curve = c.attackCurve(d, epsilons: [0, 0.3], limit: 8)
+        let curve = try c.attackCurve(d, source: "strokes", epsilons: [0, 0.3], limit: 8)
         XCTAssertEqual(curve.accuracies[0], 1)
         XCTAssertLessThan(curve.accuracies[1], 1, "a 0.3 perturbation must fool it on some of these")
         let json = try JSONValue(encoding: report)
         guard case let .object(o) = json else { return XCTFail() }
         XCTAssertNotNil(o["per_class"])
+    }
+
+    /// Data classes are matched to the model's by name; a class it does not know is refused by
+    /// name before anything runs (a 2-class model on 10-class data crashed the old attack).
+    func testClassesAreMatchedByName() throws {
+        let c = try LoadedClassifier.load()
+        let x = strokes()
+        let labels = c.probabilities(x).argmax(axis: -1)
+        // The same images under a data set that lists only the classes present, in reverse order.
+        let present = Array(Set(labels)).sorted(by: >)
+        let d = ImageClassificationData(data: LabeledImages(images: x, labels: labels.map { present.firstIndex(of: $0)! }),
+                                        classNames: present.map { c.classNames[$0] })
+        XCTAssertEqual(try c.evaluate(d, source: "s").0.accuracy, 1)
+        let foreign = ImageClassificationData(data: LabeledImages(images: x, labels: Array(repeating: 0, count: 8)), classNames: ["set12"])
+        for run in [{ _ = try c.evaluate(foreign, source: "photos") }, { _ = try c.attackCurve(foreign, source: "photos", epsilons: [0.1], limit: 8) }] {
+            XCTAssertThrowsError(try run()) { e in
+                XCTAssertEqual("\(e)", "photos: has classes the model does not know: set12 (it knows 0, 1, 2, 3, 4, 5, 6, 7, 8, 9)")
+            }
+        }
+    }
+
+    /// Class names with commas survive the checkpoint (a JSON array); old comma lists still load.
+    func testClassNamesWithCommasRoundTrip() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("names-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let names = ["cat, black", "dog"]
+        let model = Architecture.lenet.make(classes: 2, dropout: 0, seed: 1)
+        let norm = Normalization(mean: 0.1, std: 0.3)
+        try model.save(to: dir + "/m.safetensors", metadata: LoadedClassifier.metadata(arch: .lenet, classNames: names, normalization: norm))
+        let back = try LoadedClassifier.load(dir + "/m.safetensors")
+        XCTAssertEqual(back.classNames, names)
+        XCTAssertEqual(back.normalization, norm)
+        try model.save(to: dir + "/old.safetensors", metadata: ["arch": "lenet", "classes": "a,b"])
+        XCTAssertEqual(try LoadedClassifier.load(dir + "/old.safetensors").classNames, ["a", "b"])
     }
 }
