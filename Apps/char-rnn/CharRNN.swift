@@ -44,7 +44,8 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("sample-every"), help: "Print a short sample every N steps (0: never).") var sampleEvery: Int = 500
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run folder.") var out: String = "runs/char-rnn"
-    @Option(help: "Continue the run in this folder.") var resume: String?
+    @Option(help: "Continue the run in this folder (--epochs, --minutes, --patience and --text may change).") var resume: String?
+    @Flag(help: "Replace a run already in --out (otherwise refused).") var overwrite = false
     @OptionGroup var common: CommonOptions
 
     var settings: CharRNNSettings {
@@ -65,10 +66,10 @@ struct Train: ParsableCommand {
         let events = TerminalProgress(), interrupt = Interrupt.installed()
         let r = try flagged {
             if let resume {
-                return try CharRNNTraining.resume(resume, ResumeOverrides(epochs: epochs, minutes: minutes, patience: patience),
+                return try CharRNNTraining.resume(resume, ResumeOverrides(epochs: epochs, minutes: minutes, patience: patience, data: text),
                                                   threads: common.threads, sampleEvery: sampleEvery, events: events, cancellation: interrupt)
             }
-            return try CharRNNTraining.run(settings, out: out, threads: common.threads, sampleEvery: sampleEvery, events: events, cancellation: interrupt)
+            return try CharRNNTraining.run(settings, out: out, overwrite: overwrite, threads: common.threads, sampleEvery: sampleEvery, events: events, cancellation: interrupt)
         }
         switch r.outcome {
         case "cancelled":

@@ -47,7 +47,8 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("train-subset"), help: "Train on only the first N training images.") var trainSubset: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run folder.") var out: String = "runs/image-classifier"
-    @Option(help: "Continue the run in this folder.") var resume: String?
+    @Option(help: "Continue the run in this folder (--epochs, --patience and --data may change).") var resume: String?
+    @Flag(help: "Replace a run already in --out (otherwise refused).") var overwrite = false
     @OptionGroup var common: CommonOptions
 
     var settings: ClassifierSettings {
@@ -68,10 +69,10 @@ struct Train: ParsableCommand {
         let events = TerminalProgress(), interrupt = Interrupt.installed()
         let r = try flagged {
             if let resume {
-                return try ClassifierTraining.resume(resume, ResumeOverrides(epochs: epochs, patience: patience),
+                return try ClassifierTraining.resume(resume, ResumeOverrides(epochs: epochs, patience: patience, data: data),
                                                      threads: common.threads, events: events, cancellation: interrupt)
             }
-            return try ClassifierTraining.run(settings, out: out, threads: common.threads, events: events, cancellation: interrupt)
+            return try ClassifierTraining.run(settings, out: out, overwrite: overwrite, threads: common.threads, events: events, cancellation: interrupt)
         }
         if r.outcome == "cancelled" {
             print("interrupted after \(r.epochs) epochs: the checkpoint of the last finished epoch is kept; continue with: image-classifier train --resume \(r.runFolder)")

@@ -18,32 +18,48 @@ public struct CharRNNTrainingReport: Codable, Sendable {
 /// Trains a char-RNN in a run folder: a new run from settings, or a run continued from its
 /// folder (weights, Adam state, carried state, position and dropout stream restored).
 public enum CharRNNTraining {
-    public static func run(_ settings: CharRNNSettings, out: String, threads: Int = Parallel.threads, sampleEvery: Int = 0,
+    /// A new run in `out`; a folder holding a run is refused unless `overwrite`.
+    public static func run(_ settings: CharRNNSettings, out: String, overwrite: Bool = false, threads: Int = Parallel.threads, sampleEvery: Int = 0,
                            events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> CharRNNTrainingReport {
         var settings = settings
         if settings.epochs == nil && settings.minutes == nil { settings.epochs = 10 }
         try settings.validate()
-        return try train(settings, run: try RunFolder(out), resuming: false, threads: threads, sampleEvery: sampleEvery,
-                         events: events, cancellation: cancellation)
+        settings.text = settings.text.map(RunFolder.absolute)
+        let (run, lock, created) = try RunFolder.forNewRun(out, overwrite: overwrite)
+        do {
+            return try withExtendedLifetime(lock) {
+                try train(settings, run: run, resuming: false, threads: threads, sampleEvery: sampleEvery, events: events, cancellation: cancellation)
+            }
+        } catch {
+            if created { run.removeIfUnused() }
+            throw error
+        }
     }
 
     public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), threads: Int = Parallel.threads,
                               sampleEvery: Int = 0, events: any TrainingEvents = SilentEvents(),
                               cancellation: any Cancellation = NoCancellation()) throws -> CharRNNTrainingReport {
-        let run = try RunFolder.existing(folder)
+        let (run, lock) = try RunFolder.forResume(folder)
         var settings = try run.readConfig(CharRNNSettings.self)
         if let e = overrides.epochs { settings.epochs = e }
         if let m = overrides.minutes { settings.minutes = m }
         if let p = overrides.patience { settings.patience = p }
+        if let t = overrides.data.map(RunFolder.absolute), t != settings.text {
+            events.log("resuming on \(t) instead of the run's \(settings.text ?? "(none)")")
+            settings.text = t
+        }
         if settings.epochs == nil && settings.minutes == nil { settings.epochs = 10 }
         try settings.validate()
-        return try train(settings, run: run, resuming: true, threads: threads, sampleEvery: sampleEvery, events: events, cancellation: cancellation)
+        return try withExtendedLifetime(lock) {
+            try train(settings, run: run, resuming: true, threads: threads, sampleEvery: sampleEvery, events: events, cancellation: cancellation)
+        }
     }
 
     static func train(_ s: CharRNNSettings, run: RunFolder, resuming: Bool, threads: Int, sampleEvery: Int,
                       events: any TrainingEvents, cancellation: any Cancellation) throws -> CharRNNTrainingReport {
         guard let text = s.text else { throw SettingsError(["text"], "is required") }
         let all = try TextFile.read(text)
+        let checksum = TextFile.checksum(all)
         let (trainText, valText) = TextFile.split(all, validationFraction: s.valFraction)
         let vocab: Vocabulary
         if resuming {
@@ -66,8 +82,12 @@ public enum CharRNNTraining {
         let loop = TrainingLoop(task: task, options: options, run: run, events: events, cancellation: cancellation)
         if resuming {
             try loop.resume()
+            if case let .object(o)? = try? JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: run.file("config.json")))),
+               let stored = o["text_checksum"]?.string, stored != checksum {
+                events.log("warning: \(text) changed since this run started (checksum \(stored) -> \(checksum)); training goes on with the new text")
+            }
         } else {
-            try run.writeConfig(s, facts: ["threads": JSONValue(threads), "train_chars": JSONValue(trainText.count),
+            try run.writeConfig(s, facts: ["threads": JSONValue(threads), "text_checksum": JSONValue(checksum), "train_chars": JSONValue(trainText.count),
                                            "validation_chars": JSONValue(valText.count), "vocab": JSONValue(vocab.count)])
         }
         events.log("\(s.cell.rawValue) \(s.layers)x\(s.hidden): \(net.parameterCount) parameters; \(trainText.count) training and \(valText.count) validation characters, vocabulary \(vocab.count)")

@@ -4,6 +4,13 @@ import MediaIO
 public enum TextFile {
     /// The file's scalars; a missing file, a folder, bytes that are not UTF-8 or an empty file
     /// is a MediaError naming the file (with the byte offset of the first bad sequence).
+    /// FNV-1a (64 bit) of a text's scalars, as 16 hex digits: tells a run that its text changed.
+    public static func checksum(_ text: [Unicode.Scalar]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in text { h = (h ^ UInt64(c.value)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16).leftPadded(to: 16)
+    }
+
     public static func read(_ path: String) throws -> [Unicode.Scalar] {
         let bytes = try FileBytes.read(path)
         guard !bytes.isEmpty else { throw MediaError.corrupt(path: path, reason: "the file is empty") }
@@ -107,4 +114,8 @@ public struct CharStreams: Sendable {
         }
         return (x, y)
     }
+}
+
+extension String {
+    func leftPadded(to n: Int) -> String { String(repeating: "0", count: Swift.max(0, n - count)) + self }
 }

@@ -16,20 +16,37 @@ public struct ClassifierTrainingReport: Codable, Sendable {
 /// Trains a classifier in a run folder: a new run from settings, or a run continued from its
 /// folder. Writes config.json, metrics.jsonl, checkpoints, curves.svg and confusion.png.
 public enum ClassifierTraining {
-    public static func run(_ settings: ClassifierSettings, out: String, threads: Int = Parallel.threads,
+    /// A new run in `out`; a folder holding a run is refused unless `overwrite`.
+    public static func run(_ settings: ClassifierSettings, out: String, overwrite: Bool = false, threads: Int = Parallel.threads,
                            events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> ClassifierTrainingReport {
+        var settings = settings
         try settings.validate()
-        return try train(settings, run: try RunFolder(out), resuming: false, threads: threads, events: events, cancellation: cancellation)
+        settings.data = settings.data.map(RunFolder.absolute)
+        let (run, lock, created) = try RunFolder.forNewRun(out, overwrite: overwrite)
+        do {
+            return try withExtendedLifetime(lock) {
+                try train(settings, run: run, resuming: false, threads: threads, events: events, cancellation: cancellation)
+            }
+        } catch {
+            if created { run.removeIfUnused() }
+            throw error
+        }
     }
 
     public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), threads: Int = Parallel.threads,
                               events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> ClassifierTrainingReport {
-        let run = try RunFolder.existing(folder)
+        let (run, lock) = try RunFolder.forResume(folder)
         var settings = try run.readConfig(ClassifierSettings.self)
         if let e = overrides.epochs { settings.epochs = e }
         if let p = overrides.patience { settings.patience = p }
+        if let d = overrides.data.map(RunFolder.absolute), d != settings.data {
+            events.log("resuming on \(d) instead of the run's \(settings.data ?? "(none)")")
+            settings.data = d
+        }
         try settings.validate()
-        return try train(settings, run: run, resuming: true, threads: threads, events: events, cancellation: cancellation)
+        return try withExtendedLifetime(lock) {
+            try train(settings, run: run, resuming: true, threads: threads, events: events, cancellation: cancellation)
+        }
     }
 
     static func train(_ settings: ClassifierSettings, run: RunFolder, resuming: Bool, threads: Int,

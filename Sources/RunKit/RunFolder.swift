@@ -32,6 +32,52 @@ public struct RunFolder {
 
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
+    /// The files a training writes into its folder (what `overwrite` replaces).
+    public static let trainingFiles = ["config.json", "metrics.jsonl", "checkpoint.safetensors", "optimizer.safetensors",
+                                       "best.safetensors", "curves.svg", "confusion.png"]
+
+    /// A folder for a new training, locked for the run's life. A folder that already holds a run
+    /// is refused unless `overwrite` (then that run's files are removed; other files stay).
+    /// `created` says whether this call made the folder (so a run that fails at once can remove it).
+    public static func forNewRun(_ path: String, overwrite: Bool) throws -> (run: RunFolder, lock: RunLock, created: Bool) {
+        let created = !FileManager.default.fileExists(atPath: path)
+        let run = try RunFolder(path)
+        let lock = try RunLock(run)
+        let present = trainingFiles.filter { FileManager.default.fileExists(atPath: run.file($0)) }
+        if !present.isEmpty {
+            guard overwrite else {
+                throw AppError.badInput(path, "already holds a run (\(present.joined(separator: ", "))); continue it with --resume or replace it with --overwrite")
+            }
+            for f in present { try? FileManager.default.removeItem(atPath: run.file(f)) }
+        }
+        run.removeStaleTemporaries()
+        return (run, lock, created)
+    }
+
+    /// An existing run to continue, locked for the run's life, its stale temporary files removed.
+    public static func forResume(_ path: String) throws -> (run: RunFolder, lock: RunLock) {
+        let run = try existing(path)
+        let lock = try RunLock(run)
+        run.removeStaleTemporaries()
+        return (run, lock)
+    }
+
+    /// Removes ".<name>.tmp-*" files that a killed save left behind (only under the run's lock).
+    func removeStaleTemporaries() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for n in names where n.hasPrefix(".") && n.contains(".tmp-") { try? FileManager.default.removeItem(atPath: file(n)) }
+    }
+
+    /// `path` made absolute (against the current folder), so that a run's config.json still
+    /// finds its data when resumed from elsewhere.
+    public static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    /// Removes a folder made for a run that failed before it wrote anything.
+    public func removeIfUnused() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if names.allSatisfy({ $0 == ".lock" }) { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     /// Writes `text` atomically (temporary name, then rename).
     public func write(_ name: String, _ text: String) throws {
         try Self.atomicWrite(file(name), Data(text.utf8))

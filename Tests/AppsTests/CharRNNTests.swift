@@ -97,6 +97,13 @@ final class CharRNNTests: XCTestCase {
         while !FileManager.default.fileExists(atPath: b + "/metrics.jsonl") && p.isRunning && Date() < deadline { usleep(20_000) }
         usleep(100_000)
         guard p.isRunning else { throw XCTSkip("training finished before it could be interrupted") }
+        // A second training on the running one's folder, and a new run over a finished one: refused.
+        let twice = try run(["train", "--out", b, "--overwrite"] + common)
+        XCTAssertEqual(twice.0, 1, twice.2)
+        XCTAssertTrue(twice.2.contains("another training is using this run folder"), twice.2)
+        let over = try run(["train", "--out", a] + common)
+        XCTAssertEqual(over.0, 1, over.2)
+        XCTAssertTrue(over.2.contains("already holds a run") && over.2.contains("--resume"), over.2)
         kill(p.processIdentifier, SIGINT)
         let (code, o, e) = ToolRunner.finish(p, out, err)
         XCTAssertEqual(code, 130, e)

@@ -35,4 +35,37 @@ final class RunFolderTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         XCTAssertThrowsError(try RunFolder.existing(dir)) { e in XCTAssertTrue("\(e)".contains("not a run folder")) }
     }
+
+    /// A folder holding a run is refused for a new one unless overwrite; a second training is
+    /// refused while the first holds the lock; stale temporaries go; an unused new folder can go.
+    func testNewRunsNeitherMixNorRace() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try RunFolder.forNewRun(dir, overwrite: false)
+        XCTAssertTrue(first.created)
+        XCTAssertThrowsError(try RunFolder.forNewRun(dir, overwrite: true)) { XCTAssertTrue("\($0)".contains("another training is using this run folder"), "\($0)") }
+        XCTAssertThrowsError(try RunFolder.forResume(dir))      // not a run yet, and locked anyway
+        withExtendedLifetime(first.lock) {}
+    }
+
+    func testOverwriteRemovesOnlyTheRunsFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let r = try RunFolder.forNewRun(dir, overwrite: false)
+            try r.run.write("metrics.jsonl", "{}\n")
+            try r.run.write("notes.txt", "mine")
+            try r.run.write(".best.safetensors.tmp-1-2", "half")
+        }   // the lock goes with the run
+        XCTAssertThrowsError(try RunFolder.forNewRun(dir, overwrite: false)) { e in
+            XCTAssertTrue("\(e)".contains("already holds a run (metrics.jsonl)") && "\(e)".contains("--overwrite"), "\(e)")
+        }
+        let again = try RunFolder.forNewRun(dir, overwrite: true)
+        XCTAssertFalse(again.created)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), [".lock", "notes.txt"])
+        let unused = dir + "/fresh"
+        let made = try RunFolder.forNewRun(unused, overwrite: false)
+        made.run.removeIfUnused()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: unused))
+    }
 }
