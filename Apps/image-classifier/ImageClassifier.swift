@@ -42,7 +42,7 @@ struct Train: ParsableCommand {
     @Flag(help: "Random shifts (and flips for colour images) of the training images.") var augment = false
     @Option(help: "With --augment: random rotations up to this many degrees.") var rotate: Float = 0
     @Option(help: "With --augment: random scaling by up to this fraction.") var zoom: Float = 0
-    @Option(name: .customLong("val-fraction"), help: "Fraction held out for validation (the last images).") var valFraction: Double = 1.0 / 6
+    @Option(name: .customLong("val-fraction"), help: "Fraction held out for validation (0: none, train on all).") var valFraction: Double = 1.0 / 6
     @Option(help: "Early-stopping patience in epochs.") var patience: Int?
     @Option(name: .customLong("train-subset"), help: "Train on only the first N training images.") var trainSubset: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -78,8 +78,12 @@ struct Train: ParsableCommand {
             print("interrupted after \(r.epochs) epochs: the checkpoint of the last finished epoch is kept; continue with: image-classifier train --resume \(r.runFolder)")
             throw ExitCode(130)
         }
-        print(String(format: "validation accuracy %.4f (loss %.4f) on %d images after %d epochs; run folder %@",
-                     r.validationAccuracy, r.validationLoss, r.validationImages, r.epochs, r.runFolder))
+        if r.validationImages == 0 {
+            print("trained \(r.epochs) epochs on all \(r.trainingImages) images (no validation split); run folder \(r.runFolder)")
+        } else {
+            print(String(format: "validation accuracy %.4f (loss %.4f) on %d images after %d epochs; run folder %@",
+                         r.validationAccuracy, r.validationLoss, r.validationImages, r.epochs, r.runFolder))
+        }
     }
 }
 

@@ -17,7 +17,8 @@ public struct ClassifierSettings: Codable, Sendable, Equatable {
     public var augment = false
     public var rotate: Float = 0
     public var zoom: Float = 0
-    /// Fraction held out for validation (the last images).
+    /// Fraction held out for validation (0: train on everything, a fixed schedule with no
+    /// validation, as for a model to ship once its recipe is chosen).
     public var valFraction = 1.0 / 6
     /// Early-stopping patience in epochs.
     public var patience: Int?
@@ -50,7 +51,7 @@ public struct ClassifierSettings: Codable, Sendable, Equatable {
     public func validate() throws {
         guard epochs >= 1, batchSize >= 1, lr > 0 else { throw SettingsError(["epochs", "batch_size", "lr"], "must be positive") }
         guard dropout >= 0, dropout < 1 else { throw SettingsError(["dropout"], "must be in [0, 1)") }
-        guard valFraction > 0, valFraction < 1 else { throw SettingsError(["val_fraction"], "must be in (0, 1)") }
+        guard valFraction >= 0, valFraction < 1 else { throw SettingsError(["val_fraction"], "must be in [0, 1)") }
         guard rotate >= 0, rotate <= 180 else { throw SettingsError(["rotate"], "must be in [0, 180]") }
         guard zoom >= 0, zoom < 1 else { throw SettingsError(["zoom"], "must be in [0, 1)") }
         if let t = trainSubset, t < 1 { throw SettingsError(["train_subset"], "must be positive") }

@@ -8,6 +8,7 @@ public struct ClassifierTrainingReport: Codable, Sendable {
     public var runFolder: String
     public var epochs: Int
     public var outcome: String
+    public var trainingImages: Int
     public var validationImages: Int
     public var validationAccuracy: Double
     public var validationLoss: Double
@@ -72,15 +73,15 @@ public enum ClassifierTraining {
         }
         events.log("\(arch.rawValue): \(model.parameterCount) parameters, \(train.count) training and \(val.count) validation images, \(all.classNames.count) classes")
         let outcome = try loop.train()
-        let (vl, va, cm) = ClassifierTrainer.evaluate(model, task.normalization, val)
-        if outcome != .cancelled { try cm.picture().writePNG(run.file("confusion.png")) }
+        let (vl, va, cm) = val.count > 0 ? ClassifierTrainer.evaluate(model, task.normalization, val) : (.nan, .nan, ConfusionMatrix(classes: 1))
+        if outcome != .cancelled && val.count > 0 { try cm.picture().writePNG(run.file("confusion.png")) }
         let word: String
         switch outcome {
         case .finished: word = "finished"
         case .earlyStopped: word = "early-stopped"
         case .cancelled: word = "cancelled"
         }
-        return ClassifierTrainingReport(runFolder: run.path, epochs: loop.position.pass, outcome: word, validationImages: val.count,
+        return ClassifierTrainingReport(runFolder: run.path, epochs: loop.position.pass, outcome: word, trainingImages: train.count, validationImages: val.count,
                                         validationAccuracy: Double(va), validationLoss: Double(vl))
     }
 }
