@@ -29,20 +29,20 @@ struct Train: ParsableCommand {
 
     @Option(help: "UTF-8 text file.") var text: String?
     @Option(help: "Recurrent cell.") var cell: RecurrentCell = .lstm
-    @Option(help: "Recurrent layers.") var layers: Int = 2
-    @Option(help: "Hidden units per layer.") var hidden: Int = 512
-    @Option(help: "Character embedding size.") var embedding: Int = 64
-    @Option(help: "Dropout between recurrent layers.") var dropout: Float = 0.2
-    @Option(name: .customLong("seq-len"), help: "Characters per window (backpropagation length).") var seqLen: Int = 128
-    @Option(name: .customLong("batch-size"), help: "Parallel streams.") var batchSize: Int = 64
-    @Option(help: "Peak learning rate (Adam; warm-up, then cosine decay to 0).") var lr: Float = 2e-3
-    @Option(help: "Gradient-norm clipping (0: off).") var clip: Float = 1
-    @Option(name: .customLong("val-fraction"), help: "Last fraction of the text held out for validation.") var valFraction: Double = 0.1
-    @Option(help: "Passes over the text (default 10 unless --minutes).") var epochs: Int?
-    @Option(help: "Minutes of training (the clock stops during validation).") var minutes: Double?
-    @Option(help: "Stop after this many passes without a better validation loss.") var patience: Int?
-    @Option(name: .customLong("sample-every"), help: "Print a short sample every N steps (0: never).") var sampleEvery: Int = 500
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Recurrent layers.") var layers: Int = 2
+    @Option(parsing: .unconditional, help: "Hidden units per layer.") var hidden: Int = 512
+    @Option(parsing: .unconditional, help: "Character embedding size.") var embedding: Int = 64
+    @Option(parsing: .unconditional, help: "Dropout between recurrent layers.") var dropout: Float = 0.2
+    @Option(name: .customLong("seq-len"), parsing: .unconditional, help: "Characters per window (backpropagation length).") var seqLen: Int = 128
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Parallel streams.") var batchSize: Int = 64
+    @Option(parsing: .unconditional, help: "Peak learning rate (Adam; warm-up, then cosine decay to 0).") var lr: Float = 2e-3
+    @Option(parsing: .unconditional, help: "Gradient-norm clipping (0: off).") var clip: Float = 1
+    @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Last fraction of the text held out for validation.") var valFraction: Double = 0.1
+    @Option(parsing: .unconditional, help: "Passes over the text (default 10 unless --minutes).") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Minutes of training (the clock stops during validation).") var minutes: Double?
+    @Option(parsing: .unconditional, help: "Stop after this many passes without a better validation loss.") var patience: Int?
+    @Option(name: .customLong("sample-every"), parsing: .unconditional, help: "Print a short sample every N steps (0: never).") var sampleEvery: Int = 500
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run folder.") var out: String = "runs/char-rnn"
     @Option(help: "Continue the run in this folder (--epochs, --minutes, --patience and --text may change).") var resume: String?
     @Flag(help: "Replace a run already in --out (otherwise refused).") var overwrite = false
@@ -88,10 +88,10 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var modelOption: ModelOption
     @Option(help: "Text to start from (printed first).") var prime: String = ""
-    @Option(help: "Characters to generate.") var length: Int = 500
-    @Option(help: "Sampling temperature (0: always the most likely character).") var temperature: Float = 0.8
-    @Option(name: .customLong("top-k"), help: "Sample only among the K most likely characters.") var topK: Int?
-    @Option(help: "Random seed (same seed, same text).") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Characters to generate.") var length: Int = 500
+    @Option(parsing: .unconditional, help: "Sampling temperature (0: always the most likely character).") var temperature: Float = 0.8
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Sample only among the K most likely characters.") var topK: Int?
+    @Option(parsing: .unconditional, help: "Random seed (same seed, same text).") var seed: UInt64 = 1
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -106,7 +106,7 @@ struct Generate: ParsableCommand {
         let primeScalars = Array(prime.unicodeScalars)
         let unknown = primeScalars.filter { m.vocabulary.id($0) == nil }
         guard unknown.isEmpty else {
-            throw ValidationError("--prime has characters the model does not know: \(String(String.UnicodeScalarView(unknown)).debugDescription)")
+            throw AppError.badInput("--prime", "has characters the model does not know: \(String(String.UnicodeScalarView(unknown)).debugDescription)")
         }
         let out = FileHandle.standardOutput
         out.write(Data(prime.utf8))
@@ -125,13 +125,16 @@ struct Evaluate: ParsableCommand {
 
     @Option(help: "UTF-8 text file.") var text: String
     @OptionGroup var modelOption: ModelOption
-    @Option(help: "Evaluate only the last fraction of the file, cut at a line break (the validation split of train).") var fraction: Double = 1
+    @Option(parsing: .unconditional, help: "Evaluate only the last fraction of the file, cut at a line break (the validation split of train).") var fraction: Double = 1
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
+    }
+
     func run() throws {
         try common.apply()
-        guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
         let m = try modelOption.load()
         var scalars = try TextFile.read(text)
         if fraction < 1 { scalars = TextFile.split(scalars, validationFraction: fraction).validation }

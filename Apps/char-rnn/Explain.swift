@@ -11,8 +11,8 @@ struct Explain: ParsableCommand {
     @Option(help: "The text itself.") var text: String?
     @Option(help: "A UTF-8 file with the text.") var file: String?
     @OptionGroup var modelOption: ModelOption
-    @Option(help: "Cells to show.") var cells: Int = 8
-    @Option(help: "Use at most this many characters of the text.") var limit: Int = 3000
+    @Option(parsing: .unconditional, help: "Cells to show.") var cells: Int = 8
+    @Option(parsing: .unconditional, help: "Use at most this many characters of the text.") var limit: Int = 3000
     @Option(help: "HTML file to write.") var out: String
     @OptionGroup var common: CommonOptions
 
@@ -25,7 +25,7 @@ struct Explain: ParsableCommand {
         try common.apply()
         let m = try modelOption.load()
         var scalars = try file.map(TextFile.read) ?? Array(text!.unicodeScalars)
-        guard scalars.count >= 2 else { throw ValidationError("the text needs at least two characters") }
+        guard scalars.count >= 2 else { throw AppError.badInput(file ?? "--text", "needs at least two characters") }
         scalars = Array(scalars.prefix(limit))
         let acts = CellActivations(model: m, text: scalars)
         let picked = acts.pickCells(count: cells)

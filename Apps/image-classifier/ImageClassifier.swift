@@ -22,10 +22,10 @@ extension OptimizerKind: ExpressibleByArgument {}
 struct ModelOptions: ParsableArguments {
     @Option(help: "Checkpoint (default: the bundled MNIST model).") var model: String?
     @Option(help: "Architecture of a checkpoint without metadata.") var arch: Architecture?
-    @Option(help: "Input mean of a checkpoint without metadata.") var mean: Float?
-    @Option(help: "Input standard deviation of a checkpoint without metadata.") var std: Float?
+    @Option(parsing: .unconditional, help: "Input mean of a checkpoint without metadata.") var mean: Float?
+    @Option(parsing: .unconditional, help: "Input standard deviation of a checkpoint without metadata.") var std: Float?
 
-    func load() throws -> LoadedClassifier { try LoadedClassifier.load(model, arch: arch, mean: mean, std: std) }
+    func load() throws -> LoadedClassifier { try flagged { try LoadedClassifier.load(model, arch: arch, mean: mean, std: std) } }
 }
 
 struct Train: ParsableCommand {
@@ -33,19 +33,19 @@ struct Train: ParsableCommand {
 
     @Option(help: "Folder with MNIST-style IDX files or one subfolder per class.") var data: String?
     @Option(help: "Architecture.") var arch: Architecture = .lenet
-    @Option(help: "Epochs (default 10; with --resume: the run's own).") var epochs: Int?
-    @Option(name: .customLong("batch-size"), help: "Batch size.") var batchSize: Int = 64
-    @Option(help: "Learning rate.") var lr: Float = 1e-3
+    @Option(parsing: .unconditional, help: "Epochs (default 10; with --resume: the run's own).") var epochs: Int?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Batch size.") var batchSize: Int = 64
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Float = 1e-3
     @Option(help: "Optimizer.") var optimizer: OptimizerKind = .adam
-    @Option(name: .customLong("weight-decay"), help: "Weight decay.") var weightDecay: Float = 0
-    @Option(help: "Dropout before the last layer.") var dropout: Float = 0
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay.") var weightDecay: Float = 0
+    @Option(parsing: .unconditional, help: "Dropout before the last layer.") var dropout: Float = 0
     @Flag(help: "Random shifts (and flips for colour images) of the training images.") var augment = false
-    @Option(help: "With --augment: random rotations up to this many degrees.") var rotate: Float = 0
-    @Option(help: "With --augment: random scaling by up to this fraction.") var zoom: Float = 0
-    @Option(name: .customLong("val-fraction"), help: "Fraction held out for validation (0: none, train on all).") var valFraction: Double = 1.0 / 6
-    @Option(help: "Early-stopping patience in epochs.") var patience: Int?
-    @Option(name: .customLong("train-subset"), help: "Train on only the first N training images.") var trainSubset: Int?
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "With --augment: random rotations up to this many degrees.") var rotate: Float = 0
+    @Option(parsing: .unconditional, help: "With --augment: random scaling by up to this fraction.") var zoom: Float = 0
+    @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Fraction held out for validation (0: none, train on all).") var valFraction: Double = 1.0 / 6
+    @Option(parsing: .unconditional, help: "Early-stopping patience in epochs.") var patience: Int?
+    @Option(name: .customLong("train-subset"), parsing: .unconditional, help: "Train on only the first N training images.") var trainSubset: Int?
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run folder.") var out: String = "runs/image-classifier"
     @Option(help: "Continue the run in this folder (--epochs, --patience and --data may change).") var resume: String?
     @Flag(help: "Replace a run already in --out (otherwise refused).") var overwrite = false
@@ -92,14 +92,17 @@ struct Evaluate: ParsableCommand {
 
     @Option(help: "Folder with IDX files or class subfolders.") var data: String
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "Evaluate only the last fraction of the data (the validation split of train).") var fraction: Double = 1
+    @Option(parsing: .unconditional, help: "Evaluate only the last fraction of the data (the validation split of train).") var fraction: Double = 1
     @Option(help: "Write confusion.png into this folder.") var out: String?
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
+    }
+
     func run() throws {
         try common.apply()
-        guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
         let c = try modelOptions.load()
         var d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)
         if fraction < 1 { d = d.split(validationFraction: fraction).validation }
@@ -114,17 +117,20 @@ struct Predict: ParsableCommand {
 
     @Argument(help: "Image files, folders of images, or videos.") var files: [String]
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "How many classes to show.") var top: Int = 3
-    @Option(help: "For a video: seconds between classified frames.") var every: Double = 1
+    @Option(parsing: .unconditional, help: "How many classes to show.") var top: Int = 3
+    @Option(parsing: .unconditional, help: "For a video: seconds between classified frames.") var every: Double = 1
     @Flag(help: "Print one JSON object per image.") var json = false
     @OptionGroup var common: CommonOptions
 
     static let videoExtensions: Set<String> = ["mp4", "mkv", "webm", "avi", "mov", "m4v"]
 
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        guard every > 0, every.isFinite else { throw ValidationError("--every must be a positive number of seconds") }
+    }
+
     func run() throws {
         try common.apply()
-        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        guard every > 0 else { throw ValidationError("--every must be positive") }
         let c = try modelOptions.load()
         let paths = try InputPaths.expand(files)
         for path in paths {
@@ -148,12 +154,15 @@ struct Explain: ParsableCommand {
     @Argument(help: "Image file.") var image: String
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Output PNG.") var out: String
-    @Option(help: "Output size in pixels (the picture is scaled up from the model's input).") var size: Int = 224
+    @Option(parsing: .unconditional, help: "Output size in pixels (the picture is scaled up from the model's input).") var size: Int = 224
     @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard size >= 8, size <= 4096 else { throw ValidationError("--size must be in 8...4096") }
+    }
 
     func run() throws {
         try common.apply()
-        guard size >= 8, size <= 4096 else { throw ValidationError("--size must be in 8...4096") }
         let c = try modelOptions.load()
         let (x, img) = try c.input(image)
         let s = c.saliency(x)
@@ -170,19 +179,34 @@ struct Attack: ParsableCommand {
     @Argument(help: "Image file (or use --data).") var image: String?
     @Option(help: "Folder with IDX files or class subfolders: accuracy per epsilon.") var data: String?
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "Perturbation size for one image (pixels in [0, 1]).") var epsilon: Float = 0.1
+    @Option(parsing: .unconditional, help: "Perturbation size for one image (pixels in [0, 1]).") var epsilon: Float = 0.1
     @Option(help: "Comma list of perturbation sizes for --data.") var epsilons: String = "0,0.05,0.1,0.2,0.3"
-    @Option(help: "Use the last N images of --data.") var limit: Int = 2000
+    @Option(parsing: .unconditional, help: "Use the last N images of --data.") var limit: Int = 2000
     @Option(help: "Output folder.") var out: String = "runs/attack"
     @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard (image == nil) != (data == nil) else { throw ValidationError("give an IMAGE or --data DIR (one of them)") }
+        guard epsilon >= 0, epsilon <= 1 else { throw ValidationError("--epsilon must be in [0, 1]") }
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        _ = try parsedEpsilons()
+    }
+
+    func parsedEpsilons() throws -> [Float] {
+        let eps = try epsilons.split(separator: ",").map { s -> Float in
+            guard let v = Float(s.trimmingCharacters(in: .whitespaces)), v >= 0, v <= 1 else { throw ValidationError("--epsilons: '\(s)' is not in [0, 1]") }
+            return v
+        }
+        guard !eps.isEmpty else { throw ValidationError("--epsilons needs at least one value") }
+        return eps
+    }
 
     func run() throws {
         try common.apply()
         let c = try modelOptions.load()
         let run = try RunFolder(out)
         if let data { try curve(data, c, run); return }
-        guard let image else { throw ValidationError("give an IMAGE or --data DIR") }
-        guard epsilon >= 0, epsilon <= 1 else { throw ValidationError("--epsilon must be in [0, 1]") }
+        guard let image else { return }
         let (x, img) = try c.input(image)
         let a = c.attack(x, epsilon: epsilon)
         try img.writePNG(run.file("original.png"))
@@ -194,11 +218,7 @@ struct Attack: ParsableCommand {
     }
 
     func curve(_ data: String, _ c: LoadedClassifier, _ run: RunFolder) throws {
-        let eps = try epsilons.split(separator: ",").map { s -> Float in
-            guard let v = Float(s.trimmingCharacters(in: .whitespaces)), v >= 0, v <= 1 else { throw ValidationError("--epsilons: '\(s)' is not in [0, 1]") }
-            return v
-        }
-        guard !eps.isEmpty, limit >= 1 else { throw ValidationError("--epsilons and --limit need values") }
+        let eps = try parsedEpsilons()
         let d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)
         let curve = try c.attackCurve(d, source: data, epsilons: eps, limit: limit)
         for (e, a) in zip(curve.epsilons, curve.accuracies) { print(String(format: "epsilon %.3f: accuracy %.4f", e, a)) }

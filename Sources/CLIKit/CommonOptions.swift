@@ -4,7 +4,7 @@ import NeuralCore
 
 /// Options every subcommand of every program shares.
 public struct CommonOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     public init() {}

@@ -26,7 +26,7 @@ public final class TerminalProgress: TrainingEvents {
         guard force || now.timeIntervalSince(lastPrint) >= interval || done >= total else { return }
         lastPrint = now
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0.5 ? Double(done) / elapsed : 0     // no rate from the first instant
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let fields = extra.map { String(format: "%@ %.4f", $0.0, $0.1) }.joined(separator: "  ")
         let frac = total > 0 ? Double(done) / Double(total) : 1

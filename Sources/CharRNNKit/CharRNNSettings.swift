@@ -59,8 +59,8 @@ public struct CharRNNSettings: Codable, Sendable, Equatable {
         guard layers <= 16, hidden <= 8192, embedding <= 8192, seqLen <= 100_000, batchSize <= 65_536 else {
             throw SettingsError(["layers", "hidden", "embedding", "seq_len", "batch_size"], "out of range (at most 16, 8192, 8192, 100000, 65536)")
         }
-        guard lr > 0 else { throw SettingsError(["lr"], "must be positive") }
-        guard clip >= 0 else { throw SettingsError(["clip"], "must not be negative") }
+        guard lr > 0, lr.isFinite, lr <= 10 else { throw SettingsError(["lr"], "must be a positive finite number up to 10") }
+        guard clip >= 0, clip.isFinite else { throw SettingsError(["clip"], "must be a finite number, 0 or more") }
         guard dropout >= 0, dropout < 1 else { throw SettingsError(["dropout"], "must be in [0, 1)") }
         guard valFraction >= 0, valFraction < 1 else { throw SettingsError(["val_fraction"], "must be in [0, 1)") }
         if let e = epochs, e < 1 { throw SettingsError(["epochs"], "must be positive") }

@@ -40,6 +40,9 @@ public final class LoadedClassifier: @unchecked Sendable {
             throw AppError.badInput(file, "not a \(a.rawValue) checkpoint (\(e))")
         }
         let m = mean ?? meta["mean"].flatMap(Float.init) ?? 0, s = std ?? meta["std"].flatMap(Float.init) ?? 1
+        guard m.isFinite, s.isFinite, s > 0 else {
+            throw SettingsError(["mean", "std"], "must be finite, with std above 0 (got mean \(m), std \(s))")
+        }
         return LoadedClassifier(arch: a, model: model, classNames: classes, normalization: Normalization(mean: m, std: s))
     }
 

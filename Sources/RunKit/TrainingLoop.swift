@@ -175,7 +175,7 @@ public final class TrainingLoop {
                 task.optimizer.learningRate = task.learningRate(at: position)
                 let r = try task.step(position)
                 guard r.loss.isFinite else {
-                    throw AppError.training("the loss became \(Float(r.loss)) in \(task.passName) \(position.pass + 1) (step \(position.step + 1)); the last good checkpoint is \(run.file("checkpoint.safetensors")) (try a smaller --lr)")
+                    throw AppError.training("the loss became \(Float(r.loss)) in \(task.passName) \(position.pass + 1) (step \(position.step + 1)); \(lastGood) (try a smaller --lr)")
                 }
                 position.batch += 1; position.step += 1; position.items += r.items
                 position.seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
@@ -218,6 +218,24 @@ public final class TrainingLoop {
         return .finished
     }
 
+    /// Where the last good weights are, for a run that stops on non-finite numbers.
+    var lastGood: String {
+        FileManager.default.fileExists(atPath: run.file("checkpoint.safetensors"))
+            ? "the last good checkpoint is \(run.file("checkpoint.safetensors"))" : "no checkpoint was saved before it"
+    }
+
+    /// Refuses to save weights that are not all finite (an update that overflowed without a
+    /// non-finite loss yet): a checkpoint on disk is always a usable one.
+    func checkFinite() throws {
+        for (name, p) in task.network.namedParameters() {
+            let v = p.value
+            let finite = v.withData { ptr in (0..<v.count).allSatisfy { ptr[$0].isFinite } }
+            guard finite else {
+                throw AppError.training("the weights (\(name)) became non-finite in \(task.passName) \(position.pass + 1) (step \(position.step)); \(lastGood) (try a smaller --lr)")
+            }
+        }
+    }
+
     func checkpointMetadata(_ validation: [String: Double]) -> [String: String] {
         var m = task.metadata.merging(position.metadata) { $1 }
         for (k, v) in validation { m[k] = "\(v)" }
@@ -225,12 +243,14 @@ public final class TrainingLoop {
     }
 
     func saveCheckpoint(validation: [String: Double]) throws {
+        try checkFinite()
         try TrainingCheckpoint.save(run, model: task.network, optimizer: task.optimizer,
                                     metadata: checkpointMetadata(validation), extra: task.carriedState())
     }
 
     /// metrics.jsonl line, checkpoint (+ optimizer state), best.safetensors, curves.svg.
     func savePass(_ s: PassSummary) throws {
+        try checkFinite()
         let before = run.readMetrics()
         try run.appendMetrics(task.metricsLine(s))
         try saveCheckpoint(validation: s.validation)

@@ -110,6 +110,15 @@ final class ImageClassifierTests: XCTestCase {
         XCTAssertTrue(notCkpt.2.contains("1.png"), notCkpt.2)
         let flag = try run(["train", "--data", data, "--epochs", "0"])
         XCTAssertNotEqual(flag.0, 0)
+        for bad in [["--lr", "inf"], ["--lr", "nan"], ["--weight-decay", "-1"], ["--dropout", "nan"], ["--patience", "0"]] {
+            let r = try run(["train", "--data", data, "--out", dir.appendingPathComponent("never").path] + bad)
+            XCTAssertEqual(r.0, 1, "\(bad) \(r.2)")
+            XCTAssertTrue(r.2.contains(bad[0]), r.2)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("never").path))
+        }
+        let badStd = try run(["predict", data + "/vertical/1.png", "--std", "0"])
+        XCTAssertEqual(badStd.0, 1, badStd.2)
+        XCTAssertTrue(badStd.2.contains("--std"), badStd.2)
 
         // Data with classes the model does not know (the old attack crashed the heap here).
         let other = dir.appendingPathComponent("other")

@@ -12,7 +12,7 @@ final class CLIKitTests: XCTestCase {
     /// A Kit's settings error reads as flags on the command line.
     func testSettingsErrorsNameFlags() {
         XCTAssertThrowsError(try flagged { throw SettingsError(["epochs", "batch_size", "lr"], "must be positive") }) { e in
-            XCTAssertEqual((e as? ValidationError)?.message, "--epochs, --batch-size and --lr must be positive")
+            XCTAssertEqual("\(e)", "--epochs, --batch-size and --lr must be positive")
         }
         XCTAssertEqual(SettingsError(["val_fraction"], "must be in (0, 1)").description, "val_fraction must be in (0, 1)")
     }

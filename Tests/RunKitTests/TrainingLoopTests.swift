@@ -12,6 +12,7 @@ final class TrainingLoopTests: XCTestCase {
         let optimizer: any Optimizer
         var cancelAfter: Int?
         var poisonAt: Int?
+        var overflowAt: Int?
         var validations: [Double]?
         init(seed: UInt64) {
             var rng = RandomGenerator(seed: seed)
@@ -34,6 +35,7 @@ final class TrainingLoopTests: XCTestCase {
             let loss = mseLoss(model(x), y)
             loss.backward()
             optimizer.step()
+            if p.step == overflowAt { model.weight.assign(Tensor(shape: [1, 1], scalars: [.infinity])) }
             return StepResult(loss: Double(loss.item), items: 4)
         }
         func validate() -> [String: Double] {
@@ -120,5 +122,19 @@ final class TrainingLoopTests: XCTestCase {
         let best = try SafetensorsFile.read(path: run.file("best.safetensors"))
         XCTAssertEqual(best.metadata["epoch"], "2")
         XCTAssertEqual(weights(task.model), best.tensors["weight"]!.scalars + best.tensors["bias"]!.scalars)
+    }
+
+    /// Weights that overflowed while the loss was still finite are never written; the message
+    /// does not name a checkpoint that does not exist.
+    func testNonFiniteWeightsAreNeverSaved() throws {
+        let run = folder()
+        var o = TrainingLoop.Options(); o.epochs = 3
+        let task = Line(seed: 5)
+        task.overflowAt = 7      // the last step of pass 1: the loss is still finite when the pass is saved
+        XCTAssertThrowsError(try TrainingLoop(task: task, options: o, run: run).train()) { e in
+            XCTAssertTrue("\(e)".contains("weights (weight) became non-finite") && "\(e)".contains("no checkpoint was saved"), "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.file("checkpoint.safetensors")))
+        XCTAssertTrue(run.readMetrics().isEmpty)
     }
 }
