@@ -33,7 +33,7 @@ public struct RunFolder {
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
     /// The files a training writes into its folder (what `overwrite` replaces).
-    public static let trainingFiles = ["config.json", "metrics.jsonl", "checkpoint.safetensors", "optimizer.safetensors",
+    public static let trainingFiles = ["config.json", "metrics.jsonl", "checkpoint.safetensors", "optimizer.safetensors", "optimizer-next.safetensors",
                                        "best.safetensors", "curves.svg", "confusion.png"]
 
     /// A folder for a new training, locked for the run's life. A folder that already holds a run
@@ -66,6 +66,19 @@ public struct RunFolder {
     func removeStaleTemporaries() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         for n in names where n.hasPrefix(".") && n.contains(".tmp-") { try? FileManager.default.removeItem(atPath: file(n)) }
+    }
+
+    /// Renames a finished file into place.
+    static func rename(_ from: String, to: String) throws {
+        do { try AtomicFile.commit(from, to: to) } catch { throw AppError.cannotWrite(to, error.reason) }
+    }
+
+    /// Keeps the first `count` lines of metrics.jsonl (a resumed run drops the lines of passes
+    /// after its checkpoint, which it will run again).
+    public func truncateMetrics(to count: Int) throws {
+        let lines = readMetrics()
+        guard lines.count > count else { return }
+        try write("metrics.jsonl", lines.prefix(count).map { JSONValue.object($0).serialized() + "\n" }.joined())
     }
 
     /// `path` made absolute (against the current folder), so that a run's config.json still

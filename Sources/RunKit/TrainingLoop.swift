@@ -146,6 +146,7 @@ public final class TrainingLoop {
         }
         position = p
         task.restoreCarriedState(extra)
+        if let n = meta["metrics_lines"].flatMap(Int.init) { try run.truncateMetrics(to: n) }
     }
 
     var timeIsUp: Bool { options.minutes.map { position.seconds >= $0 * 60 } ?? false }
@@ -242,15 +243,19 @@ public final class TrainingLoop {
         return m
     }
 
+    /// The checkpoint set; "metrics_lines" tells a resumed run how many metrics lines belong to it.
     func saveCheckpoint(validation: [String: Double]) throws {
         try checkFinite()
-        try TrainingCheckpoint.save(run, model: task.network, optimizer: task.optimizer,
-                                    metadata: checkpointMetadata(validation), extra: task.carriedState())
+        var meta = checkpointMetadata(validation)
+        meta["metrics_lines"] = "\(run.readMetrics().count)"
+        try TrainingCheckpoint.save(run, model: task.network, optimizer: task.optimizer, metadata: meta, extra: task.carriedState())
     }
 
     /// metrics.jsonl line, checkpoint (+ optimizer state), best.safetensors, curves.svg.
     func savePass(_ s: PassSummary) throws {
         try checkFinite()
+        // The metrics line first, then the checkpoint that counts it: a kill between the two
+        // leaves a line that the resumed run drops and writes again.
         let before = run.readMetrics()
         try run.appendMetrics(task.metricsLine(s))
         try saveCheckpoint(validation: s.validation)

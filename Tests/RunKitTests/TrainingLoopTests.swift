@@ -137,4 +137,45 @@ final class TrainingLoopTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.file("checkpoint.safetensors")))
         XCTAssertTrue(run.readMetrics().isEmpty)
     }
+
+    /// A kill during a save: the checkpoint committed but the optimizer state not yet renamed into
+    /// place, and a metrics line written without its checkpoint. The resumed run finishes the save,
+    /// drops the extra line and ends where a straight run ends; a pair from two saves is refused.
+    func testAKillDuringASaveLeavesAConsistentRun() throws {
+        var o = TrainingLoop.Options(); o.epochs = 3
+        let straight = Line(seed: 6)
+        let straightRun = folder()
+        _ = try TrainingLoop(task: straight, options: o, run: straightRun).train()
+
+        let run = folder()
+        var o1 = o; o1.epochs = 1
+        _ = try TrainingLoop(task: Line(seed: 6), options: o1, run: run).train()
+        let fm = FileManager.default
+        let older = run.file("optimizer-pass1.bin")
+        try fm.copyItem(atPath: run.file("optimizer.safetensors"), toPath: older)
+        var o2 = o; o2.epochs = 2
+        let second = TrainingLoop(task: Line(seed: 0), options: o2, run: run)
+        try second.resume()
+        _ = try second.train()
+        // The state a kill between the checkpoint and the rename leaves, plus a line of a pass
+        // whose checkpoint was never written.
+        try fm.moveItem(atPath: run.file("optimizer.safetensors"), toPath: run.file("optimizer-next.safetensors"))
+        try fm.copyItem(atPath: older, toPath: run.file("optimizer.safetensors"))
+        try run.appendMetrics(["pass": JSONValue(3), "train_loss": JSONValue(9), "val_loss": JSONValue(9)])
+        let third = Line(seed: 0)
+        let loop = TrainingLoop(task: third, options: o, run: run)
+        try loop.resume()
+        XCTAssertFalse(fm.fileExists(atPath: run.file("optimizer-next.safetensors")))
+        XCTAssertEqual(run.readMetrics().count, 2)
+        _ = try loop.train()
+        XCTAssertEqual(weights(third.model), weights(straight.model))
+        XCTAssertEqual(run.readMetrics().map { $0["val_loss"] }, straightRun.readMetrics().map { $0["val_loss"] })
+
+        // An optimizer state from another save, with nothing pending: refused.
+        try fm.removeItem(atPath: run.file("optimizer.safetensors"))
+        try fm.copyItem(atPath: older, toPath: run.file("optimizer.safetensors"))
+        XCTAssertThrowsError(try TrainingLoop(task: Line(seed: 0), options: o, run: run).resume()) { e in
+            XCTAssertTrue("\(e)".contains("from different saves"), "\(e)")
+        }
+    }
 }
