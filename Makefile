@@ -5,7 +5,7 @@ SHELL := /bin/bash
 APT_PACKAGES := pkg-config libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
                 libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev
 
-.PHONY: deps build test demo clean fuzz bench
+.PHONY: deps build test demo clean fuzz bench install
 
 # apt-get as root (or through sudo), only for the packages that are missing.
 deps:
@@ -37,6 +37,18 @@ demo: deps
 	.build/release/char-rnn explain --file Assets/samples/text/sonnet.txt --cells 6 --out runs/demo/cells.html
 	@echo "pictures: runs/demo/saliency-7.png, runs/demo/attack/original.png, adversarial.png, perturbation.png"
 	@echo "cells of the text model: runs/demo/cells.html"
+
+# The programs into $(PREFIX)/bin and the bundled models and samples into
+# $(PREFIX)/share/deepmedia/Assets, where the installed programs look for them.
+PREFIX ?= /usr/local
+PROGRAMS := image-classifier char-rnn deepmedia-bench
+install: deps
+	@for p in $(PROGRAMS); do swift build -c release --product $$p || exit 1; done
+	install -d "$(PREFIX)/bin" "$(PREFIX)/share/deepmedia"
+	@for p in $(PROGRAMS); do install -m 755 .build/release/$$p "$(PREFIX)/bin/$$p"; done
+	rm -rf "$(PREFIX)/share/deepmedia/Assets"
+	cp -R Assets "$(PREFIX)/share/deepmedia/Assets"
+	@echo "installed $(PROGRAMS) in $(PREFIX)/bin, the bundled models in $(PREFIX)/share/deepmedia/Assets"
 
 clean:
 	rm -rf .build runs

@@ -147,4 +147,46 @@ final class ImageClassifierTests: XCTestCase {
             XCTAssertLessThan(Date().timeIntervalSince(start), 10, "\(args)")
         }
     }
+
+    /// An installed program (`make install`'s layout) and a link to one find the bundled model
+    /// from any folder; a lone copy says how to point it at the models.
+    func testBundledModelIsFoundFromAnInstall() throws {
+        let prefix = dir.appendingPathComponent("prefix")
+        let bin = prefix.appendingPathComponent("bin"), share = prefix.appendingPathComponent("share/deepmedia")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: ToolRunner.path("image-classifier"), toPath: bin.appendingPathComponent("image-classifier").path)
+        try FileManager.default.createSymbolicLink(atPath: share.appendingPathComponent("Assets").path,
+                                                   withDestinationPath: Fixtures.repoRoot.appendingPathComponent("Assets").path)
+        let link = dir.appendingPathComponent("ic").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: bin.appendingPathComponent("image-classifier").path)
+        let digit = Fixtures.repoRoot.appendingPathComponent("Assets/samples/digits/7.png").path
+        for exe in [bin.appendingPathComponent("image-classifier").path, link] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.arguments = ["predict", digit, "--top", "1"]
+            p.currentDirectoryURL = URL(fileURLWithPath: "/")
+            p.environment = ProcessInfo.processInfo.environment.filter { $0.key != "DEEPMEDIA_ASSETS" }
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out; p.standardError = err
+            try p.run()
+            let (code, o, e) = ToolRunner.finish(p, out, err)
+            XCTAssertEqual(code, 0, e)
+            XCTAssertTrue(o.hasSuffix("7.png: 7 1.000\n"), o)
+        }
+        let lone = dir.appendingPathComponent("lone")
+        try FileManager.default.createDirectory(at: lone, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: ToolRunner.path("image-classifier"), toPath: lone.appendingPathComponent("ic").path)
+        let p = Process()
+        p.executableURL = lone.appendingPathComponent("ic")
+        p.arguments = ["predict", digit]
+        p.currentDirectoryURL = lone
+        p.environment = ProcessInfo.processInfo.environment.filter { $0.key != "DEEPMEDIA_ASSETS" }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let (code, _, e) = ToolRunner.finish(p, out, err)
+        XCTAssertEqual(code, 1)
+        XCTAssertTrue(e.contains("DEEPMEDIA_ASSETS"), e)
+    }
 }
