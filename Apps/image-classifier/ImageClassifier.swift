@@ -17,6 +17,7 @@ struct ImageClassifier: ParsableCommand {
 
 extension Architecture: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension ImageClassificationData.IDXSplit: ExpressibleByArgument {}
 
 /// Shared model options of the commands that use a trained classifier.
 struct ModelOptions: ParsableArguments {
@@ -92,6 +93,7 @@ struct Evaluate: ParsableCommand {
 
     @Option(help: "Folder with IDX files or class subfolders.") var data: String
     @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "MNIST-style folders: the test set (t10k-*, the default when present) or the training set (train-*).") var split: ImageClassificationData.IDXSplit?
     @Option(parsing: .unconditional, help: "Evaluate only the last fraction of the data (the validation split of train).") var fraction: Double = 1
     @Option(help: "Write confusion.png into this folder.") var out: String?
     @Flag(help: "Print one JSON object.") var json = false
@@ -104,9 +106,12 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try common.apply()
         let c = try modelOptions.load()
-        var d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)
+        let sets = ImageClassificationData.idxSets(in: data).map(\.split)
+        let set = split ?? (sets.contains(.test) ? .test : sets.first)
+        var d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size, split: set)
         if fraction < 1 { d = d.split(validationFraction: fraction).validation }
-        let (report, cm) = try c.evaluate(d, source: data)
+        var (report, cm) = try c.evaluate(d, source: data)
+        report.set = set?.rawValue
         if let out { try cm.picture().writePNG(try RunFolder(out).file("confusion.png")) }
         try ResultOutput.emit(report, json: json, text: report.description)
     }

@@ -15,21 +15,42 @@ public struct ImageClassificationData {
 
     static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "gif", "pgm", "ppm"]
 
-    /// Reads `dir`: IDX files if it holds train-images-idx3-ubyte(.gz), CIFAR-10 binary batches if
-    /// it holds data_batch_*.bin, else class subfolders.
-    public static func load(_ dir: String, channels: Int, height: Int, width: Int, limit: Int? = nil) throws -> ImageClassificationData {
+    /// The two file sets of an MNIST-style folder: train-*-ubyte and t10k-*-ubyte (gzip or not).
+    public enum IDXSplit: String, CaseIterable, Sendable {
+        case train, test
+        var prefix: String { self == .train ? "train" : "t10k" }
+    }
+
+    /// The IDX sets `dir` holds, as (split, images file, labels file).
+    public static func idxSets(in dir: String) -> [(split: IDXSplit, images: String, labels: String)] {
+        IDXSplit.allCases.compactMap { split in
+            for suffix in ["", ".gz"] {
+                let images = (dir as NSString).appendingPathComponent("\(split.prefix)-images-idx3-ubyte" + suffix)
+                let labels = (dir as NSString).appendingPathComponent("\(split.prefix)-labels-idx1-ubyte" + suffix)
+                if FileManager.default.fileExists(atPath: images) { return (split, images, labels) }
+            }
+            return nil
+        }
+    }
+
+    /// Reads `dir`: IDX files if it holds train-images-idx3-ubyte or t10k-images-idx3-ubyte (gzip
+    /// or not; `split` chooses, default the training set, or the only set there), CIFAR-10 binary
+    /// batches if it holds data_batch_*.bin, else class subfolders.
+    public static func load(_ dir: String, channels: Int, height: Int, width: Int, limit: Int? = nil,
+                            split: IDXSplit? = nil) throws -> ImageClassificationData {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else { throw MediaError.cannotOpen(path: dir, reason: "no such folder") }
         guard isDir.boolValue else { throw MediaError.cannotOpen(path: dir, reason: "not a folder") }
-        for suffix in ["", ".gz"] {
-            let images = (dir as NSString).appendingPathComponent("train-images-idx3-ubyte" + suffix)
-            let labels = (dir as NSString).appendingPathComponent("train-labels-idx1-ubyte" + suffix)
-            if FileManager.default.fileExists(atPath: images) {
-                var d = try LabeledImages.readIDX(images: images, labels: labels, limit: limit)
-                d = d.resized(channels: channels, height: height, width: width)
-                let classes = (d.labels.max() ?? 0) + 1
-                return ImageClassificationData(data: d, classNames: (0..<classes).map(String.init))
+        let sets = idxSets(in: dir)
+        if !sets.isEmpty {
+            let wanted = split ?? (sets.contains { $0.split == .train } ? .train : sets[0].split)
+            guard let set = sets.first(where: { $0.split == wanted }) else {
+                throw MediaError.cannotOpen(path: dir, reason: "no \(wanted.prefix)-images-idx3-ubyte file (it holds the \(sets.map(\.split.rawValue).joined(separator: " and ")) set)")
             }
+            var d = try LabeledImages.readIDX(images: set.images, labels: set.labels, limit: limit)
+            d = d.resized(channels: channels, height: height, width: width)
+            let classes = (d.labels.max() ?? 0) + 1
+            return ImageClassificationData(data: d, classNames: (0..<classes).map(String.init))
         }
         if let batches = CIFARBinary.batches(in: dir) {
             let d = try CIFARBinary.read(batches, limit: limit).resized(channels: channels, height: height, width: width)

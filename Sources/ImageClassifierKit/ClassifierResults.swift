@@ -30,6 +30,8 @@ public struct EvaluationReport: Codable, Sendable {
     }
     public var accuracy: Float
     public var count: Int
+    /// Which images: "test" or "train" for an MNIST-style folder, nil for class folders.
+    public var set: String?
     public var perClass: [PerClass]
     public var confusion: [[Int]]
 }
@@ -37,7 +39,7 @@ public struct EvaluationReport: Codable, Sendable {
 extension EvaluationReport: CustomStringConvertible {
     /// Accuracy, a line per class, and the confusion matrix, for a terminal.
     public var description: String {
-        var lines = [String(format: "accuracy %.4f on %d images", accuracy, count)]
+        var lines = [String(format: "accuracy %.4f on %d images", accuracy, count) + (set.map { " (the \($0) set)" } ?? "")]
         lines += perClass.map { String(format: "  %-12@ precision %.4f  recall %.4f", $0.class, $0.precision, $0.recall) }
         lines.append("confusion (rows: true class, columns: predicted):")
         lines += confusion.map { "  " + $0.map { String(format: "%5d", $0) }.joined() }

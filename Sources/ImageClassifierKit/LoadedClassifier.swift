@@ -124,7 +124,7 @@ public final class LoadedClassifier: @unchecked Sendable {
         let perClass = classNames.indices.map {
             EvaluationReport.PerClass(class: classNames[$0], precision: cm.precision($0), recall: cm.recall($0), count: cm.counts[$0].reduce(0, +))
         }
-        return (EvaluationReport(accuracy: cm.accuracy, count: cm.total, perClass: perClass, confusion: cm.counts), cm)
+        return (EvaluationReport(accuracy: cm.accuracy, count: cm.total, set: nil, perClass: perClass, confusion: cm.counts), cm)
     }
 
     // MARK: gradients with respect to the input

@@ -45,4 +45,24 @@ final class IDXTests: XCTestCase {
         let images = write("img", [0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 1, 9, 9, 9])
         XCTAssertThrowsError(try LabeledImages.readIDX(images: images, labels: labels))
     }
+
+    /// A folder with MNIST's two file sets loads the training set unless asked for the test set;
+    /// a folder with only t10k-* loads that one.
+    func testTrainAndTestSetsOfAFolder() throws {
+        func set(_ prefix: String, _ labels: [UInt8]) {
+            let n = UInt8(labels.count)
+            _ = write("\(prefix)-images-idx3-ubyte", [0, 0, 8, 3, 0, 0, 0, n, 0, 0, 0, 2, 0, 0, 0, 2] + [UInt8](repeating: 100, count: 4 * labels.count))
+            _ = write("\(prefix)-labels-idx1-ubyte", [0, 0, 8, 1, 0, 0, 0, n] + labels)
+        }
+        set("t10k", [2, 0])
+        let onlyTest = try ImageClassificationData.load(dir.path, channels: 1, height: 2, width: 2)
+        XCTAssertEqual(onlyTest.data.labels, [2, 0])
+        XCTAssertThrowsError(try ImageClassificationData.load(dir.path, channels: 1, height: 2, width: 2, split: .train)) { e in
+            XCTAssertTrue("\(e)".contains("no train-images-idx3-ubyte") && "\(e)".contains("test set"), "\(e)")
+        }
+        set("train", [1, 1, 0])
+        XCTAssertEqual(try ImageClassificationData.load(dir.path, channels: 1, height: 2, width: 2).data.labels, [1, 1, 0])
+        XCTAssertEqual(try ImageClassificationData.load(dir.path, channels: 1, height: 2, width: 2, split: .test).data.labels, [2, 0])
+        XCTAssertEqual(ImageClassificationData.idxSets(in: dir.path).map(\.split), [.train, .test])
+    }
 }
