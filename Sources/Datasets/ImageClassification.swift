@@ -8,8 +8,12 @@ import NeuralCore
 public struct ImageClassificationData {
     public var data: LabeledImages
     public var classNames: [String]
+    /// Read from one folder per class: split per class (see `split`), not by position.
+    public var fromClassFolders = false
 
-    public init(data: LabeledImages, classNames: [String]) { self.data = data; self.classNames = classNames }
+    public init(data: LabeledImages, classNames: [String], fromClassFolders: Bool = false) {
+        self.data = data; self.classNames = classNames; self.fromClassFolders = fromClassFolders
+    }
 
     public var count: Int { data.count }
 
@@ -86,16 +90,37 @@ public struct ImageClassificationData {
             let chw = img.chw
             chw.withUnsafeBufferPointer { (t.storage.pointer + i * per).update(from: $0.baseAddress!, count: per) }
         }
-        return ImageClassificationData(data: LabeledImages(images: t, labels: files.map(\.1)), classNames: classes)
+        return ImageClassificationData(data: LabeledImages(images: t, labels: files.map(\.1)), classNames: classes, fromClassFolders: true)
     }
 
-    /// The first `1 - fraction` for training and the last `fraction` for validation (the split the
-    /// peers use: MNIST's last 10,000 training images are validation at 1/6).
+    /// Training and validation parts. IDX and CIFAR data: the first `1 - fraction` and the last
+    /// `fraction` (the split the peers use: MNIST's last 10,000 training images are validation at
+    /// 1/6). Class folders: the same fraction of every class, drawn by a fixed seed (the files of a
+    /// class are in name order, so a positional cut would put the last class almost only in
+    /// validation); train and evaluate --fraction draw the same images.
     public func split(validationFraction f: Double) -> (train: ImageClassificationData, validation: ImageClassificationData) {
+        if fromClassFolders { return stratifiedSplit(validationFraction: f) }
         let nVal = Swift.max(0, Swift.min(count - 1, Int((Double(count) * f).rounded())))
         let cut = count - nVal
         return (ImageClassificationData(data: data.subset(0..<cut), classNames: classNames),
                 ImageClassificationData(data: data.subset(cut..<count), classNames: classNames))
+    }
+
+    func stratifiedSplit(validationFraction f: Double) -> (train: ImageClassificationData, validation: ImageClassificationData) {
+        var train: [Int] = [], val: [Int] = []
+        for c in classNames.indices {
+            var members = data.labels.indices.filter { data.labels[$0] == c }
+            var rng = RandomGenerator(seed: 0x5EED_5F17 &+ UInt64(c))
+            members.shuffle(using: &rng)
+            let nVal = Swift.max(0, Swift.min(members.count - 1, Int((Double(members.count) * f).rounded())))
+            val += members.prefix(nVal)
+            train += members.dropFirst(nVal)
+        }
+        func part(_ idx: [Int]) -> ImageClassificationData {
+            let (x, y) = data.batch(idx.sorted())
+            return ImageClassificationData(data: LabeledImages(images: x, labels: y), classNames: classNames, fromClassFolders: true)
+        }
+        return (part(train), part(val))
     }
 }
 

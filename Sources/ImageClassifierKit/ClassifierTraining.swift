@@ -56,6 +56,10 @@ public enum ClassifierTraining {
         let arch = settings.arch
         let all = try ImageClassificationData.load(data, channels: arch.channels, height: arch.size, width: arch.size)
         guard all.count >= 2 else { throw AppError.badInput(data, "needs at least two images") }
+        let present = Set(all.data.labels)
+        guard present.count >= 2 else {
+            throw AppError.badInput(data, "holds one class only (\(present.map { all.classNames[$0] }.joined())): a classifier needs at least two")
+        }
         var (train, val) = all.split(validationFraction: settings.valFraction)
         if let n = settings.trainSubset { train = ImageClassificationData(data: train.data.subset(0..<min(n, train.count)), classNames: train.classNames) }
         let model = arch.make(classes: all.classNames.count, dropout: settings.dropout, seed: settings.seed)

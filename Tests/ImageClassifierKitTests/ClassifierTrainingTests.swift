@@ -53,4 +53,14 @@ final class ClassifierTrainingTests: XCTestCase {
         XCTAssertEqual(a.keys.sorted(), b.keys.sorted())
         for (k, t) in a { XCTAssertEqual(t.scalars, b[k]!.scalars, k) }
     }
+
+    /// One class would train to 100 % and mean nothing: refused, and the run folder made for it removed.
+    func testOneClassIsRefused() throws {
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("bars/vertical"))
+        let out = dir.appendingPathComponent("one").path
+        XCTAssertThrowsError(try ClassifierTraining.run(settings(epochs: 1), out: out)) { e in
+            XCTAssertTrue("\(e)".contains("one class only (horizontal)"), "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
 }
