@@ -124,10 +124,8 @@ struct Predict: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(parsing: .unconditional, help: "How many classes to show.") var top: Int = 3
     @Option(parsing: .unconditional, help: "For a video: seconds between classified frames.") var every: Double = 1
-    @Flag(help: "Print one JSON object per image.") var json = false
+    @Flag(help: "Print one JSON object per image (per frame of a video, with its time).") var json = false
     @OptionGroup var common: CommonOptions
-
-    static let videoExtensions: Set<String> = ["mp4", "mkv", "webm", "avi", "mov", "m4v"]
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
@@ -137,14 +135,15 @@ struct Predict: ParsableCommand {
     func run() throws {
         try common.apply()
         let c = try modelOptions.load()
-        let paths = try InputPaths.expand(files)
+        let (paths, skipped) = try InputPaths.expand(files, extensions: LoadedClassifier.imageExtensions.union(LoadedClassifier.videoExtensions))
+        if !skipped.isEmpty {
+            TerminalProgress.log("skipped \(skipped.count) file(s) that are not images or videos: \(skipped.prefix(3).joined(separator: ", "))\(skipped.count > 3 ? ", ..." : "")")
+        }
         for path in paths {
-            if Self.videoExtensions.contains((path as NSString).pathExtension.lowercased()) {
-                var failure: Error?
-                try c.timeline(path, every: every) { f in
-                    do { try ResultOutput.emit(f, json: json, text: String(format: "%@ %7.2fs: %@ %.3f", path, f.time, f.class, f.probability)) } catch { failure = error }
+            if LoadedClassifier.videoExtensions.contains((path as NSString).pathExtension.lowercased()) {
+                try c.timeline(path, every: every, top: top) { f in
+                    try ResultOutput.emit(f, json: json, text: String(format: "%@ %7.2fs: ", path, f.time) + c.describe(f.top))
                 }
-                if let failure { throw failure }
                 continue
             }
             let p = c.predict(try c.input(path).0, top: top, file: path)

@@ -17,7 +17,8 @@ public struct ImageClassificationData {
 
     public var count: Int { data.count }
 
-    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "gif", "pgm", "ppm"]
+    /// File extensions read as images.
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "gif", "pgm", "ppm"]
 
     /// The two file sets of an MNIST-style folder: train-*-ubyte and t10k-*-ubyte (gzip or not).
     public enum IDXSplit: String, CaseIterable, Sendable {

@@ -12,12 +12,11 @@ public struct Prediction: Codable, Sendable {
     public var top: [ClassScore]
 }
 
-/// The top class of a video frame.
+/// The top classes of a video frame: a Prediction with the frame's time.
 public struct FramePrediction: Codable, Sendable {
     public var file: String
     public var time: Double
-    public var `class`: String
-    public var probability: Float
+    public var top: [ClassScore]
 }
 
 /// Accuracy, per-class precision and recall, and the confusion matrix (rows: true class,

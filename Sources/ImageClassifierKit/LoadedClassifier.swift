@@ -82,16 +82,21 @@ public final class LoadedClassifier: @unchecked Sendable {
     }
 
     /// "7 0.998, 1 0.001, ..." for the `top` classes.
-    public func describe(_ p: Prediction) -> String {
-        p.top.map { String(format: "%@ %.3f", $0.class, $0.probability) }.joined(separator: ", ")
+    public func describe(_ p: Prediction) -> String { describe(p.top) }
+
+    public func describe(_ top: [ClassScore]) -> String {
+        top.map { String(format: "%@ %.3f", $0.class, $0.probability) }.joined(separator: ", ")
     }
 
-    /// The top class of a frame every `every` seconds of a video, handed over as decoded.
-    public func timeline(_ path: String, every: Double, _ emit: (FramePrediction) -> Void) throws {
+    /// Files this classifier reads: images, and videos (a frame every few seconds).
+    public static let imageExtensions = ImageClassificationData.imageExtensions
+    public static let videoExtensions: Set<String> = ["mp4", "mkv", "webm", "avi", "mov", "m4v"]
+
+    /// The `top` classes of a frame every `every` seconds of a video, handed over as decoded.
+    public func timeline(_ path: String, every: Double, top: Int = 1, _ emit: (FramePrediction) throws -> Void) throws {
         let video = try VideoDecoder(path, mode: arch.channels == 1 ? .gray : .rgb)
         for f in try video.frames(fps: 1 / every) {
-            let best = predict(input(f.image), top: 1).top[0]
-            emit(FramePrediction(file: path, time: f.time, class: best.class, probability: best.probability))
+            try emit(FramePrediction(file: path, time: f.time, top: predict(input(f.image), top: top).top))
         }
     }
 

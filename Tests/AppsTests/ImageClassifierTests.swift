@@ -189,4 +189,27 @@ final class ImageClassifierTests: XCTestCase {
         XCTAssertEqual(code, 1)
         XCTAssertTrue(e.contains("DEEPMEDIA_ASSETS"), e)
     }
+
+    /// A folder with an image, a video and a text file: the text file is skipped with a note, the
+    /// video's frames come in the images' schema with their time, and --top holds for both.
+    func testPredictFolderWithVideoAndOtherFiles() throws {
+        let folder = dir.appendingPathComponent("mixed")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let digit = Fixtures.repoRoot.appendingPathComponent("Assets/samples/digits/7.png").path
+        try FileManager.default.copyItem(atPath: digit, toPath: folder.appendingPathComponent("a.png").path)
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("SOURCE.md").path, contents: Data("notes".utf8))
+        let enc = try VideoEncoder(folder.appendingPathComponent("b.mp4").path, width: 64, height: 64, frameRate: 4)
+        let frame = try Image.read(digit).resized(width: 64, height: 64, filter: .bilinear)
+        for _ in 0..<8 { try enc.append(frame) }
+        try enc.finish()
+        let (code, out, err) = try run(["predict", folder.path, "--top", "2", "--json"])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(err.contains("skipped 1 file(s) that are not images or videos") && err.contains("SOURCE.md"), err)
+        let objects = try out.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        XCTAssertEqual(objects.count, 1 + 2)                     // the image, and a frame each second of 2 s
+        for o in objects { XCTAssertEqual((o["top"] as? [Any])?.count, 2, "\(o)") }
+        XCTAssertNil(objects[0]["time"])
+        XCTAssertEqual(objects[1]["time"] as? Double, 0)
+        XCTAssertEqual(((objects[1]["top"] as? [[String: Any]])?.first?["class"]) as? String, "7")
+    }
 }
