@@ -34,7 +34,7 @@ demo: deps
 	.build/release/image-classifier attack Assets/samples/digits/4.png --epsilon 0.2 --out runs/demo/attack
 	@echo "== the bundled Shakespeare LSTM (Assets/models/shakespeare-lstm.safetensors) writes a passage"
 	.build/release/char-rnn generate --prime "ROMEO:" --length 500 --temperature 0.8 --seed 1
-	.build/release/char-rnn explain --file Assets/samples/text/sonnet.txt --cells 6 --out runs/demo/cells.html
+	.build/release/char-rnn explain --text Assets/samples/text/sonnet.txt --cells 6 --out runs/demo/cells.html
 	@echo "pictures: runs/demo/saliency-7.png, runs/demo/attack/original.png, adversarial.png, perturbation.png"
 	@echo "cells of the text model: runs/demo/cells.html"
 

@@ -12,6 +12,7 @@ struct CharRNNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "char-rnn",
         abstract: "Train a character-level LSTM/GRU on any text, generate from it, evaluate it, show its cells.",
+        version: deepMediaVersion,
         subcommands: [Train.self, Generate.self, Evaluate.self, Explain.self])
 }
 
@@ -27,7 +28,7 @@ struct ModelOption: ParsableArguments {
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train on a text file; writes a run folder with checkpoints, metrics.jsonl and curves.svg. Ctrl-C saves and stops; --resume continues.")
 
-    @Option(help: "UTF-8 text file.") var text: String?
+    @Option(help: "UTF-8 text file (required unless --resume).") var text: String?
     @Option(help: "Recurrent cell.") var cell: RecurrentCell = .lstm
     @Option(parsing: .unconditional, help: "Recurrent layers.") var layers: Int = 2
     @Option(parsing: .unconditional, help: "Hidden units per layer.") var hidden: Int = 512

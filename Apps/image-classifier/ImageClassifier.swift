@@ -12,6 +12,7 @@ struct ImageClassifier: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image-classifier",
         abstract: "Train, evaluate and run image classifiers (LeNet on digits, a small CNN on colour images).",
+        version: deepMediaVersion,
         subcommands: [Train.self, Evaluate.self, Predict.self, Explain.self, Attack.self])
 }
 
@@ -32,7 +33,7 @@ struct ModelOptions: ParsableArguments {
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a classifier; writes a run folder with checkpoints, metrics, curves.svg and confusion.png. Ctrl-C stops, keeping the last epoch's checkpoint; --resume continues.")
 
-    @Option(help: "Folder with MNIST-style IDX files or one subfolder per class.") var data: String?
+    @Option(help: "Folder with MNIST-style IDX files or one subfolder per class (required unless --resume).") var data: String?
     @Option(help: "Architecture.") var arch: Architecture = .lenet
     @Option(parsing: .unconditional, help: "Epochs (default 10; with --resume: the run's own).") var epochs: Int?
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Batch size.") var batchSize: Int = 64
@@ -43,7 +44,7 @@ struct Train: ParsableCommand {
     @Flag(help: "Random shifts (and flips for colour images) of the training images.") var augment = false
     @Option(parsing: .unconditional, help: "With --augment: random rotations up to this many degrees.") var rotate: Float = 0
     @Option(parsing: .unconditional, help: "With --augment: random scaling by up to this fraction.") var zoom: Float = 0
-    @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Fraction held out for validation (0: none, train on all).") var valFraction: Double = 1.0 / 6
+    @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Fraction held out for validation (default 1/6; 0: none, train on all).") var valFraction: Double?
     @Option(parsing: .unconditional, help: "Early-stopping patience in epochs.") var patience: Int?
     @Option(name: .customLong("train-subset"), parsing: .unconditional, help: "Train on only the first N training images.") var trainSubset: Int?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
@@ -56,7 +57,7 @@ struct Train: ParsableCommand {
         var s = ClassifierSettings()
         s.data = data; s.arch = arch; s.epochs = epochs ?? 10; s.batchSize = batchSize; s.lr = lr; s.optimizer = optimizer
         s.weightDecay = weightDecay; s.dropout = dropout; s.augment = augment; s.rotate = rotate; s.zoom = zoom
-        s.valFraction = valFraction; s.patience = patience; s.trainSubset = trainSubset; s.seed = seed
+        s.valFraction = valFraction ?? 1.0 / 6; s.patience = patience; s.trainSubset = trainSubset; s.seed = seed
         return s
     }
 

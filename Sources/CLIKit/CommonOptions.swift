@@ -2,15 +2,22 @@ import ArgumentParser
 import Foundation
 import NeuralCore
 
+/// The suite's version, shown by every program's --version.
+public let deepMediaVersion = "0.4.0"
+
 /// Options every subcommand of every program shares.
 public struct CommonOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
-    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
+    var requestedThreads: Int?
 
     public init() {}
 
-    public func apply() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        Parallel.threads = threads
+    /// The threads to use: --threads, or every active core.
+    public var threads: Int { requestedThreads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    public func validate() throws {
+        if let t = requestedThreads, t < 1 || t > 1024 { throw ValidationError("--threads must be in 1...1024") }
     }
+
+    public func apply() throws { Parallel.threads = threads }
 }

@@ -76,7 +76,7 @@ final class CharRNNTests: XCTestCase {
         XCTAssertNotEqual(try run(hot + ["--seed", "8"]).1, try run(hot + ["--seed", "9"]).1)
 
         let page = dir.appendingPathComponent("cells.html").path
-        let (xc, xo, xe) = try run(["explain", "--file", text, "--model", model, "--cells", "4", "--limit", "400", "--out", page])
+        let (xc, xo, xe) = try run(["explain", "--text", text, "--model", model, "--cells", "4", "--limit", "400", "--out", page])
         XCTAssertEqual(xc, 0, xe)
         XCTAssertTrue(xo.contains("position in the line"), xo)
         let html = try String(contentsOfFile: page, encoding: .utf8)

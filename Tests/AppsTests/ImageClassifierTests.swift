@@ -116,6 +116,11 @@ final class ImageClassifierTests: XCTestCase {
             XCTAssertTrue(r.2.contains(bad[0]), r.2)
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("never").path))
         }
+        let version = try run(["--version"])
+        XCTAssertEqual(version.0, 0)
+        XCTAssertTrue(version.1.hasPrefix("0."), version.1)
+        let help = try run(["train", "--help"])
+        XCTAssertTrue(help.1.contains("(default 1/6;") && help.1.contains("required unless --resume") && !help.1.contains("0.1666"), help.1)
         let badStd = try run(["predict", data + "/vertical/1.png", "--std", "0"])
         XCTAssertEqual(badStd.0, 1, badStd.2)
         XCTAssertTrue(badStd.2.contains("--std"), badStd.2)
