@@ -64,8 +64,37 @@ int dm_jpeg_decode(const uint8_t *data, size_t size, int channels, uint8_t *out,
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
-    cinfo.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    /* CMYK and YCCK (print files) have no RGB conversion in libjpeg: read CMYK and convert here. */
+    int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+    int inverted = cmyk && cinfo.saw_Adobe_marker;   /* Adobe writes CMYK inverted */
+    cinfo.out_color_space = cmyk ? JCS_CMYK : (channels == 1 ? JCS_GRAYSCALE : JCS_RGB);
     jpeg_start_decompress(&cinfo);
+    if (cmyk) {
+        size_t stride = (size_t)cinfo.output_width * (size_t)channels;
+        if ((int)cinfo.output_components != 4 || stride * cinfo.output_height > outsize) {
+            snprintf(err, errlen, "decoded CMYK size %ux%u does not fit the buffer", cinfo.output_width, cinfo.output_height);
+            jpeg_destroy_decompress(&cinfo);
+            return -1;
+        }
+        JSAMPLE *cmykRow = malloc((size_t)cinfo.output_width * 4);
+        if (!cmykRow) { snprintf(err, errlen, "out of memory"); jpeg_destroy_decompress(&cinfo); return -1; }
+        while (cinfo.output_scanline < cinfo.output_height) {
+            uint8_t *dst = out + stride * cinfo.output_scanline;
+            JSAMPROW row = cmykRow;
+            jpeg_read_scanlines(&cinfo, &row, 1);
+            for (JDIMENSION x = 0; x < cinfo.output_width; x++) {
+                int c = cmykRow[4 * x], m = cmykRow[4 * x + 1], y = cmykRow[4 * x + 2], k = cmykRow[4 * x + 3];
+                if (!inverted) { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k; }
+                int r = c * k / 255, g = m * k / 255, b = y * k / 255;
+                if (channels == 1) dst[x] = (uint8_t)((299 * r + 587 * g + 114 * b) / 1000);
+                else { dst[3 * x] = (uint8_t)r; dst[3 * x + 1] = (uint8_t)g; dst[3 * x + 2] = (uint8_t)b; }
+            }
+        }
+        free(cmykRow);
+        jpeg_finish_decompress(&cinfo);
+        jpeg_destroy_decompress(&cinfo);
+        return 0;
+    }
     size_t stride = (size_t)cinfo.output_width * (size_t)cinfo.output_components;
     if ((int)cinfo.output_components != channels || stride * cinfo.output_height > outsize) {
         snprintf(err, errlen, "decoded size %ux%ux%d does not fit the buffer", cinfo.output_width,

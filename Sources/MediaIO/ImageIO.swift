@@ -17,14 +17,31 @@ extension Image {
             return try JPEGCodec.decode(try FileBytes.read(path), channels: mode.channels, path: path)
         }
         if head.isEmpty { throw MediaError.corrupt(path: path, reason: "empty file") }
-        let input = try FFmpegInput(path: path, media: AVMEDIA_TYPE_VIDEO)
+        let input: FFmpegInput
+        do { input = try FFmpegInput(path: path, media: AVMEDIA_TYPE_VIDEO) } catch { throw try refusal(path) ?? error }
         let par = input.parameters.pointee
-        guard par.width > 0, par.height > 0, Int(par.width) <= MediaLimits.maxImageSide, Int(par.height) <= MediaLimits.maxImageSide,
+        if par.width <= 0 || par.height <= 0 {
+            throw try refusal(path) ?? MediaError.corrupt(path: path, reason: "not an image DeepMedia can read (no picture size found)")
+        }
+        guard Int(par.width) <= MediaLimits.maxImageSide, Int(par.height) <= MediaLimits.maxImageSide,
               Int(par.width) * Int(par.height) <= MediaLimits.maxImagePixels else {
             throw MediaError.tooLarge(path: path, reason: "image size \(par.width)x\(par.height)")
         }
         guard try input.nextFrame() else { throw MediaError.corrupt(path: path, reason: "no picture could be decoded") }
         return try FrameToImage().convert(input.frame.frame, channels: mode.channels, path: path)
+    }
+
+    /// Why FFmpeg found no picture, where the header says: a PNG declaring a size past the limits
+    /// (FFmpeg refuses those without saying so). nil when the header tells nothing.
+    static func refusal(_ path: String) throws -> MediaError? {
+        let h = try FileBytes.prefix(path, count: 24)
+        guard h.count == 24, h.prefix(8).elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+              h[12..<16].elementsEqual(Array("IHDR".utf8)) else { return nil }
+        let w = h[16..<20].reduce(0) { $0 << 8 | Int($1) }, hh = h[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        if w > MediaLimits.maxImageSide || hh > MediaLimits.maxImageSide || w * hh > MediaLimits.maxImagePixels {
+            return MediaError.tooLarge(path: path, reason: "the PNG declares \(w)x\(hh) pixels, more than DeepMedia reads (\(MediaLimits.maxImagePixels / 1_000_000) megapixels, \(MediaLimits.maxImageSide) per side)")
+        }
+        return MediaError.corrupt(path: path, reason: "a damaged PNG (\(w)x\(hh) declared, no picture decoded)")
     }
 
     /// Writes a lossless PNG (8-bit gray or RGB) through FFmpeg's encoder, atomically.

@@ -140,4 +140,19 @@ final class BadInputTests: XCTestCase {
             XCTAssertLessThan(Date().timeIntervalSince(start), 2, path)
         }
     }
+
+    /// The message says what is wrong: a PNG that declares an absurd size, random bytes.
+    func testMessagesNameTheProblem() throws {
+        func be(_ v: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> UInt32($0)) } }
+        var ihdr: [UInt8] = Array("IHDR".utf8) + be(30_000) + be(30_000) + [8, 0, 0, 0, 0]
+        let huge = make("huge.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + be(13) + ihdr + [0, 0, 0, 0])
+        ihdr = []
+        XCTAssertThrowsError(try Image.read(huge)) { XCTAssertTrue("\($0)".contains("declares 30000x30000 pixels"), "\($0)") }
+        var rng = SystemRandomNumberGenerator()
+        let random = make("random.png", (0..<3000).map { _ in UInt8.random(in: 1...255, using: &rng) })
+        XCTAssertThrowsError(try Image.read(random)) { e in
+            XCTAssertFalse("\(e)".contains("0x0"), "\(e)")
+            XCTAssertEqual((e as? MediaError)?.path, random)
+        }
+    }
 }

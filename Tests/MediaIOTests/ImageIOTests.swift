@@ -99,4 +99,17 @@ final class ImageIOTests: XCTestCase {
             }
         }
     }
+
+    /// A CMYK JPEG (a print file; made by ImageMagick from rgb(200, 30, 40), Adobe-inverted) decodes
+    /// to RGB and gray instead of failing with libjpeg's "Unsupported color conversion request".
+    func testCMYKJPEGDecodesToRGB() throws {
+        let path = Fixtures.repoRoot.appendingPathComponent("Tests/Fixtures/media/cmyk-red.jpg").path
+        let rgb = try Image.read(path)
+        XCTAssertEqual([rgb.width, rgb.height, rgb.channels], [16, 8, 3])
+        XCTAssertEqual(rgb[4, 8, 0] * 255, 200, accuracy: 12)
+        XCTAssertEqual(rgb[4, 8, 1] * 255, 30, accuracy: 12)
+        XCTAssertEqual(rgb[4, 8, 2] * 255, 40, accuracy: 12)
+        let gray = try Image.read(path, mode: .gray)
+        XCTAssertEqual(gray[4, 8, 0] * 255, 0.299 * 200 + 0.587 * 30 + 0.114 * 40, accuracy: 12)
+    }
 }
