@@ -40,7 +40,7 @@ public enum CharRNNTraining {
                               sampleEvery: Int = 0, events: any TrainingEvents = SilentEvents(),
                               cancellation: any Cancellation = NoCancellation()) throws -> CharRNNTrainingReport {
         let (run, lock) = try RunFolder.forResume(folder)
-        var settings = try run.readConfig(CharRNNSettings.self)
+        var settings = try run.readConfig(CharRNNSettings.self, program: "char-rnn", marker: "cell")
         if let e = overrides.epochs { settings.epochs = e }
         if let m = overrides.minutes { settings.minutes = m }
         if let p = overrides.patience { settings.patience = p }
@@ -87,7 +87,7 @@ public enum CharRNNTraining {
                 events.log("warning: \(text) changed since this run started (checksum \(stored) -> \(checksum)); training goes on with the new text")
             }
         } else {
-            try run.writeConfig(s, facts: ["threads": JSONValue(threads), "text_checksum": JSONValue(checksum), "train_chars": JSONValue(trainText.count),
+            try run.writeConfig(s, facts: ["program": JSONValue("char-rnn"), "threads": JSONValue(threads), "text_checksum": JSONValue(checksum), "train_chars": JSONValue(trainText.count),
                                            "validation_chars": JSONValue(valText.count), "vocab": JSONValue(vocab.count)])
         }
         events.log("\(s.cell.rawValue) \(s.layers)x\(s.hidden): \(net.parameterCount) parameters; \(trainText.count) training and \(valText.count) validation characters, vocabulary \(vocab.count)")

@@ -37,7 +37,7 @@ public enum ClassifierTraining {
     public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), threads: Int = Parallel.threads,
                               events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> ClassifierTrainingReport {
         let (run, lock) = try RunFolder.forResume(folder)
-        var settings = try run.readConfig(ClassifierSettings.self)
+        var settings = try run.readConfig(ClassifierSettings.self, program: "image-classifier", marker: "arch")
         if let e = overrides.epochs { settings.epochs = e }
         if let p = overrides.patience { settings.patience = p }
         if let d = overrides.data.map(RunFolder.absolute), d != settings.data {
@@ -72,7 +72,7 @@ public enum ClassifierTraining {
         if resuming {
             try loop.resume()
         } else {
-            try run.writeConfig(settings, facts: ["threads": JSONValue(threads), "train_images": JSONValue(train.count),
+            try run.writeConfig(settings, facts: ["program": JSONValue("image-classifier"), "threads": JSONValue(threads), "train_images": JSONValue(train.count),
                                                   "validation_images": JSONValue(val.count)])
         }
         events.log("\(arch.rawValue): \(model.parameterCount) parameters, \(train.count) training and \(val.count) validation images, \(all.classNames.count) classes")

@@ -30,6 +30,9 @@ public final class LoadedClassifier: @unchecked Sendable {
         let file = try path ?? BundledAssets.model("mnist-lenet.safetensors")
         let st = try SafetensorsFile.read(path: file)
         let meta = st.metadata
+        if let kind = meta["kind"], arch == nil {
+            throw AppError.badInput(file, "a \(kind) model, not an image classifier")
+        }
         guard let a = arch ?? meta["arch"].flatMap(Architecture.init(rawValue:)) else {
             throw AppError.badInput(file, "no architecture in the checkpoint; pass --arch lenet|cifar-cnn")
         }

@@ -112,10 +112,20 @@ public struct RunFolder {
         try write("config.json", JSONValue.object(o).serialized(pretty: true) + "\n")
     }
 
-    /// The settings a run was started with (keys it does not know are ignored).
-    public func readConfig<S: Decodable>(_ type: S.Type) throws -> S {
+    /// The settings a run was started with (keys it does not know are ignored). With `program`,
+    /// a run of another program is refused by name: its config.json names its program, or (runs
+    /// from before that) lacks `marker`, a key every config of this program has.
+    public func readConfig<S: Decodable>(_ type: S.Type, program: String? = nil, marker: String? = nil) throws -> S {
         guard RegularFile.problem(file("config.json")) == nil, let data = FileManager.default.contents(atPath: file("config.json")) else {
             throw AppError.badInput(file("config.json"), "cannot read it")
+        }
+        if let program, case let .object(o)? = try? JSONValue.parse(data) {
+            if let other = o["program"]?.string, other != program {
+                throw AppError.badInput(path, "is a run of \(other), not of \(program)")
+            }
+            if o["program"] == nil, let marker, o[marker] == nil {
+                throw AppError.badInput(path, "is not a run of \(program) (its config.json has no \"\(marker)\")")
+            }
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase

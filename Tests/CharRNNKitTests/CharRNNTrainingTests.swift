@@ -42,6 +42,9 @@ final class CharRNNTrainingTests: XCTestCase {
         let run = try RunFolder.existing(out)
         XCTAssertEqual(try run.readConfig(CharRNNSettings.self), settings(text))
         XCTAssertEqual(run.readMetrics().count, 2)
+        // The other program's resume names the run's program.
+        let config = try String(contentsOfFile: run.file("config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"program\" : \"char-rnn\""), config)
         let more = try CharRNNTraining.resume(out, ResumeOverrides(epochs: 3))
         XCTAssertEqual(more.outcome, "finished")
         XCTAssertEqual(run.readMetrics().count, 3)

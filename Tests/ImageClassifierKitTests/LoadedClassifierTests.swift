@@ -127,4 +127,12 @@ final class LoadedClassifierTests: XCTestCase {
         try model.save(to: dir + "/old.safetensors", metadata: ["arch": "lenet", "classes": "a,b"])
         XCTAssertEqual(try LoadedClassifier.load(dir + "/old.safetensors").classNames, ["a", "b"])
     }
+
+    /// The other program's model is named as such, not "pass --arch".
+    func testACharRNNModelIsNamed() throws {
+        let shakespeare = try BundledAssets.model("shakespeare-lstm.safetensors")
+        XCTAssertThrowsError(try LoadedClassifier.load(shakespeare)) { e in
+            XCTAssertEqual("\(e)", "\(shakespeare): a char-rnn model, not an image classifier")
+        }
+    }
 }

@@ -68,4 +68,21 @@ final class RunFolderTests: XCTestCase {
         made.run.removeIfUnused()
         XCTAssertFalse(FileManager.default.fileExists(atPath: unused))
     }
+
+    /// A run of one program resumed by another is refused by name, old configs by their keys.
+    func testConfigOfAnotherProgramIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prog-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        struct S: Codable { var cell = "lstm" }
+        let run = try RunFolder(dir)
+        try run.writeConfig(S(), facts: ["program": JSONValue("char-rnn")])
+        XCTAssertThrowsError(try run.readConfig(S.self, program: "image-classifier", marker: "arch")) { e in
+            XCTAssertEqual("\(e)", "\(dir): is a run of char-rnn, not of image-classifier")
+        }
+        XCTAssertNoThrow(try run.readConfig(S.self, program: "char-rnn", marker: "cell"))
+        try run.writeConfig(S())
+        XCTAssertThrowsError(try run.readConfig(S.self, program: "image-classifier", marker: "arch")) { e in
+            XCTAssertTrue("\(e)".contains("is not a run of image-classifier"), "\(e)")
+        }
+    }
 }
