@@ -113,7 +113,11 @@ struct Evaluate: ParsableCommand {
         if fraction < 1 { d = d.split(validationFraction: fraction).validation }
         var (report, cm) = try c.evaluate(d, source: data)
         report.set = set?.rawValue
-        if let out { try cm.picture().writePNG(try RunFolder(out).file("confusion.png")) }
+        if let out {
+            let folder = try RunFolder(out)
+            try cm.picture().writePNG(folder.file("confusion.png"))
+            try folder.write("confusion.svg", cm.svg(classNames: c.classNames))
+        }
         try ResultOutput.emit(report, json: json, text: report.description)
     }
 }

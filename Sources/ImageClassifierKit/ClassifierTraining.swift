@@ -78,7 +78,10 @@ public enum ClassifierTraining {
         events.log("\(arch.rawValue): \(model.parameterCount) parameters, \(train.count) training and \(val.count) validation images, \(all.classNames.count) classes")
         let outcome = try loop.train()
         let (vl, va, cm) = val.count > 0 ? ClassifierTrainer.evaluate(model, task.normalization, val) : (.nan, .nan, ConfusionMatrix(classes: 1))
-        if outcome != .cancelled && val.count > 0 { try cm.picture().writePNG(run.file("confusion.png")) }
+        if outcome != .cancelled && val.count > 0 {
+            try cm.picture().writePNG(run.file("confusion.png"))
+            try run.write("confusion.svg", cm.svg(classNames: all.classNames))
+        }
         let word: String
         switch outcome {
         case .finished: word = "finished"

@@ -34,7 +34,7 @@ public struct RunFolder {
 
     /// The files a training writes into its folder (what `overwrite` replaces).
     public static let trainingFiles = ["config.json", "metrics.jsonl", "checkpoint.safetensors", "optimizer.safetensors", "optimizer-next.safetensors",
-                                       "best.safetensors", "curves.svg", "confusion.png"]
+                                       "best.safetensors", "curves.svg", "confusion.png", "confusion.svg"]
 
     /// A folder for a new training, locked for the run's life. A folder that already holds a run
     /// is refused unless `overwrite` (then that run's files are removed; other files stay).

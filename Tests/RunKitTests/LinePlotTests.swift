@@ -27,4 +27,30 @@ final class LinePlotTests: XCTestCase {
         XCTAssertGreaterThan(img[5, 5, 1], img[5, 15, 1])     // 90 % cell brighter than 10 % cell
         XCTAssertGreaterThan(img[15, 15, 1], 0.85)            // 100 % cell: the bright end
     }
+
+    /// x values are placed by value: epsilons 0, 0.05, 0.1, 0.3 leave the last gap four times the
+    /// first; the legend sits above the plot area; ticks are round numbers.
+    func testUnevenXValuesAndLegendOutsideThePlot() throws {
+        var plot = LinePlot([.init("acc", [.init("accuracy", [1, 0.9, 0.8, 0.2], color: "#d62728")])])
+        plot.xValues = [0, 0.05, 0.1, 0.3]
+        let svg = plot.svg()
+        let points = try XCTUnwrap(svg.components(separatedBy: "points=\"").dropFirst().first?.components(separatedBy: "\"").first)
+        let xs = points.split(separator: " ").map { Double($0.split(separator: ",")[0])! }
+        XCTAssertEqual((xs[3] - xs[2]) / (xs[1] - xs[0]), 4, accuracy: 1e-9)
+        XCTAssertTrue(svg.contains("y=\"36\">accuracy</text>"), svg)
+        let ticks = LinePlot.ticks(0, 0.3, count: 6)
+        XCTAssertEqual(ticks.count, 7)
+        for (t, want) in zip(ticks, [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]) { XCTAssertEqual(t, want, accuracy: 1e-12) }
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
+    }
+
+    func testConfusionSVGHasNamesAndCounts() {
+        var cm = ConfusionMatrix(classes: 2)
+        for _ in 0..<7 { cm.add(truth: 0, predicted: 0) }
+        cm.add(truth: 1, predicted: 0)
+        let svg = cm.svg(classNames: ["cats & dogs", "birds"])
+        XCTAssertTrue(svg.contains(">cats &amp; dogs</text>") && svg.contains(">birds</text>"))
+        XCTAssertTrue(svg.contains(">7</text>") && svg.contains(">1</text>"))
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
+    }
 }
