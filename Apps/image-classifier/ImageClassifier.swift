@@ -213,11 +213,11 @@ struct Attack: ParsableCommand {
     func run() throws {
         try common.apply()
         let c = try modelOptions.load()
-        let run = try RunFolder(out)
-        if let data { try curve(data, c, run); return }
+        if let data { try curve(data, c); return }
         guard let image else { return }
         let (x, img) = try c.input(image)
         let a = c.attack(x, epsilon: epsilon)
+        let run = try RunFolder(out)      // made only once there is something to write
         try img.writePNG(run.file("original.png"))
         try a.image.writePNG(run.file("adversarial.png"))
         try a.perturbation.writePNG(run.file("perturbation.png"))
@@ -226,11 +226,12 @@ struct Attack: ParsableCommand {
         print("pictures: \(run.file("original.png")), \(run.file("adversarial.png")), \(run.file("perturbation.png"))")
     }
 
-    func curve(_ data: String, _ c: LoadedClassifier, _ run: RunFolder) throws {
+    func curve(_ data: String, _ c: LoadedClassifier) throws {
         let eps = try parsedEpsilons()
         let d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)
         let curve = try c.attackCurve(d, source: data, epsilons: eps, limit: limit)
         for (e, a) in zip(curve.epsilons, curve.accuracies) { print(String(format: "epsilon %.3f: accuracy %.4f", e, a)) }
+        let run = try RunFolder(out)
         try run.write("attack.svg", LoadedClassifier.plot(curve).svg())
         print("curve: \(run.file("attack.svg")) (\(curve.images) images)")
     }

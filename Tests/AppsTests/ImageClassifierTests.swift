@@ -29,7 +29,7 @@ final class ImageClassifierTests: XCTestCase {
                                         "--val-fraction", "0.25", "--out", runDir])
         XCTAssertEqual(code, 0, err)
         XCTAssertTrue(out.contains("validation accuracy"), out)
-        for f in ["config.json", "metrics.jsonl", "checkpoint.safetensors", "best.safetensors", "curves.svg", "confusion.png", "optimizer.safetensors"] {
+        for f in ["config.json", "metrics.jsonl", "checkpoint.safetensors", "best.safetensors", "curves.svg", "confusion.png", "confusion.svg", "optimizer.safetensors"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: runDir + "/" + f), "missing \(f)")
         }
         let (c2, json, e2) = try run(["evaluate", "--data", data, "--model", runDir + "/best.safetensors", "--json"])
@@ -216,5 +216,25 @@ final class ImageClassifierTests: XCTestCase {
         XCTAssertNil(objects[0]["time"])
         XCTAssertEqual(objects[1]["time"] as? Double, 0)
         XCTAssertEqual(((objects[1]["top"] as? [[String: Any]])?.first?["class"]) as? String, "7")
+    }
+
+    /// Ctrl-C stops training with exit 130, keeps the last finished epoch's checkpoint and says how
+    /// to continue; --resume then finishes the run.
+    func testInterruptKeepsTheLastEpochAndResumes() throws {
+        let data = try makeDataset()
+        let runDir = dir.appendingPathComponent("int").path
+        let (p, out, err) = try ToolRunner.start("image-classifier", ["train", "--data", data, "--epochs", "200", "--batch-size", "4", "--out", runDir])
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: runDir + "/metrics.jsonl") && p.isRunning && Date() < deadline { usleep(20_000) }
+        guard p.isRunning else { throw XCTSkip("training ended before it could be interrupted") }
+        kill(p.processIdentifier, SIGINT)
+        let (code, o, e) = ToolRunner.finish(p, out, err)
+        XCTAssertEqual(code, 130, e)
+        XCTAssertTrue(o.contains("image-classifier train --resume \(runDir)"), o)
+        let epochs = try String(contentsOfFile: runDir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").count
+        XCTAssertGreaterThanOrEqual(epochs, 1)
+        let (rc, ro, re) = try run(["train", "--resume", runDir, "--epochs", "\(epochs + 1)"])
+        XCTAssertEqual(rc, 0, re)
+        XCTAssertTrue(ro.contains("after \(epochs + 1) epochs"), ro)
     }
 }
