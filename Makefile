@@ -23,6 +23,8 @@ build: deps
 
 test: deps
 	swift build --build-tests
+	swift build -c release --product image-classifier
+	swift build -c release --product char-rnn
 	swift test --skip-build
 
 demo: deps
