@@ -258,7 +258,10 @@ public final class TrainingLoop {
         // leaves a line that the resumed run drops and writes again.
         let before = run.readMetrics()
         try run.appendMetrics(task.metricsLine(s))
-        try saveCheckpoint(validation: s.validation)
+        do { try saveCheckpoint(validation: s.validation) } catch {
+            try? run.truncateMetrics(to: before.count)     // no line without its checkpoint (a full disk)
+            throw error
+        }
         let earlier = before.compactMap { $0[options.monitor]?.double }.filter(\.isFinite)
         let best = options.mode == .minimize ? earlier.min() : earlier.max()
         if let v = s.validation[options.monitor], v.isFinite,
