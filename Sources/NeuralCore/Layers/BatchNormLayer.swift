@@ -23,8 +23,9 @@ public class BatchNorm: Layer {
     public func setLocalTraining(_ training: Bool) { trainingFlag = training }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        batchNorm(x, weight: weight.value, bias: bias.value, runningMean: runningMean.value, runningVar: runningVar.value,
-                  training: training, momentum: momentum, eps: eps)
+        if training { _ = runningMean.mutableValue(); _ = runningVar.mutableValue() }   // updated in place: unshare first
+        return batchNorm(x, weight: weight.value, bias: bias.value, runningMean: runningMean.value, runningVar: runningVar.value,
+                         training: training, momentum: momentum, eps: eps)
     }
 }
 

@@ -7,7 +7,9 @@ public final class Parameter {
 
     public init(_ value: Tensor, trainable: Bool = true) {
         self.isTrainable = trainable
-        self.leaf = trainable ? value.detached().requiringGrad() : value.detached()
+        // Its own copy: a later update never shows through the caller's tensor (value semantics).
+        let own = Tensor(shape: value.shape, storage: Storage(copying: value.storage))
+        self.leaf = trainable ? own.requiringGrad() : own
     }
 
     public var value: Tensor { GradMode.current.freezesParameters ? leaf.detached() : leaf }
@@ -16,10 +18,22 @@ public final class Parameter {
     public var grad: Tensor? { leaf.grad }
     public func zeroGrad() { leaf.zeroGrad() }
 
+    /// The value's buffer for an update in place (optimizer step, running statistics): copied
+    /// first when a tensor obtained earlier from `value` still shares it, so that one keeps its
+    /// values.
+    public func mutableValue() -> UnsafeMutablePointer<Float> {
+        leaf.ensureUnique()
+        return leaf.storage.pointer
+    }
+
+    /// The gradient's buffer for a change in place (clipping), likewise copied first when a
+    /// tensor obtained from `grad` shares it; nil before any backward reached it.
+    public func mutableGrad() -> UnsafeMutablePointer<Float>? { leaf.node?.uniqueGrad() }
+
     /// Copies `t`'s values in (shapes must match); keeps the leaf and its gradient buffer.
     public func assign(_ t: Tensor) {
         checkShape(t.shape, leaf.shape, "Parameter.assign")
-        leaf.storage.pointer.update(from: t.storage.pointer, count: t.count)
+        mutableValue().update(from: t.storage.pointer, count: t.count)
     }
 }
 

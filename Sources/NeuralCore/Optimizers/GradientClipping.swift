@@ -11,8 +11,8 @@ public func clipGradNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
     let coef = Swift.min(1, maxNorm / (norm + 1e-6))
     if coef < 1 {
         for p in parameters {
-            guard let g = p.value.node?.grad else { continue }
-            for j in 0..<g.count { g.pointer[j] *= coef }
+            guard let g = p.mutableGrad() else { continue }
+            for j in 0..<p.shape.reduce(1, *) { g[j] *= coef }
         }
     }
     return norm

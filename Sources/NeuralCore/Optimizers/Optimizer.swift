@@ -44,8 +44,8 @@ func forEachGradient(_ parameters: [Parameter],
     var total = 0
     for (i, p) in parameters.enumerated() {
         guard let g = p.value.node?.grad else { continue }
-        parts.append((i, p.value.storage.pointer, UnsafePointer(g.pointer), total, p.value.count))
-        total += p.value.count
+        parts.append((i, p.mutableValue(), UnsafePointer(g.pointer), total, p.shape.reduce(1, *)))
+        total += p.shape.reduce(1, *)
     }
     Parallel.forRanges(total, minPerChunk: 1 << 15) { r in
         for part in parts where part.start < r.upperBound && part.start + part.count > r.lowerBound {

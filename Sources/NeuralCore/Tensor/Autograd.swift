@@ -17,21 +17,38 @@ public final class GradNode {
         self.pullback = pullback
     }
 
+    /// The gradient buffer for a change in place: copied first when a tensor read from `grad`
+    /// still shares it (that tensor keeps its values). nil before any backward reached it.
+    @inline(__always)
+    func uniqueGrad() -> UnsafeMutablePointer<Float>? {
+        guard grad != nil else { return nil }
+        if !isKnownUniquelyReferenced(&grad!) { grad = Storage(copying: grad!) }
+        return grad!.pointer
+    }
+
     /// Gives write access to this node's gradient buffer (zeroed when first created).
     @inline(__always)
     func accumulate(_ body: (UnsafeMutablePointer<Float>) -> Void) {
-        if grad == nil { grad = Storage(count: count, repeating: 0) }
-        body(grad!.pointer)
+        if let g = uniqueGrad() { body(g); return }
+        let fresh = Storage(count: count, repeating: 0)
+        grad = fresh
+        body(fresh.pointer)
     }
 
     /// Like `accumulate`, but a buffer created here is not zeroed: body(gradient, fresh) must
     /// write every element when `fresh` and add into them otherwise.
     @inline(__always)
     func write(_ body: (UnsafeMutablePointer<Float>, _ fresh: Bool) -> Void) {
-        if let grad { body(grad.pointer, false); return }
+        if let g = uniqueGrad() { body(g, false); return }
         let fresh = Storage(count: count)
         grad = fresh
         body(fresh.pointer, true)
+    }
+
+    /// Zero gradient: in place, or a new zeroed buffer when a tensor read from `grad` shares it.
+    func zeroGrad() {
+        guard grad != nil else { return }
+        if isKnownUniquelyReferenced(&grad!) { grad!.zero() } else { grad = Storage(count: count, repeating: 0) }
     }
 }
 
@@ -105,7 +122,7 @@ extension Tensor {
     }
 
     /// Sets the accumulated gradient of a leaf to zero (keeps the buffer).
-    public func zeroGrad() { node?.grad?.zero() }
+    public func zeroGrad() { node?.zeroGrad() }
 
     /// True when an op on these inputs must record a node.
     @inline(__always)
