@@ -88,6 +88,8 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/char-rnn", swiftSettings: release),
 
+        // Runs one misuse of the library by name, for tests that expect a check to stop it.
+        .executableTarget(name: "misuse-probe", dependencies: ["NeuralCore"], path: "Tests/MisuseProbe"),
         // assertClose, fixtures and gradient checks shared by the test targets.
         .target(name: "TestSupport", dependencies: ["NeuralCore", "MediaIO"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),

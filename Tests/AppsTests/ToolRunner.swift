@@ -3,14 +3,7 @@ import TestSupport
 
 /// Runs the package's executables (built next to the test bundle by `swift build --build-tests`).
 enum ToolRunner {
-    static func path(_ name: String) -> String {
-        let here = Bundle.main.bundleURL.deletingLastPathComponent()
-        for base in [here, here.deletingLastPathComponent()] {
-            let p = base.appendingPathComponent(name).path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return Fixtures.repoRoot.appendingPathComponent(".build/debug/\(name)").path
-    }
+    static func path(_ name: String) -> String { ToolPaths.path(name) }
 
     /// A started process with its output pipes.
     static func start(_ name: String, _ args: [String]) throws -> (Process, Pipe, Pipe) {

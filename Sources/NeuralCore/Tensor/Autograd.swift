@@ -9,6 +9,8 @@ public final class GradNode {
     let isLeaf: Bool
     /// Buffers the pullback reads through raw pointers (the op's output, saved statistics).
     var saved: [AnyObject] = []
+    /// Set when a backward without `retainGraph` has run through this (non-leaf) node and freed it.
+    var released = false
 
     init(count: Int, parents: [GradNode], isLeaf: Bool, pullback: ((UnsafePointer<Float>) -> Void)?) {
         self.count = count
@@ -157,33 +159,51 @@ extension Tensor {
     }
 
     /// Backpropagates from a scalar (seed 1) or with an explicit upstream gradient of this shape.
-    /// Leaf gradients accumulate; the graph behind `self` is released afterwards.
-    public func backward(_ seed: Tensor? = nil) {
-        guard let root = node else { preconditionFailure("backward: tensor does not require grad") }
-        if let seed {
-            checkShape(seed.shape, shape, "backward seed")
-            root.accumulate { g in for i in 0..<count { g[i] += seed.storage.pointer[i] } }
-        } else {
-            precondition(count == 1, "backward: needs a scalar or a seed; shape is \(shape)")
-            root.accumulate { $0[0] += 1 }
+    /// Leaf gradients accumulate. The graph behind `self` is released afterwards unless
+    /// `retainGraph`; a later backward through a released part stops with a message (as PyTorch's
+    /// "Trying to backward through the graph a second time").
+    public func backward(_ seed: Tensor? = nil, retainGraph: Bool = false) {
+        Tensor.backward([self], seeds: [seed], retainGraph: retainGraph)
+    }
+
+    /// Backpropagates from several outputs at once (PyTorch's torch.autograd.backward(outputs,
+    /// grads)): each output's seed (nil: 1 for a scalar) starts its gradient, and one pass in
+    /// topological order reaches every leaf once.
+    public static func backward(_ outputs: [Tensor], seeds: [Tensor?], retainGraph: Bool = false) {
+        precondition(outputs.count == seeds.count, "backward: \(outputs.count) outputs but \(seeds.count) seeds")
+        var roots: [GradNode] = []
+        for (out, seed) in zip(outputs, seeds) {
+            guard let root = out.node else { preconditionFailure("backward: an output (shape \(out.shape)) does not require grad") }
+            if let seed {
+                checkShape(seed.shape, out.shape, "backward seed")
+                root.accumulate { g in for i in 0..<out.count { g[i] += seed.storage.pointer[i] } }
+            } else {
+                precondition(out.count == 1, "backward: needs a scalar or a seed; shape is \(out.shape)")
+                root.accumulate { $0[0] += 1 }
+            }
+            roots.append(root)
         }
-        // Iterative topological order (post-order DFS).
+        // Iterative topological order (post-order DFS from every root).
         var order: [GradNode] = []
         var visited = Set<ObjectIdentifier>()
-        var stack: [(GradNode, Int)] = [(root, 0)]
-        visited.insert(ObjectIdentifier(root))
-        while let (n, i) = stack.popLast() {
-            if i < n.parents.count {
-                stack.append((n, i + 1))
-                let p = n.parents[i]
-                if visited.insert(ObjectIdentifier(p)).inserted { stack.append((p, 0)) }
-            } else {
-                order.append(n)
+        for root in roots where visited.insert(ObjectIdentifier(root)).inserted {
+            var stack: [(GradNode, Int)] = [(root, 0)]
+            while let (n, i) = stack.popLast() {
+                precondition(!n.released, "backward: trying to backward through the graph a second time (its buffers were freed by the first backward); pass retainGraph: true to the first one")
+                if i < n.parents.count {
+                    stack.append((n, i + 1))
+                    let p = n.parents[i]
+                    if visited.insert(ObjectIdentifier(p)).inserted { stack.append((p, 0)) }
+                } else {
+                    order.append(n)
+                }
             }
         }
         for n in order.reversed() {
             if let g = n.grad, let pb = n.pullback { pb(UnsafePointer(g.pointer)) }
-            if !n.isLeaf { n.grad = nil; n.pullback = nil; n.parents = []; n.saved = [] }
+            guard !n.isLeaf else { continue }
+            n.grad = nil
+            if !retainGraph { n.pullback = nil; n.parents = []; n.saved = []; n.released = true }
         }
     }
 }
