@@ -59,3 +59,19 @@ extension CharRNN {
         CharRNN(cell: .lstm, vocab: vocab, embedding: embedding, hidden: hidden, layers: layers, rng: &rng)
     }
 }
+
+extension CharRNN {
+    /// A CharRNN with the values of a state dict (PyTorch's names): the cell from the names
+    /// (lstm.* or gru.*), vocabulary, embedding, hidden size and layers from the shapes.
+    public convenience init(stateDict: [String: Tensor]) throws {
+        guard let e = stateDict["embed.weight"], e.rank == 2 else { throw SafetensorsError.missingTensors(path: "state dict", names: ["embed.weight"]) }
+        let cell: RecurrentCell = stateDict["gru.weight_hh_l0"] != nil ? .gru : .lstm
+        guard let hh = stateDict["\(cell.rawValue).weight_hh_l0"], hh.rank == 2 else {
+            throw SafetensorsError.missingTensors(path: "state dict", names: ["lstm.weight_hh_l0 or gru.weight_hh_l0"])
+        }
+        let layers = (0..<64).prefix { stateDict["\(cell.rawValue).weight_hh_l\($0)"] != nil }.count
+        var rng = RandomGenerator(seed: 0)
+        self.init(cell: cell, vocab: e.shape[0], embedding: e.shape[1], hidden: hh.shape[1], layers: layers, rng: &rng)
+        try load(stateDict: stateDict)
+    }
+}

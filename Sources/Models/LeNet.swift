@@ -22,3 +22,13 @@ public final class LeNet: Layer {
         return fc2(drop(fc1(h.flattened()).relu()))
     }
 }
+
+extension LeNet {
+    /// LeNet with the values of a state dict; the number of classes comes from fc2.bias.
+    public convenience init(stateDict: [String: Tensor]) throws {
+        guard let b = stateDict["fc2.bias"], b.rank == 1 else { throw SafetensorsError.missingTensors(path: "state dict", names: ["fc2.bias"]) }
+        var rng = RandomGenerator(seed: 0)
+        self.init(classes: b.shape[0], rng: &rng)
+        try load(stateDict: stateDict)
+    }
+}

@@ -16,6 +16,17 @@ public class BatchNorm: Layer {
         self.momentum = momentum; self.eps = eps
     }
 
+    /// From tensors (copied), PyTorch's state: weight, bias, running_mean, running_var, (C) each.
+    public init(weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor, momentum: Float = 0.1, eps: Float = 1e-5) {
+        for (t, what) in [(bias, "bias"), (runningMean, "running_mean"), (runningVar, "running_var")] {
+            checkShape(t.shape, weight.shape, "BatchNorm \(what)")
+        }
+        precondition(weight.rank == 1, "BatchNorm: weight must be (C), got \(weight.shape)")
+        self.weight = Parameter(weight); self.bias = Parameter(bias)
+        self.runningMean = Parameter(runningMean, trainable: false); self.runningVar = Parameter(runningVar, trainable: false)
+        self.momentum = momentum; self.eps = eps
+    }
+
     public var localParameters: [(String, Parameter)] {
         [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar)]
     }

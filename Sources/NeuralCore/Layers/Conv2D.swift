@@ -19,6 +19,15 @@ public final class Conv2D: Layer {
                   dilation: (dilation, dilation), bias: bias, rng: &rng)
     }
 
+    /// From tensors (copied): weight (Cout, Cin, kh, kw), bias (Cout) or nil.
+    public init(weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) {
+        precondition(weight.rank == 4, "Conv2D: weight must be (Cout, Cin, kh, kw), got \(weight.shape)")
+        if let bias { checkShape(bias.shape, [weight.shape[0]], "Conv2D bias") }
+        self.weight = Parameter(weight)
+        self.bias = bias.map { Parameter($0) }
+        self.stride = stride; self.padding = padding; self.dilation = dilation
+    }
+
     public var localParameters: [(String, Parameter)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {

@@ -13,6 +13,15 @@ public final class ConvTranspose2D: Layer {
         self.stride = (stride, stride); self.padding = (padding, padding); self.outputPadding = (outputPadding, outputPadding)
     }
 
+    /// From tensors (copied): weight (Cin, Cout, kh, kw) with kh = kw, bias (Cout) or nil.
+    public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, outputPadding: Int = 0) {
+        precondition(weight.rank == 4 && weight.shape[2] == weight.shape[3], "ConvTranspose2D: weight must be (Cin, Cout, k, k), got \(weight.shape)")
+        if let bias { checkShape(bias.shape, [weight.shape[1]], "ConvTranspose2D bias") }
+        self.weight = Parameter(weight)
+        self.bias = bias.map { Parameter($0) }
+        self.stride = (stride, stride); self.padding = (padding, padding); self.outputPadding = (outputPadding, outputPadding)
+    }
+
     public var localParameters: [(String, Parameter)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {

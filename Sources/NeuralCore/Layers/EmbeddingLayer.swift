@@ -6,6 +6,12 @@ public final class Embedding: Module {
         weight = Parameter(.normal([vocab, dim], using: &rng))
     }
 
+    /// From a weight (vocab, dim), copied.
+    public init(weight: Tensor) {
+        precondition(weight.rank == 2, "Embedding: weight must be (vocab, dim), got \(weight.shape)")
+        self.weight = Parameter(weight)
+    }
+
     public var localParameters: [(String, Parameter)] { [("weight", weight)] }
 
     public func callAsFunction(_ indices: [Int], shape: [Int]) -> Tensor { embedding(indices, shape: shape, weight: weight.value) }

@@ -8,6 +8,14 @@ public final class Linear: Layer {
         self.bias = bias ? Parameter(uniformInit([outFeatures], fanIn: inFeatures, rng: &rng)) : nil
     }
 
+    /// From tensors (copied): weight (out, in), bias (out) or nil.
+    public init(weight: Tensor, bias: Tensor?) {
+        precondition(weight.rank == 2, "Linear: weight must be (out, in), got \(weight.shape)")
+        if let bias { checkShape(bias.shape, [weight.shape[0]], "Linear bias") }
+        self.weight = Parameter(weight)
+        self.bias = bias.map { Parameter($0) }
+    }
+
     public var localParameters: [(String, Parameter)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight.value, bias: bias?.value) }
