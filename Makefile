@@ -25,6 +25,7 @@ test: deps
 	swift build --build-tests
 	swift build -c release --product image-classifier
 	swift build -c release --product char-rnn
+	swift build -c release --product misuse-probe
 	swift test --skip-build
 
 demo: deps

@@ -59,15 +59,17 @@ let package = Package(
                 cSettings: wideSIMD ? [.define("DM_REQUIRE_AVX2")] : []),
         // The one atomic write and the one regular-file check of NeuralCore, MediaIO and RunKit.
         .target(name: "SafeFiles"),
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck", "SafeFiles"], swiftSettings: release),
+        // The one argument check that survives release builds (-Ounchecked drops precondition).
+        .target(name: "Require"),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck", "SafeFiles", "Require"], swiftSettings: release),
 
         // libjpeg's setjmp/longjmp error path, kept entirely in C.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim",
                 cSettings: fuzzing ? [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])] : []),
-        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim", "SafeFiles"],
+        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim", "SafeFiles", "Require"],
                 swiftSettings: release + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])),
-        .target(name: "Models", dependencies: ["NeuralCore"], swiftSettings: release),
-        .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO"], swiftSettings: release),
+        .target(name: "Models", dependencies: ["NeuralCore", "Require"], swiftSettings: release),
+        .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO", "Require"], swiftSettings: release),
         // One training loop, run folders, checkpoints, events and cancellation; no command line.
         .target(name: "RunKit", dependencies: ["NeuralCore", "MediaIO", "SafeFiles"], swiftSettings: release),
         // One library per program: settings, the loaded model's verbs, its trainer.

@@ -1,5 +1,6 @@
 import MediaIO
 import NeuralCore
+import Require
 
 /// MNIST-style images and labels: images (N, 1, H, W) scaled to [0, 1], labels 0..<classes.
 public struct LabeledImages {
@@ -9,7 +10,7 @@ public struct LabeledImages {
 
     /// images (N, C, H, W) in [0, 1] and N labels.
     public init(images: Tensor, labels: [Int]) {
-        precondition(images.shape.first == labels.count, "LabeledImages: \(images.shape) images for \(labels.count) labels")
+        require(images.shape.first == labels.count, "LabeledImages: \(images.shape) images for \(labels.count) labels")
         self.images = images; self.labels = labels
     }
 

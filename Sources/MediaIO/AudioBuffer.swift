@@ -1,3 +1,4 @@
+import Require
 /// Decoded sound: interleaved Float samples (frame-major: frame 0 all channels, frame 1, ...)
 /// at `sampleRate` Hz, nominally in [-1, 1].
 public struct AudioBuffer: Equatable, Sendable {
@@ -6,7 +7,7 @@ public struct AudioBuffer: Equatable, Sendable {
     public var samples: [Float]
 
     public init(sampleRate: Int, channels: Int, samples: [Float]) {
-        precondition(sampleRate > 0 && channels > 0 && samples.count % channels == 0,
+        require(sampleRate > 0 && channels > 0 && samples.count % channels == 0,
                      "AudioBuffer: \(samples.count) samples for \(channels) channels at \(sampleRate) Hz")
         self.sampleRate = sampleRate; self.channels = channels; self.samples = samples
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Require
 
 /// librosa's feature pipeline on top of STFT and MelFilterBank.
 public enum AudioFeatures {
@@ -13,7 +14,7 @@ public enum AudioFeatures {
     /// The first `count` rows of the orthonormal DCT-II along the rows (librosa.feature.mfcc on a log-mel input).
     public static func mfcc(logMel: Spectrogram, count: Int = 20) -> Spectrogram {
         let n = logMel.rows, frames = logMel.frames
-        precondition(count <= n, "mfcc: \(count) coefficients from \(n) bands")
+        require(count <= n, "mfcc: \(count) coefficients from \(n) bands")
         var out = [Float](repeating: 0, count: count * frames)
         for k in 0..<count {
             let scale = k == 0 ? (1 / Double(n)).squareRoot() : (2 / Double(n)).squareRoot()

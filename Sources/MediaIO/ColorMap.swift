@@ -1,3 +1,4 @@
+import Require
 /// Perceptually uniform colour maps for pictures of scalar data.
 public enum ColorMap: Sendable {
     /// matplotlib's viridis, interpolated linearly between nine of its published values.
@@ -29,7 +30,7 @@ extension Spectrogram {
     /// A picture: low rows at the bottom, time left to right, values mapped from
     /// [max - dynamicRange, max] through the colour map. Each cell becomes `scale` x `scale` pixels.
     public func picture(dynamicRange: Float = 80, colorMap: ColorMap = .viridis, scale: Int = 1) -> Image {
-        precondition(scale >= 1, "picture: scale must be >= 1")
+        require(scale >= 1, "picture: scale must be >= 1")
         let top = values.filter { $0.isFinite }.max() ?? 0
         let bottom = top - dynamicRange
         var img = Image(width: frames * scale, height: rows * scale, channels: 3)

@@ -1,3 +1,4 @@
+import Require
 /// A decoded picture: `height` x `width` x `channels` (1 gray, 3 RGB) Float values in [0, 1],
 /// stored HWC (interleaved). `chw` gives the planar layout networks take.
 public struct Image: Equatable, Sendable {
@@ -7,8 +8,8 @@ public struct Image: Equatable, Sendable {
     public var pixels: [Float]
 
     public init(width: Int, height: Int, channels: Int, pixels: [Float]) {
-        precondition(channels == 1 || channels == 3, "Image: channels must be 1 or 3, got \(channels)")
-        precondition(pixels.count == width * height * channels,
+        require(channels == 1 || channels == 3, "Image: channels must be 1 or 3, got \(channels)")
+        require(pixels.count == width * height * channels,
                      "Image: \(width)x\(height)x\(channels) needs \(width * height * channels) values, got \(pixels.count)")
         self.width = width; self.height = height; self.channels = channels; self.pixels = pixels
     }
@@ -21,7 +22,7 @@ public struct Image: Equatable, Sendable {
 
     /// From planar (C, H, W) values.
     public init(chw: [Float], channels: Int, height: Int, width: Int) {
-        precondition(chw.count == channels * height * width, "Image(chw:): size mismatch")
+        require(chw.count == channels * height * width, "Image(chw:): size mismatch")
         var p = [Float](repeating: 0, count: chw.count)
         for c in 0..<channels { for i in 0..<(height * width) { p[i * channels + c] = chw[c * height * width + i] } }
         self.init(width: width, height: height, channels: channels, pixels: p)

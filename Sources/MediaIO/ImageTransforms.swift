@@ -1,3 +1,4 @@
+import Require
 /// Geometry and colour operations on `Image`. All return new images.
 public enum ResizeFilter: Sendable {
     /// Bilinear interpolation at pixel centres (align_corners = false).
@@ -9,7 +10,7 @@ public enum ResizeFilter: Sendable {
 extension Image {
     /// Resized to width x height.
     public func resized(width w: Int, height h: Int, filter: ResizeFilter = .bilinear) -> Image {
-        precondition(w > 0 && h > 0, "resized: size must be positive, got \(w)x\(h)")
+        require(w > 0 && h > 0, "resized: size must be positive, got \(w)x\(h)")
         if w == width && h == height { return self }
         var out = Image(width: w, height: h, channels: channels)
         switch filter {
@@ -57,7 +58,7 @@ extension Image {
 
     /// The rectangle at (x, y) of size width x height (must lie inside).
     public func cropped(x: Int, y: Int, width w: Int, height h: Int) -> Image {
-        precondition(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= width && y + h <= height,
+        require(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= width && y + h <= height,
                      "cropped: \(w)x\(h) at (\(x), \(y)) is outside \(width)x\(height)")
         var out = Image(width: w, height: h, channels: channels)
         for row in 0..<h {
@@ -88,7 +89,7 @@ extension Image {
 
     /// Framed by constant borders.
     public func padded(top: Int, bottom: Int, left: Int, right: Int, value: Float = 0) -> Image {
-        precondition(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "padded: negative padding")
+        require(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "padded: negative padding")
         var out = Image(width: width + left + right, height: height + top + bottom, channels: channels, value: value)
         for y in 0..<height { for x in 0..<width { for c in 0..<channels { out[y + top, x + left, c] = self[y, x, c] } } }
         return out

@@ -1,4 +1,5 @@
 import Foundation
+import Require
 
 /// Mel filter bank as librosa's default (`librosa.filters.mel`, htk=False, norm='slaney'):
 /// Slaney's mel scale (linear below 1 kHz, logarithmic above), triangles normalised to equal area.
@@ -41,7 +42,7 @@ public struct MelFilterBank: Sendable {
 
     /// weights · power: (nMels, bins) · (bins, frames) -> (nMels, frames).
     public func apply(_ power: Spectrogram) -> Spectrogram {
-        precondition(power.rows == bins, "MelFilterBank: \(power.rows) bins, filters expect \(bins)")
+        require(power.rows == bins, "MelFilterBank: \(power.rows) bins, filters expect \(bins)")
         var out = [Float](repeating: 0, count: nMels * power.frames)
         for m in 0..<nMels {
             for k in 0..<bins {

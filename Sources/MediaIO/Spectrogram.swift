@@ -1,3 +1,4 @@
+import Require
 /// A time-frequency matrix: `rows` (frequency bins, mel bands or coefficients) x `frames`,
 /// row-major Float values, as librosa lays them out.
 public struct Spectrogram: Equatable, Sendable {
@@ -6,7 +7,7 @@ public struct Spectrogram: Equatable, Sendable {
     public var values: [Float]
 
     public init(rows: Int, frames: Int, values: [Float]) {
-        precondition(values.count == rows * frames, "Spectrogram: \(rows)x\(frames) needs \(rows * frames) values, got \(values.count)")
+        require(values.count == rows * frames, "Spectrogram: \(rows)x\(frames) needs \(rows * frames) values, got \(values.count)")
         self.rows = rows; self.frames = frames; self.values = values
     }
 

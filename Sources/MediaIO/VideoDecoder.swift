@@ -1,5 +1,6 @@
 import Foundation
 internal import CFFmpeg
+import Require
 
 /// One decoded video frame: its presentation time and the picture (RGB).
 public struct VideoFrame: Sendable {
@@ -58,7 +59,7 @@ public final class VideoDecoder {
 
     /// Every frame from the current position; every `every`-th one, or about `fps` per second when given.
     public func frames(every: Int = 1, fps: Double? = nil) throws -> [VideoFrame] {
-        precondition(every >= 1, "frames: every must be >= 1")
+        require(every >= 1, "frames: every must be >= 1")
         var out: [VideoFrame] = []
         var index = 0
         var nextTime = -Double.infinity

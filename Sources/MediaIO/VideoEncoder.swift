@@ -1,6 +1,7 @@
 import Foundation
 import SafeFiles
 internal import CFFmpeg
+import Require
 
 /// Writes a video from RGB frames: H.264 (libx264) where that encoder exists, else MPEG-4 Part 2,
 /// in the container the file name asks for (.mp4, .mkv, .avi, ...). Optionally carries the audio
@@ -98,7 +99,7 @@ public final class VideoEncoder {
 
     /// Appends one frame (RGB or gray; rescaled to the video size if needed).
     public func append(_ image: Image) throws {
-        precondition(!finished, "VideoEncoder: append after finish")
+        require(!finished, "VideoEncoder: append after finish")
         let rgb = image.rgb()
         let px = rgb.bytes
         sws = sws_getCachedContext(sws, Int32(rgb.width), Int32(rgb.height), AV_PIX_FMT_RGB24, Int32(width), Int32(height),

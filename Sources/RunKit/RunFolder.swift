@@ -106,7 +106,7 @@ public struct RunFolder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         guard case var .object(o) = try JSONValue.parse(encoder.encode(settings)) else {
-            preconditionFailure("RunFolder.writeConfig: settings must encode as a JSON object")
+            fatalError("RunFolder.writeConfig: settings must encode as a JSON object")
         }
         o.merge(facts) { a, _ in a }
         try write("config.json", JSONValue.object(o).serialized(pretty: true) + "\n")

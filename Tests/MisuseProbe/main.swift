@@ -10,6 +10,12 @@ let cases: [String: () -> Void] = [
         y.backward()
         y.backward()
     },
+    "embedding-index": { _ = embedding([7], shape: [1], weight: Tensor.zeros([3, 4])) },
+    "cross-entropy-class": { _ = crossEntropy(Tensor.zeros([1, 3]), targets: [5]) },
+    "matmul-shapes": { _ = Tensor.zeros([2, 3]).matmul(Tensor.zeros([2, 2])) },
+    "tensor-count": { _ = Tensor(shape: [4], scalars: [1, 2]) },
+    "linear-shapes": { _ = linear(Tensor.zeros([2, 3]), weight: Tensor.zeros([4, 5]), bias: nil) },
+    "conv2d-channels": { _ = conv2d(Tensor.zeros([1, 3, 8, 8]), weight: Tensor.zeros([4, 2, 3, 3]), bias: nil) },
     "backward-nonscalar": {
         let x = Tensor(shape: [3], scalars: [1, 2, 3]).requiringGrad()
         (x * x).backward()

@@ -1,3 +1,4 @@
+import Require
 /// Direct 3x3 convolution, stride 1, padding 1 (the "same" convolution of DnCNN-style and VGG-style
 /// networks) without im2col: each image is copied into zero-bordered planes, and each segment of
 /// 16 output pixels of 4 output channels is summed in registers over the Cin·9 taps. Used for the
@@ -161,7 +162,7 @@ enum DirectConv3x3 {
     /// multiple of 8 (`appliesToWeightGradient`); `pad` holds ins·(H+2)·(W+2) floats whose border is zero.
     static func weightGradient(x: UnsafePointer<Float>, g: UnsafePointer<Float>, ins: Int, outs: Int, h: Int, w: Int,
                                gw: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>) {
-        precondition(w % 8 == 0, "DirectConv3x3.weightGradient: width \(w) is not a multiple of 8")
+        require(w % 8 == 0, "DirectConv3x3.weightGradient: width \(w) is not a multiple of 8")
         let pw = w + 2, plane = (h + 2) * pw, l = h * w
         for c in 0..<ins {
             for r in 0..<h { (pad + c * plane + (r + 1) * pw + 1).update(from: x + (c * h + r) * w, count: w) }

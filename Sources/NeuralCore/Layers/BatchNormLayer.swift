@@ -1,3 +1,4 @@
+import Require
 /// Batch normalisation with learned scale and shift and running statistics (momentum 0.1, eps 1e-5).
 /// BatchNorm1D: (N, C) or (N, C, L); BatchNorm2D: (N, C, H, W). State: weight, bias, running_mean, running_var.
 public class BatchNorm: Layer {
@@ -21,7 +22,7 @@ public class BatchNorm: Layer {
         for (t, what) in [(bias, "bias"), (runningMean, "running_mean"), (runningVar, "running_var")] {
             checkShape(t.shape, weight.shape, "BatchNorm \(what)")
         }
-        precondition(weight.rank == 1, "BatchNorm: weight must be (C), got \(weight.shape)")
+        require(weight.rank == 1, "BatchNorm: weight must be (C), got \(weight.shape)")
         self.weight = Parameter(weight); self.bias = Parameter(bias)
         self.runningMean = Parameter(runningMean, trainable: false); self.runningVar = Parameter(runningVar, trainable: false)
         self.momentum = momentum; self.eps = eps
@@ -67,7 +68,7 @@ extension BatchNorm {
     /// s = scale / √(var + eps): weight·s and bias (b - mean)·s + shift.
     func folded(weight: Tensor, bias: Tensor?, axis: Int) -> (weight: Tensor, bias: Tensor) {
         let c = weight.shape[axis], inner = weight.shape[(axis + 1)...].reduce(1, *), outer = weight.count / (c * inner)
-        precondition(c == self.weight.value.count, "BatchNorm: \(self.weight.value.count) channels after a layer with \(c)")
+        require(c == self.weight.value.count, "BatchNorm: \(self.weight.value.count) channels after a layer with \(c)")
         let fw = Tensor(uninitializedShape: weight.shape), fb = Tensor(uninitializedShape: [c])
         let pw = weight.storage.pointer, pb = bias?.storage.pointer, ow = fw.storage.pointer, ob = fb.storage.pointer
         let gamma = self.weight.value.storage.pointer, beta = self.bias.value.storage.pointer

@@ -1,3 +1,4 @@
+import Require
 /// 2-d convolution. (N, Cin, H, W) -> (N, Cout, Ho, Wo). weight (Cout, Cin, kh, kw), bias (Cout).
 public final class Conv2D: Layer {
     public let weight: Parameter
@@ -21,7 +22,7 @@ public final class Conv2D: Layer {
 
     /// From tensors (copied): weight (Cout, Cin, kh, kw), bias (Cout) or nil.
     public init(weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) {
-        precondition(weight.rank == 4, "Conv2D: weight must be (Cout, Cin, kh, kw), got \(weight.shape)")
+        require(weight.rank == 4, "Conv2D: weight must be (Cout, Cin, kh, kw), got \(weight.shape)")
         if let bias { checkShape(bias.shape, [weight.shape[0]], "Conv2D bias") }
         self.weight = Parameter(weight)
         self.bias = bias.map { Parameter($0) }

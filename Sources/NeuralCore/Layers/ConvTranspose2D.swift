@@ -1,3 +1,4 @@
+import Require
 /// 2-d transposed convolution. (N, Cin, H, W) -> (N, Cout, Ho, Wo). weight (Cin, Cout, kh, kw), bias (Cout).
 public final class ConvTranspose2D: Layer {
     public let weight: Parameter
@@ -15,7 +16,7 @@ public final class ConvTranspose2D: Layer {
 
     /// From tensors (copied): weight (Cin, Cout, kh, kw) with kh = kw, bias (Cout) or nil.
     public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, outputPadding: Int = 0) {
-        precondition(weight.rank == 4 && weight.shape[2] == weight.shape[3], "ConvTranspose2D: weight must be (Cin, Cout, k, k), got \(weight.shape)")
+        require(weight.rank == 4 && weight.shape[2] == weight.shape[3], "ConvTranspose2D: weight must be (Cin, Cout, k, k), got \(weight.shape)")
         if let bias { checkShape(bias.shape, [weight.shape[1]], "ConvTranspose2D bias") }
         self.weight = Parameter(weight)
         self.bias = bias.map { Parameter($0) }

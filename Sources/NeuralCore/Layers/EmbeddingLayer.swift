@@ -1,3 +1,4 @@
+import Require
 /// Token embedding. indices S -> S + (dim). weight (vocab, dim), initialised N(0, 1).
 public final class Embedding: Module {
     public let weight: Parameter
@@ -8,7 +9,7 @@ public final class Embedding: Module {
 
     /// From a weight (vocab, dim), copied.
     public init(weight: Tensor) {
-        precondition(weight.rank == 2, "Embedding: weight must be (vocab, dim), got \(weight.shape)")
+        require(weight.rank == 2, "Embedding: weight must be (vocab, dim), got \(weight.shape)")
         self.weight = Parameter(weight)
     }
 

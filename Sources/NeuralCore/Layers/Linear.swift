@@ -1,3 +1,4 @@
+import Require
 /// Fully connected layer. (..., in) -> (..., out). weight (out, in), bias (out).
 public final class Linear: Layer {
     public let weight: Parameter
@@ -10,7 +11,7 @@ public final class Linear: Layer {
 
     /// From tensors (copied): weight (out, in), bias (out) or nil.
     public init(weight: Tensor, bias: Tensor?) {
-        precondition(weight.rank == 2, "Linear: weight must be (out, in), got \(weight.shape)")
+        require(weight.rank == 2, "Linear: weight must be (out, in), got \(weight.shape)")
         if let bias { checkShape(bias.shape, [weight.shape[0]], "Linear bias") }
         self.weight = Parameter(weight)
         self.bias = bias.map { Parameter($0) }

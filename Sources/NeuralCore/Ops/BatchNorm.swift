@@ -1,15 +1,16 @@
 import Foundation
+import Require
 
 /// Batch normalisation over channel axis 1 of (N, C) or (N, C, ...), PyTorch semantics.
 /// Training: batch mean and biased variance; running stats updated in place with `momentum`
 /// (unbiased variance). Eval: running stats, nothing changes. weight, bias, running: (C).
 public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
                       training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
-    precondition(x.rank >= 2, "batchNorm: needs (N, C, ...), got \(x.shape)")
+    require(x.rank >= 2, "batchNorm: needs (N, C, ...), got \(x.shape)")
     let n = x.shape[0], c = x.shape[1], inner = x.shape[2...].reduce(1, *), m = n * inner
     for t in [weight, bias, runningMean, runningVar] { if let t { checkShape(t.shape, [c], "batchNorm parameter") } }
-    precondition(training || (runningMean != nil && runningVar != nil), "batchNorm: eval needs running statistics")
-    precondition(!training || m > 1, "batchNorm: training needs more than one value per channel, got \(x.shape)")
+    require(training || (runningMean != nil && runningVar != nil), "batchNorm: eval needs running statistics")
+    require(!training || m > 1, "batchNorm: training needs more than one value per channel, got \(x.shape)")
     let mean = Storage(count: c), invStd = Storage(count: c)
     let px = x.storage.pointer
     let pm = mean.pointer, ps = invStd.pointer

@@ -1,3 +1,4 @@
+import Require
 /// Broadcasting of two shapes (NumPy rules): the output shape and, per input, strides with 0 on
 /// broadcast dimensions. Kernels walk the output row by row (last dimension contiguous).
 struct BroadcastPlan {
@@ -11,7 +12,7 @@ struct BroadcastPlan {
         let pb = [Int](repeating: 1, count: r - b.count) + b
         var out = [Int](repeating: 0, count: r)
         for i in 0..<r {
-            precondition(pa[i] == pb[i] || pa[i] == 1 || pb[i] == 1, "broadcast: shapes \(a) and \(b) are incompatible")
+            require(pa[i] == pb[i] || pa[i] == 1 || pb[i] == 1, "broadcast: shapes \(a) and \(b) are incompatible")
             out[i] = pa[i] == 1 ? pb[i] : pa[i]
         }
         func strides(_ s: [Int]) -> [Int] {

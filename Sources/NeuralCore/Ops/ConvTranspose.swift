@@ -1,3 +1,4 @@
+import Require
 /// 2-d transposed convolution, PyTorch semantics (the adjoint of conv2d with the same geometry).
 /// Forward: every input pixel's contributions by one packed product, then added into the output
 /// channel-last (`transposedConvolution`); backward: lowered like conv2d (im2col of the gradient, sgemm).
@@ -13,14 +14,14 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
 /// With `relu` (inference only, no graph): ReLU on each chunk of images while still in cache.
 func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int),
                      outputPadding: (Int, Int), dilation: (Int, Int), relu: Bool) -> Tensor {
-    precondition(!relu || !GradMode.isEnabled, "convTranspose2d: the fused ReLU is for inference")
-    precondition(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[0],
+    require(!relu || !GradMode.isEnabled, "convTranspose2d: the fused ReLU is for inference")
+    require(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[0],
                  "convTranspose2d: input \(x.shape) does not fit weight \(weight.shape)")
     let n = x.shape[0], cin = x.shape[1], hin = x.shape[2], win = x.shape[3]
     let cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3]
     let ho = (hin - 1) * stride.0 - 2 * padding.0 + dilation.0 * (kh - 1) + outputPadding.0 + 1
     let wo = (win - 1) * stride.1 - 2 * padding.1 + dilation.1 * (kw - 1) + outputPadding.1 + 1
-    precondition(ho > 0 && wo > 0, "convTranspose2d: output size \(ho)x\(wo) for input \(x.shape)")
+    require(ho > 0 && wo > 0, "convTranspose2d: output size \(ho)x\(wo) for input \(x.shape)")
     if let bias { checkShape(bias.shape, [cout], "convTranspose2d bias") }
     // The conv whose input is our output and whose output is our input.
     let geo = ConvGeometry(c: cout, h: ho, w: wo, kernel: (kh, kw), stride: stride, padding: padding,

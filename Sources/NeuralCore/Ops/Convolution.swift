@@ -1,3 +1,4 @@
+import Require
 /// 2-d convolution (cross-correlation), PyTorch semantics. Each worker takes a share of the batch
 /// and lowers a few images at a time with im2col into a cache-sized column matrix
 /// (K = Cin·kh·kw rows, images·Ho·Wo columns) that one sgemm multiplies.
@@ -18,12 +19,12 @@ public func conv2dReLU(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
 
 private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int),
                     dilation: (Int, Int), relu: Bool) -> Tensor {
-    precondition(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
+    require(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
                  "conv2d: input \(x.shape) does not fit weight \(weight.shape)")
     let n = x.shape[0], cout = weight.shape[0]
     let geo = ConvGeometry(c: x.shape[1], h: x.shape[2], w: x.shape[3], kernel: (weight.shape[2], weight.shape[3]),
                            stride: stride, padding: padding, dilation: dilation)
-    precondition(geo.ho > 0 && geo.wo > 0, "conv2d: input \(x.shape) too small for kernel \(weight.shape)")
+    require(geo.ho > 0 && geo.wo > 0, "conv2d: input \(x.shape) too small for kernel \(weight.shape)")
     if let bias { checkShape(bias.shape, [cout], "conv2d bias") }
     let k = geo.k, l = geo.l, inSize = geo.c * geo.h * geo.w
     let chunk = BatchLayout.chunk(n: n, floatsPerImage: k * l), workers = BatchLayout.workers(n: n)

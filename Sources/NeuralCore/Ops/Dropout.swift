@@ -1,7 +1,8 @@
+import Require
 /// Inverted dropout: in training each value is zeroed with probability p and the rest scaled by
 /// 1/(1-p); in eval the input passes through. Shape: any -> same.
 public func dropout(_ x: Tensor, p: Float, training: Bool, using rng: inout RandomGenerator) -> Tensor {
-    precondition(p >= 0 && p < 1, "dropout: p must be in [0, 1), got \(p)")
+    require(p >= 0 && p < 1, "dropout: p must be in [0, 1), got \(p)")
     if !training || p == 0 { return x }
     let mask = Storage(count: x.count)
     let scale = 1 / (1 - p)

@@ -1,11 +1,12 @@
 import Foundation
+import Require
 
 /// One GRU layer over a whole sequence, fused like `lstmLayer`. PyTorch semantics: gates r, z, n;
 /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z)·n + z·h.
 /// x (B, T, I), h0 (B, H), weightIH (3H, I), weightHH (3H, H), biases (3H) -> output (B, T, H), hT (B, H).
 public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tensor,
                      biasIH: Tensor?, biasHH: Tensor?) -> (output: Tensor, h: Tensor) {
-    precondition(x.rank == 3, "gruLayer: input must be (batch, seq, features), got \(x.shape)")
+    require(x.rank == 3, "gruLayer: input must be (batch, seq, features), got \(x.shape)")
     let b = x.shape[0], t = x.shape[1], inF = x.shape[2], h = weightHH.shape[1], g3 = 3 * h
     checkShape(weightIH.shape, [g3, inF], "gruLayer weight_ih")
     checkShape(weightHH.shape, [g3, h], "gruLayer weight_hh")

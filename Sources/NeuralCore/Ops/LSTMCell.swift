@@ -1,4 +1,5 @@
 import Foundation
+import Require
 
 /// One LSTM layer over a whole sequence, fused: per step one product of [x_t | h_{t-1}] with
 /// [W_ih | W_hh]ᵀ (packed once), gate nonlinearities and the cell update on the result while it
@@ -7,7 +8,7 @@ import Foundation
 /// -> output (B, T, H), hT (B, H), cT (B, H).
 public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, weightHH: Tensor,
                       biasIH: Tensor?, biasHH: Tensor?) -> (output: Tensor, h: Tensor, c: Tensor) {
-    precondition(x.rank == 3, "lstmLayer: input must be (batch, seq, features), got \(x.shape)")
+    require(x.rank == 3, "lstmLayer: input must be (batch, seq, features), got \(x.shape)")
     let b = x.shape[0], t = x.shape[1], inF = x.shape[2], h = weightHH.shape[1], g4 = 4 * h
     checkShape(weightIH.shape, [g4, inF], "lstmLayer weight_ih")
     checkShape(weightHH.shape, [g4, h], "lstmLayer weight_hh")

@@ -1,12 +1,13 @@
 import Foundation
+import Require
 
 // Losses, all with mean reduction, returning a 0-d tensor.
 
 /// Cross-entropy from logits (..., C) and class indices (one per row), log-softmax + NLL, fused.
 public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
     let c = logits.shape.last ?? 0, rows = logits.count / Swift.max(c, 1)
-    precondition(rows == targets.count, "crossEntropy: \(targets.count) targets for logits \(logits.shape)")
-    for t in targets { precondition(t >= 0 && t < c, "crossEntropy: class \(t) outside 0..<\(c)") }
+    require(rows == targets.count, "crossEntropy: \(targets.count) targets for logits \(logits.shape)")
+    for t in targets { require(t >= 0 && t < c, "crossEntropy: class \(t) outside 0..<\(c)") }
     let px = logits.storage.pointer
     let probs = Storage(count: logits.count)
     let pp = probs.pointer

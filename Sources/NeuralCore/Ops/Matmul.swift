@@ -1,12 +1,13 @@
+import Require
 // Matrix products through BLAS.sgemm: matmul (2-d and batched) and linear.
 
 extension Tensor {
     /// (m, k)·(k, n) -> (m, n); batched (B.., m, k)·(B.., k, n) -> (B.., m, n); (B.., m, k)·(k, n).
     public func matmul(_ other: Tensor) -> Tensor {
         let a = self, b = other
-        precondition(a.rank >= 2 && b.rank >= 2, "matmul: needs rank >= 2, got \(a.shape) and \(b.shape)")
+        require(a.rank >= 2 && b.rank >= 2, "matmul: needs rank >= 2, got \(a.shape) and \(b.shape)")
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
-        precondition(b.shape[b.rank - 2] == k, "matmul: inner sizes differ in \(a.shape) · \(b.shape)")
+        require(b.shape[b.rank - 2] == k, "matmul: inner sizes differ in \(a.shape) · \(b.shape)")
         if b.rank == 2 {
             // Fold a's batch into its rows.
             let rows = a.count / Swift.max(k, 1)
@@ -19,7 +20,7 @@ extension Tensor {
             }
         }
         let batchShape = Array(a.shape.dropLast(2))
-        precondition(batchShape == Array(b.shape.dropLast(2)), "matmul: batch shapes differ in \(a.shape) · \(b.shape)")
+        require(batchShape == Array(b.shape.dropLast(2)), "matmul: batch shapes differ in \(a.shape) · \(b.shape)")
         let batch = batchShape.reduce(1, *)
         let y = Tensor(uninitializedShape: batchShape + [m, n])
         let pa = a.storage.pointer, pb = b.storage.pointer, py = y.storage.pointer
@@ -39,7 +40,7 @@ extension Tensor {
 /// y = x·Wᵀ + b. x: (..., in), weight: (out, in), bias: (out) -> (..., out).
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let outF = weight.shape[0], inF = weight.shape[1]
-    precondition(weight.rank == 2 && x.shape.last == inF, "linear: input \(x.shape) does not fit weight \(weight.shape)")
+    require(weight.rank == 2 && x.shape.last == inF, "linear: input \(x.shape) does not fit weight \(weight.shape)")
     if let bias { checkShape(bias.shape, [outF], "linear bias") }
     let rows = x.count / Swift.max(inF, 1)
     let y = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outF])

@@ -1,12 +1,13 @@
+import Require
 // Pooling and nearest upsampling over NCHW. Pooling floors the output size (ceil_mode false).
 
 /// Max over k×k windows; padding counts as -inf. (N, C, H, W) -> (N, C, Ho, Wo).
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
-    precondition(x.rank == 4, "maxPool2d: needs (N, C, H, W), got \(x.shape)")
+    require(x.rank == 4, "maxPool2d: needs (N, C, H, W), got \(x.shape)")
     let s = stride ?? kernel
     let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
     let ho = (h + 2 * padding - kernel) / s + 1, wo = (w + 2 * padding - kernel) / s + 1
-    precondition(ho > 0 && wo > 0, "maxPool2d: input \(x.shape) too small for kernel \(kernel)")
+    require(ho > 0 && wo > 0, "maxPool2d: input \(x.shape) too small for kernel \(kernel)")
     let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
     let px = x.storage.pointer, py = y.storage.pointer
     if kernel == 2 && s == 2 && padding == 0 && !(GradMode.isEnabled && x.requiresGrad) {
@@ -76,11 +77,11 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
 
 /// Mean over k×k windows, no padding. (N, C, H, W) -> (N, C, Ho, Wo).
 public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil) -> Tensor {
-    precondition(x.rank == 4, "avgPool2d: needs (N, C, H, W), got \(x.shape)")
+    require(x.rank == 4, "avgPool2d: needs (N, C, H, W), got \(x.shape)")
     let s = stride ?? kernel
     let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
     let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
-    precondition(ho > 0 && wo > 0, "avgPool2d: input \(x.shape) too small for kernel \(kernel)")
+    require(ho > 0 && wo > 0, "avgPool2d: input \(x.shape) too small for kernel \(kernel)")
     let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
     let px = x.storage.pointer, py = y.storage.pointer
     let inv = 1 / Float(kernel * kernel)
@@ -107,14 +108,14 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil) -> Tensor {
 
 /// Mean over H and W. (N, C, H, W) -> (N, C).
 public func globalAvgPool2d(_ x: Tensor) -> Tensor {
-    precondition(x.rank == 4, "globalAvgPool2d: needs (N, C, H, W), got \(x.shape)")
+    require(x.rank == 4, "globalAvgPool2d: needs (N, C, H, W), got \(x.shape)")
     return x.mean(axes: [2, 3])
 }
 
 /// Nearest-neighbour upsampling by an integer factor: out[i] = in[i / factor].
 /// (N, C, H, W) -> (N, C, H·f, W·f).
 public func upsampleNearest2d(_ x: Tensor, factor: Int) -> Tensor {
-    precondition(x.rank == 4 && factor >= 1, "upsampleNearest2d: needs (N, C, H, W) and factor >= 1")
+    require(x.rank == 4 && factor >= 1, "upsampleNearest2d: needs (N, C, H, W) and factor >= 1")
     let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], ho = h * factor, wo = w * factor
     let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
     let px = x.storage.pointer, py = y.storage.pointer

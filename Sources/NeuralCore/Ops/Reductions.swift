@@ -1,9 +1,10 @@
+import Require
 // Reductions: sum, mean, max and argmax over axes.
 
 extension Tensor {
     private func normalizedAxes(_ axes: [Int]) -> [Int] {
         let a = axes.map { $0 < 0 ? $0 + rank : $0 }
-        precondition(a.allSatisfy { $0 >= 0 && $0 < rank }, "reduce: axes \(axes) out of range for shape \(shape)")
+        require(a.allSatisfy { $0 >= 0 && $0 < rank }, "reduce: axes \(axes) out of range for shape \(shape)")
         return Array(Set(a)).sorted()
     }
 
@@ -43,7 +44,7 @@ extension Tensor {
     /// Maximum over one axis: the values (axis removed) and the index of the first maximum.
     public func max(axis: Int) -> (values: Tensor, indices: [Int]) {
         let a = axis < 0 ? axis + rank : axis
-        precondition(a >= 0 && a < rank, "max: axis \(axis) out of range for shape \(shape)")
+        require(a >= 0 && a < rank, "max: axis \(axis) out of range for shape \(shape)")
         let d = shape[a], inner = shape[(a + 1)...].reduce(1, *), outer = count / Swift.max(d * inner, 1)
         var outShape = shape
         outShape.remove(at: a)

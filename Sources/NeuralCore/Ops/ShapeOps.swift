@@ -1,3 +1,4 @@
+import Require
 // Reshape, permute, slice, concatenate, stack. Gradients route values back to where they came from.
 
 extension Tensor {
@@ -6,10 +7,10 @@ extension Tensor {
         var s = newShape
         if let i = s.firstIndex(of: -1) {
             let known = s.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
-            precondition(known > 0 && count % known == 0, "reshape: cannot infer -1 in \(newShape) for shape \(shape)")
+            require(known > 0 && count % known == 0, "reshape: cannot infer -1 in \(newShape) for shape \(shape)")
             s[i] = count / known
         }
-        precondition(Tensor.count(of: s) == count, "reshape: shape \(shape) (\(count) values) cannot become \(newShape)")
+        require(Tensor.count(of: s) == count, "reshape: shape \(shape) (\(count) values) cannot become \(newShape)")
         let x = self
         let y = viewed(as: s)
         return y.recorded(from: [x]) { g in
@@ -22,7 +23,7 @@ extension Tensor {
 
     /// Axes reordered: output axis i is input axis perm[i].
     public func permuted(_ perm: [Int]) -> Tensor {
-        precondition(perm.sorted() == Array(0..<rank), "permute: \(perm) is not a permutation of \(rank) axes")
+        require(perm.sorted() == Array(0..<rank), "permute: \(perm) is not a permutation of \(rank) axes")
         let x = self
         let outShape = perm.map { shape[$0] }
         let inStrides = strides
@@ -68,7 +69,7 @@ extension Tensor {
     /// Elements `range` along `axis` (a copy).
     public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
         let a = axis < 0 ? axis + rank : axis
-        precondition(a >= 0 && a < rank && range.lowerBound >= 0 && range.upperBound <= shape[a],
+        require(a >= 0 && a < rank && range.lowerBound >= 0 && range.upperBound <= shape[a],
                      "slice: \(range) along axis \(axis) out of shape \(shape)")
         let inner = shape[(a + 1)...].reduce(1, *), outer = shape[..<a].reduce(1, *), d = shape[a]
         var outShape = shape
@@ -90,10 +91,10 @@ extension Tensor {
 
     /// Joins tensors along an existing axis.
     public static func concatenate(_ parts: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!parts.isEmpty, "concatenate: no tensors")
+        require(!parts.isEmpty, "concatenate: no tensors")
         let r = parts[0].rank, a = axis < 0 ? axis + r : axis
         for p in parts {
-            precondition(p.rank == r && (0..<r).allSatisfy { $0 == a || p.shape[$0] == parts[0].shape[$0] },
+            require(p.rank == r && (0..<r).allSatisfy { $0 == a || p.shape[$0] == parts[0].shape[$0] },
                          "concatenate: shapes \(parts[0].shape) and \(p.shape) differ off axis \(axis)")
         }
         let inner = parts[0].shape[(a + 1)...].reduce(1, *), outer = parts[0].shape[..<a].reduce(1, *)
@@ -125,7 +126,7 @@ extension Tensor {
 
     /// Joins tensors of one shape along a new axis.
     public static func stack(_ parts: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!parts.isEmpty, "stack: no tensors")
+        require(!parts.isEmpty, "stack: no tensors")
         let a = axis < 0 ? axis + parts[0].rank + 1 : axis
         return concatenate(parts.map { p in
             checkShape(p.shape, parts[0].shape, "stack")

@@ -1,3 +1,4 @@
+import Require
 /// Stochastic gradient descent, PyTorch semantics: g = grad + wd·p; buf = g on the first step,
 /// then momentum·buf + g; Nesterov uses g + momentum·buf; p -= lr·(that).
 public final class SGD: Optimizer {
@@ -8,7 +9,7 @@ public final class SGD: Optimizer {
     private var started: [Bool]
 
     public init(_ parameters: [Parameter], lr: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
-        precondition(!nesterov || momentum > 0, "SGD: Nesterov needs momentum > 0")
+        require(!nesterov || momentum > 0, "SGD: Nesterov needs momentum > 0")
         self.parameters = parameters; learningRate = lr
         self.momentum = momentum; self.nesterov = nesterov; self.weightDecay = weightDecay
         buffers = momentum > 0 ? stateBuffers(parameters) : []

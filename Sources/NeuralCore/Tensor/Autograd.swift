@@ -1,3 +1,4 @@
+import Require
 /// Reverse-mode autograd. Each op computes its value and, when recording, attaches a `GradNode`
 /// whose pullback reads the output's gradient and adds (`+=`) into its inputs' gradients.
 public final class GradNode {
@@ -170,15 +171,15 @@ extension Tensor {
     /// grads)): each output's seed (nil: 1 for a scalar) starts its gradient, and one pass in
     /// topological order reaches every leaf once.
     public static func backward(_ outputs: [Tensor], seeds: [Tensor?], retainGraph: Bool = false) {
-        precondition(outputs.count == seeds.count, "backward: \(outputs.count) outputs but \(seeds.count) seeds")
+        require(outputs.count == seeds.count, "backward: \(outputs.count) outputs but \(seeds.count) seeds")
         var roots: [GradNode] = []
         for (out, seed) in zip(outputs, seeds) {
-            guard let root = out.node else { preconditionFailure("backward: an output (shape \(out.shape)) does not require grad") }
+            guard let root = out.node else { fatalError("backward: an output (shape \(out.shape)) does not require grad") }
             if let seed {
                 checkShape(seed.shape, out.shape, "backward seed")
                 root.accumulate { g in for i in 0..<out.count { g[i] += seed.storage.pointer[i] } }
             } else {
-                precondition(out.count == 1, "backward: needs a scalar or a seed; shape is \(out.shape)")
+                require(out.count == 1, "backward: needs a scalar or a seed; shape is \(out.shape)")
                 root.accumulate { $0[0] += 1 }
             }
             roots.append(root)
@@ -189,7 +190,7 @@ extension Tensor {
         for root in roots where visited.insert(ObjectIdentifier(root)).inserted {
             var stack: [(GradNode, Int)] = [(root, 0)]
             while let (n, i) = stack.popLast() {
-                precondition(!n.released, "backward: trying to backward through the graph a second time (its buffers were freed by the first backward); pass retainGraph: true to the first one")
+                require(!n.released, "backward: trying to backward through the graph a second time (its buffers were freed by the first backward); pass retainGraph: true to the first one")
                 if i < n.parents.count {
                     stack.append((n, i + 1))
                     let p = n.parents[i]

@@ -1,4 +1,5 @@
 import Foundation
+import Require
 
 /// A contiguous, 64-byte aligned Float32 buffer. Tensors share one through copy-on-write.
 /// Buffers come from `BufferPool`, which keeps freed ones for reuse: a training step allocates the
@@ -9,7 +10,7 @@ public final class Storage {
 
     /// Uninitialised storage of `count` floats.
     public init(count: Int) {
-        precondition(count >= 0, "Storage: negative count \(count)")
+        require(count >= 0, "Storage: negative count \(count)")
         self.count = count
         pointer = BufferPool.shared.take(count)
     }

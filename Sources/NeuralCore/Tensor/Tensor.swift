@@ -1,3 +1,4 @@
+import Require
 /// An n-dimensional Float32 array: row-major, contiguous, copy-on-write. Images are NCHW.
 /// A tensor that takes part in autograd carries a `GradNode` (see Autograd.swift).
 public struct Tensor {
@@ -9,8 +10,8 @@ public struct Tensor {
 
     /// A tensor over existing storage (shared, copy-on-write).
     public init(shape: [Int], storage: Storage) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
-        precondition(Tensor.count(of: shape) == storage.count,
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
+        require(Tensor.count(of: shape) == storage.count,
                      "Tensor: shape \(shape) holds \(Tensor.count(of: shape)) values, storage has \(storage.count)")
         self.shape = shape
         self.storage = storage
@@ -26,7 +27,7 @@ public struct Tensor {
     }
 
     public init(shape: [Int], scalars: [Float]) {
-        precondition(Tensor.count(of: shape) == scalars.count,
+        require(Tensor.count(of: shape) == scalars.count,
                      "Tensor: shape \(shape) needs \(Tensor.count(of: shape)) values, got \(scalars.count)")
         let s = Storage(count: scalars.count)
         scalars.withUnsafeBufferPointer { s.pointer.update(from: $0.baseAddress!, count: scalars.count) }
@@ -42,7 +43,7 @@ public struct Tensor {
 
     /// 0, step, 2·step, ... below `end` (1-d).
     public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) -> Tensor {
-        precondition(step != 0, "arange: step is 0")
+        require(step != 0, "arange: step is 0")
         let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor(shape: [n], scalars: (0..<n).map { start + Float($0) * step })
     }
@@ -74,7 +75,7 @@ public struct Tensor {
 
     /// The value of a one-element tensor.
     public var item: Float {
-        precondition(count == 1, "item: tensor of shape \(shape) has \(count) values")
+        require(count == 1, "item: tensor of shape \(shape) has \(count) values")
         return storage.pointer[0]
     }
 
@@ -93,9 +94,9 @@ public struct Tensor {
     }
 
     private func offset(_ index: [Int]) -> Int {
-        precondition(index.count == rank, "index \(index) for shape \(shape)")
+        require(index.count == rank, "index \(index) for shape \(shape)")
         var o = 0
-        for (i, d) in zip(index, shape) { precondition(i >= 0 && i < d, "index \(index) out of \(shape)"); o = o * d + i }
+        for (i, d) in zip(index, shape) { require(i >= 0 && i < d, "index \(index) out of \(shape)"); o = o * d + i }
         return o
     }
 
@@ -134,7 +135,7 @@ extension Tensor: CustomStringConvertible {
 /// Shape helpers used in preconditions.
 @inline(__always)
 func checkShape(_ a: [Int], _ b: [Int], _ what: @autoclosure () -> String) {
-    precondition(a == b, "\(what()): shapes \(a) and \(b) differ")
+    require(a == b, "\(what()): shapes \(a) and \(b) differ")
 }
 
 /// Σ p[0..<n] with eight independent accumulators (vectorised; float order differs from a plain loop).

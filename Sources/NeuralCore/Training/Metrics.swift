@@ -1,7 +1,8 @@
+import Require
 /// Fraction of rows of logits (N, C) whose argmax equals the target.
 public func accuracy(_ logits: Tensor, targets: [Int]) -> Float {
     let predicted = logits.argmax(axis: -1)
-    precondition(predicted.count == targets.count, "accuracy: \(targets.count) targets for logits \(logits.shape)")
+    require(predicted.count == targets.count, "accuracy: \(targets.count) targets for logits \(logits.shape)")
     if targets.isEmpty { return 0 }
     return Float(zip(predicted, targets).filter { $0 == $1 }.count) / Float(targets.count)
 }
