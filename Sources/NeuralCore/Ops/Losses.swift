@@ -3,7 +3,68 @@ import Require
 
 // Losses, all with mean reduction, returning a 0-d tensor.
 
-/// Cross-entropy from logits (..., C) and class indices (one per row), log-softmax + NLL, fused.
+/// Cross-entropy with PyTorch's options: classes in dimension `classDim` (-1: last, as (N, C) or
+/// (B, T, C); 1: PyTorch's (N, C, d1, ...) layout, targets then (N, d1, ...) in row-major order),
+/// per-class `weights` (C), targets equal to `ignoreIndex` not counted, `labelSmoothing` ε
+/// (targets become (1 - ε)·one-hot + ε/C), and the reduction. Mean divides by the summed weights
+/// of the counted targets (their number without weights), as PyTorch's does. none -> one loss per
+/// target (0 for ignored ones), shaped as the targets' rows.
+public func crossEntropy(_ logits: Tensor, targets: [Int], classDim: Int = -1, weights: Tensor? = nil, ignoreIndex: Int? = nil,
+                         labelSmoothing: Float = 0, reduction: LossReduction = .mean) -> Tensor {
+    let dim = classDim < 0 ? classDim + logits.rank : classDim
+    require(dim >= 0 && dim < logits.rank, "crossEntropy: class dimension \(classDim) of logits \(logits.shape)")
+    if dim != logits.rank - 1 {   // classes last, rows in the targets' order
+        var perm = Array(0..<logits.rank)
+        perm.remove(at: dim); perm.append(dim)
+        return crossEntropy(logits.permuted(perm), targets: targets, weights: weights, ignoreIndex: ignoreIndex,
+                            labelSmoothing: labelSmoothing, reduction: reduction)
+    }
+    if weights == nil && ignoreIndex == nil && labelSmoothing == 0 && reduction == .mean { return crossEntropy(logits, targets: targets) }
+    let c = logits.shape.last ?? 0, rows = logits.count / Swift.max(c, 1)
+    require(rows == targets.count, "crossEntropy: \(targets.count) targets for logits \(logits.shape)")
+    for t in targets where t != ignoreIndex { require(t >= 0 && t < c, "crossEntropy: class \(t) outside 0..<\(c)") }
+    if let weights { checkShape(weights.shape, [c], "crossEntropy weights") }
+    require(labelSmoothing >= 0 && labelSmoothing <= 1, "crossEntropy: label smoothing \(labelSmoothing) outside [0, 1]")
+    let w = weights?.scalars ?? [Float](repeating: 1, count: c)
+    let wSum = w.reduce(Float(0), +), eps = labelSmoothing, px = logits.storage.pointer
+    let probs = Storage(count: logits.count), pp = probs.pointer
+    var perRow = [Float](repeating: 0, count: rows)
+    var total: Double = 0, denominator: Double = 0
+    for r in 0..<rows {
+        let lse = softmaxRow(px + r * c, pp + r * c, c)
+        let t = targets[r]
+        guard t != ignoreIndex else { continue }
+        var smooth: Double = 0
+        if eps > 0 { for j in 0..<c { smooth += Double(w[j]) * Double(lse - px[r * c + j]) } }
+        let l = Double(1 - eps) * Double(w[t]) * Double(lse - px[r * c + t]) + Double(eps) / Double(c) * smooth
+        perRow[r] = Float(l)
+        total += l
+        denominator += Double(w[t])
+    }
+    let mean = reduction == .mean
+    let out: Tensor
+    switch reduction {
+    case .none: out = Tensor(shape: [rows], scalars: perRow)
+    case .sum: out = Tensor(Float(total))
+    case .mean: out = Tensor(Float(total / denominator))   // 0/0 = NaN when every target is ignored, as PyTorch
+    }
+    return out.recorded(from: [logits], saving: [probs]) { g in
+        logits.addGrad { gx in
+            for r in 0..<rows {
+                let t = targets[r]
+                guard t != ignoreIndex else { continue }
+                let k = reduction == .none ? g[r] : (mean ? g[0] / Float(denominator) : g[0])
+                // d/dx_j = p_j·((1-ε)·w_t + ε/C·Σw) - (1-ε)·w_t·[j = t] - ε/C·w_j
+                let a = (1 - eps) * w[t] + eps / Float(c) * wSum
+                let pi = pp + r * c, gi = gx + r * c
+                for j in 0..<c { gi[j] += k * (pi[j] * a - eps / Float(c) * w[j]) }
+                gi[t] -= k * (1 - eps) * w[t]
+            }
+        }
+    }
+}
+
+/// Cross-entropy from logits (..., C) and class indices (one per row), log-softmax + NLL, fused, mean.
 public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
     let c = logits.shape.last ?? 0, rows = logits.count / Swift.max(c, 1)
     require(rows == targets.count, "crossEntropy: \(targets.count) targets for logits \(logits.shape)")
@@ -29,46 +90,54 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
     }
 }
 
-/// Mean squared error.
-public func mseLoss(_ input: Tensor, _ target: Tensor) -> Tensor {
-    checkShape(input.shape, target.shape, "mseLoss")
+/// How a loss reduces its per-element (per-row) values, as PyTorch's `reduction=`.
+public enum LossReduction: Sendable { case mean, sum, none }
+
+/// An elementwise loss of input and target (same shape): value(x, t) per element, reduced;
+/// dInput/dTarget are its derivatives. none -> the input's shape, mean/sum -> 0-d.
+@inline(__always)
+func elementwiseLoss(_ input: Tensor, _ target: Tensor, _ what: String, _ reduction: LossReduction,
+                     value: (Float, Float) -> Double, dInput: @escaping (Float, Float) -> Float,
+                     dTarget: ((Float, Float) -> Float)?) -> Tensor {
+    checkShape(input.shape, target.shape, what)
     let n = input.count, px = input.storage.pointer, pt = target.storage.pointer
+    if reduction == .none {
+        let out = Tensor(uninitializedShape: input.shape), po = out.storage.pointer
+        for i in 0..<n { po[i] = Float(value(px[i], pt[i])) }
+        return out.recorded(from: [input, target], saving: [target.storage]) { g in
+            input.addGrad { gx in for i in 0..<n { gx[i] += g[i] * dInput(px[i], pt[i]) } }
+            if let dTarget { target.addGrad { gt in for i in 0..<n { gt[i] += g[i] * dTarget(px[i], pt[i]) } } }
+        }
+    }
     var s: Double = 0
-    for i in 0..<n { let d = Double(px[i] - pt[i]); s += d * d }
-    let loss = Tensor(Float(s / Double(Swift.max(n, 1))))
-    return loss.recorded(from: [input, target]) { g in
-        let k = 2 * g[0] / Float(Swift.max(n, 1))
-        input.addGrad { gx in for i in 0..<n { gx[i] += k * (px[i] - pt[i]) } }
-        target.addGrad { gt in for i in 0..<n { gt[i] -= k * (px[i] - pt[i]) } }
+    for i in 0..<n { s += value(px[i], pt[i]) }
+    let mean = reduction == .mean, count = Swift.max(n, 1)
+    return Tensor(Float(mean ? s / Double(count) : s)).recorded(from: [input, target], saving: [target.storage]) { g in
+        let k = mean ? g[0] / Float(count) : g[0]
+        input.addGrad { gx in for i in 0..<n { gx[i] += k * dInput(px[i], pt[i]) } }
+        if let dTarget { target.addGrad { gt in for i in 0..<n { gt[i] += k * dTarget(px[i], pt[i]) } } }
     }
 }
 
-/// Mean absolute error.
-public func l1Loss(_ input: Tensor, _ target: Tensor) -> Tensor {
-    checkShape(input.shape, target.shape, "l1Loss")
-    let n = input.count, px = input.storage.pointer, pt = target.storage.pointer
-    var s: Double = 0
-    for i in 0..<n { s += Double(Swift.abs(px[i] - pt[i])) }
-    let loss = Tensor(Float(s / Double(Swift.max(n, 1))))
-    return loss.recorded(from: [input, target]) { g in
-        let k = g[0] / Float(Swift.max(n, 1))
-        func sign(_ v: Float) -> Float { v > 0 ? 1 : (v < 0 ? -1 : 0) }
-        input.addGrad { gx in for i in 0..<n { gx[i] += k * sign(px[i] - pt[i]) } }
-        target.addGrad { gt in for i in 0..<n { gt[i] -= k * sign(px[i] - pt[i]) } }
-    }
+/// Squared error (x - t)², reduced (default: mean).
+public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) -> Tensor {
+    elementwiseLoss(input, target, "mseLoss", reduction, value: { let d = Double($0 - $1); return d * d },
+                    dInput: { 2 * ($0 - $1) }, dTarget: { -2 * ($0 - $1) })
 }
 
-/// Binary cross-entropy on logits, stable form max(x,0) - x·t + log(1 + e^-|x|), mean.
-public func bceWithLogits(_ logits: Tensor, _ target: Tensor) -> Tensor {
-    checkShape(logits.shape, target.shape, "bceWithLogits")
-    let n = logits.count, px = logits.storage.pointer, pt = target.storage.pointer
-    var s: Double = 0
-    for i in 0..<n { let x = px[i]; s += Double(Swift.max(x, 0) - x * pt[i] + Foundation.log1p(Foundation.exp(-Swift.abs(x)))) }
-    let loss = Tensor(Float(s / Double(Swift.max(n, 1))))
-    return loss.recorded(from: [logits], saving: [target.storage]) { g in
-        let k = g[0] / Float(Swift.max(n, 1))
-        logits.addGrad { gx in for i in 0..<n { gx[i] += k * (1 / (1 + Foundation.exp(-px[i])) - pt[i]) } }
-    }
+/// Absolute error |x - t|, reduced (default: mean).
+public func l1Loss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) -> Tensor {
+    func sign(_ v: Float) -> Float { v > 0 ? 1 : (v < 0 ? -1 : 0) }
+    return elementwiseLoss(input, target, "l1Loss", reduction, value: { Double(Swift.abs($0 - $1)) },
+                           dInput: { sign($0 - $1) }, dTarget: { -sign($0 - $1) })
+}
+
+/// Binary cross-entropy on logits, stable form max(x,0) - x·t + log(1 + e^-|x|), reduced
+/// (default: mean). The target gets no gradient.
+public func bceWithLogits(_ logits: Tensor, _ target: Tensor, reduction: LossReduction = .mean) -> Tensor {
+    elementwiseLoss(logits, target.detached(), "bceWithLogits", reduction,
+                    value: { x, t in Double(Swift.max(x, 0) - x * t + Foundation.log1p(Foundation.exp(-Swift.abs(x)))) },
+                    dInput: { x, t in 1 / (1 + Foundation.exp(-x)) - t }, dTarget: nil)
 }
 
 /// BCE with logits against a constant label (1 real, 0 fake), as a GAN uses it.

@@ -1,4 +1,5 @@
 import Foundation
+import Require
 
 // Softmax and log-softmax over the last dimension. Shape: (..., C) -> (..., C).
 
@@ -55,5 +56,25 @@ extension Tensor {
                 }
             }
         }
+    }
+}
+
+extension Tensor {
+    /// Softmax over dimension `dim` (negative counts from the end), as PyTorch's softmax(x, dim).
+    public func softmax(dim: Int) -> Tensor { overLastDimension(dim) { $0.softmax() } }
+
+    /// Log-softmax over dimension `dim` (negative counts from the end).
+    public func logSoftmax(dim: Int) -> Tensor { overLastDimension(dim) { $0.logSoftmax() } }
+
+    /// f applied with dimension `dim` moved last, then moved back (a no-op move for the last).
+    func overLastDimension(_ dim: Int, _ f: (Tensor) -> Tensor) -> Tensor {
+        let d = dim < 0 ? dim + rank : dim
+        require(d >= 0 && d < rank, "softmax: dimension \(dim) of shape \(shape)")
+        if d == rank - 1 { return f(self) }
+        var perm = Array(0..<rank)
+        perm.remove(at: d); perm.append(d)
+        var back = [Int](repeating: 0, count: rank)
+        for (i, p) in perm.enumerated() { back[p] = i }
+        return f(permuted(perm)).permuted(back)
     }
 }
