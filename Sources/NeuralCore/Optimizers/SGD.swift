@@ -1,17 +1,17 @@
 import Require
 /// Stochastic gradient descent, PyTorch semantics: g = grad + wd·p; buf = g on the first step,
-/// then momentum·buf + g; Nesterov uses g + momentum·buf; p -= lr·(that).
+/// then momentum·buf + (1 - dampening)·g; Nesterov uses g + momentum·buf; p -= lr·(that).
 public final class SGD: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
-    public let momentum: Float, nesterov: Bool, weightDecay: Float
+    public let momentum: Float, dampening: Float, nesterov: Bool, weightDecay: Float
     private let buffers: [Storage]
     private var started: [Bool]
 
-    public init(_ parameters: [Parameter], lr: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
-        require(!nesterov || momentum > 0, "SGD: Nesterov needs momentum > 0")
+    public init(_ parameters: [Parameter], lr: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+        require(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov needs momentum > 0 and no dampening")
         self.parameters = parameters; learningRate = lr
-        self.momentum = momentum; self.nesterov = nesterov; self.weightDecay = weightDecay
+        self.momentum = momentum; self.dampening = dampening; self.nesterov = nesterov; self.weightDecay = weightDecay
         buffers = momentum > 0 ? stateBuffers(parameters) : []
         started = Array(repeating: false, count: parameters.count)
     }
@@ -36,7 +36,7 @@ public final class SGD: Optimizer {
     public func momentumBuffer(_ i: Int) -> [Float]? { momentum > 0 ? Array(buffers[i].buffer) : nil }
 
     public func step() {
-        let lr = learningRate, mu = momentum, wd = weightDecay, nest = nesterov
+        let lr = learningRate, mu = momentum, wd = weightDecay, nest = nesterov, keep = 1 - dampening
         let started = self.started
         forEachGradient(parameters) { p, g, n, i, offset in
             if mu == 0 {
@@ -47,7 +47,7 @@ public final class SGD: Optimizer {
             let first = !started[i]
             for j in 0..<n {
                 let d = g[j] + wd * p[j]
-                b[j] = first ? d : mu * b[j] + d
+                b[j] = first ? d : mu * b[j] + keep * d
                 p[j] -= lr * (nest ? d + mu * b[j] : b[j])
             }
         }
