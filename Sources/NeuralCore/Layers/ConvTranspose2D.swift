@@ -5,22 +5,29 @@ public final class ConvTranspose2D: Layer {
     public let bias: Parameter?
     public let stride: (Int, Int), padding: (Int, Int), outputPadding: (Int, Int)
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                outputPadding: Int = 0, bias: Bool = true, rng: inout RandomGenerator) {
-        // PyTorch computes fan-in from weight dim 1 (out channels) for transposed convolutions.
-        let fanIn = outChannels * kernel * kernel
-        weight = Parameter(uniformInit([inChannels, outChannels, kernel, kernel], fanIn: fanIn, rng: &rng))
-        self.bias = bias ? Parameter(uniformInit([outChannels], fanIn: fanIn, rng: &rng)) : nil
-        self.stride = (stride, stride); self.padding = (padding, padding); self.outputPadding = (outputPadding, outputPadding)
+    public convenience init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                            outputPadding: Int = 0, bias: Bool = true, rng: inout RandomGenerator) {
+        self.init(inChannels, outChannels, kernel: (kernel, kernel), stride: (stride, stride), padding: (padding, padding),
+                  outputPadding: (outputPadding, outputPadding), bias: bias, rng: &rng)
     }
 
-    /// From tensors (copied): weight (Cin, Cout, kh, kw) with kh = kw, bias (Cout) or nil.
-    public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, outputPadding: Int = 0) {
-        require(weight.rank == 4 && weight.shape[2] == weight.shape[3], "ConvTranspose2D: weight must be (Cin, Cout, k, k), got \(weight.shape)")
+    /// Rectangular kernels, strides and paddings: (rows, columns) each.
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                outputPadding: (Int, Int) = (0, 0), bias: Bool = true, rng: inout RandomGenerator) {
+        // PyTorch computes fan-in from weight dim 1 (out channels) for transposed convolutions.
+        let fanIn = outChannels * kernel.0 * kernel.1
+        weight = Parameter(uniformInit([inChannels, outChannels, kernel.0, kernel.1], fanIn: fanIn, rng: &rng))
+        self.bias = bias ? Parameter(uniformInit([outChannels], fanIn: fanIn, rng: &rng)) : nil
+        self.stride = stride; self.padding = padding; self.outputPadding = outputPadding
+    }
+
+    /// From tensors (copied): weight (Cin, Cout, kh, kw), bias (Cout) or nil.
+    public init(weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), outputPadding: (Int, Int) = (0, 0)) {
+        require(weight.rank == 4, "ConvTranspose2D: weight must be (Cin, Cout, kh, kw), got \(weight.shape)")
         if let bias { checkShape(bias.shape, [weight.shape[1]], "ConvTranspose2D bias") }
         self.weight = Parameter(weight)
         self.bias = bias.map { Parameter($0) }
-        self.stride = (stride, stride); self.padding = (padding, padding); self.outputPadding = (outputPadding, outputPadding)
+        self.stride = stride; self.padding = padding; self.outputPadding = outputPadding
     }
 
     public var localParameters: [(String, Parameter)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }

@@ -75,6 +75,66 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     }
 }
 
+/// Output size of a pooling window along one axis, PyTorch's rule: floor (or ceil) of
+/// (n + 2p - d·(k-1) - 1)/s + 1, and with ceil a last window must start inside the input or its
+/// left padding.
+func pooledSize(_ n: Int, kernel k: Int, stride s: Int, padding p: Int, dilation d: Int, ceil: Bool) -> Int {
+    let span = n + 2 * p - d * (k - 1) - 1
+    var out = (ceil ? (span + s - 1) / s : span / s) + 1
+    if ceil && (out - 1) * s >= n + p { out -= 1 }
+    return out
+}
+
+/// Max pooling with PyTorch's options: `dilation` between window taps, `ceilMode` for the output
+/// size. Returns the pooled tensor and, per output, the index of its maximum in the flattened
+/// (H·W) plane of its (n, c), as PyTorch's return_indices. (N, C, H, W) -> (N, C, Ho, Wo).
+public func maxPool2dWithIndices(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1,
+                                 ceilMode: Bool = false) -> (output: Tensor, indices: [Int]) {
+    require(x.rank == 4, "maxPool2d: needs (N, C, H, W), got \(x.shape)")
+    let s = stride ?? kernel
+    require(kernel >= 1 && s >= 1 && dilation >= 1 && padding >= 0 && 2 * padding <= kernel,
+            "maxPool2d: kernel \(kernel), stride \(s), padding \(padding) (at most half the kernel), dilation \(dilation)")
+    let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
+    let ho = pooledSize(h, kernel: kernel, stride: s, padding: padding, dilation: dilation, ceil: ceilMode)
+    let wo = pooledSize(w, kernel: kernel, stride: s, padding: padding, dilation: dilation, ceil: ceilMode)
+    require(ho > 0 && wo > 0, "maxPool2d: input \(x.shape) too small for kernel \(kernel) with dilation \(dilation)")
+    let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
+    let px = x.storage.pointer, py = y.storage.pointer
+    var argmax = [Int](repeating: 0, count: nc * ho * wo)
+    for p in 0..<nc {
+        let xp = px + p * h * w
+        for oy in 0..<ho { for ox in 0..<wo {
+            var best = -Float.infinity, bi = -1
+            for ky in 0..<kernel {
+                let iy = oy * s - padding + ky * dilation
+                guard iy >= 0 && iy < h else { continue }
+                for kx in 0..<kernel {
+                    let ix = ox * s - padding + kx * dilation
+                    guard ix >= 0 && ix < w else { continue }
+                    let v = xp[iy * w + ix]
+                    if v > best || bi < 0 || v.isNaN { best = v; bi = iy * w + ix; if v.isNaN { break } }
+                }
+            }
+            py[(p * ho + oy) * wo + ox] = best
+            argmax[(p * ho + oy) * wo + ox] = bi
+        } }
+    }
+    let out = y.recorded(from: [x]) { g in
+        x.addGrad { gx in
+            for p in 0..<nc { for i in 0..<(ho * wo) where argmax[p * ho * wo + i] >= 0 { gx[p * h * w + argmax[p * ho * wo + i]] += g[p * ho * wo + i] } }
+        }
+    }
+    return (out, argmax)
+}
+
+/// Mean over k×k windows with zero `padding` counted in the divisor (PyTorch's default
+/// count_include_pad). (N, C, H, W) -> (N, C, Ho, Wo).
+public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int) -> Tensor {
+    if padding == 0 { return avgPool2d(x, kernel: kernel, stride: stride) }
+    require(x.rank == 4 && padding >= 0 && 2 * padding <= kernel, "avgPool2d: needs (N, C, H, W) and padding at most half the kernel, got \(x.shape), padding \(padding)")
+    return avgPool2d(x.padded2d(padding), kernel: kernel, stride: stride)
+}
+
 /// Mean over k×k windows, no padding. (N, C, H, W) -> (N, C, Ho, Wo).
 public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil) -> Tensor {
     require(x.rank == 4, "avgPool2d: needs (N, C, H, W), got \(x.shape)")

@@ -136,3 +136,20 @@ extension Tensor {
         }, axis: a)
     }
 }
+
+extension Tensor {
+    /// Zero padding of `p` pixels on every side of the last two axes. (N, C, H, W) -> (N, C, H+2p, W+2p).
+    public func padded2d(_ p: Int) -> Tensor {
+        require(rank == 4 && p >= 0, "padded2d: needs (N, C, H, W) and p >= 0, got \(shape), \(p)")
+        if p == 0 { return self }
+        let x = self, nc = shape[0] * shape[1], h = shape[2], w = shape[3], hp = h + 2 * p, wp = w + 2 * p
+        let y = Tensor(shape: [shape[0], shape[1], hp, wp], storage: Storage(count: nc * hp * wp, repeating: 0))
+        let px = storage.pointer, py = y.storage.pointer
+        for c in 0..<nc { for r in 0..<h { (py + (c * hp + r + p) * wp + p).update(from: px + (c * h + r) * w, count: w) } }
+        return y.recorded(from: [x]) { g in
+            x.addGrad { gx in
+                for c in 0..<nc { for r in 0..<h { for i in 0..<w { gx[(c * h + r) * w + i] += g[(c * hp + r + p) * wp + p + i] } } }
+            }
+        }
+    }
+}

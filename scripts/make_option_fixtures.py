@@ -1,15 +1,15 @@
-"""Writes Tests/Fixtures/losses/*.safetensors: PyTorch's values and gradients for the loss and
+"""Writes Tests/Fixtures/options/*.safetensors: PyTorch's values and gradients for the loss and
 softmax options (class dimension, weights, ignore_index, label smoothing, reductions, softmax over
 any dimension). Run with torch 2.13:
 
-    python3 scripts/make_loss_fixtures.py
+    python3 scripts/make_option_fixtures.py
 """
 import os
 import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "losses")
+OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "options")
 os.makedirs(OUT, exist_ok=True)
 g = torch.Generator().manual_seed(7)
 
@@ -47,4 +47,15 @@ for red in ["sum", "none"]:
     case(f"mse_{red}", rand(3, 5), lambda x, red=red: F.mse_loss(x, target, reduction=red), {"target": target})
     case(f"l1_{red}", rand(3, 5), lambda x, red=red: F.l1_loss(x, target, reduction=red), {"target": target})
     case(f"bce_{red}", rand(3, 5), lambda x, red=red: F.binary_cross_entropy_with_logits(x, bce_t, reduction=red), {"target": bce_t})
+print("wrote", len(os.listdir(OUT)), "files")
+
+# Pooling options and a rectangular transposed convolution (same file layout: x, y, seed, grad).
+x_pool = rand(2, 3, 7, 8)
+case("maxpool_dilation_ceil", x_pool, lambda x: F.max_pool2d(x, 3, stride=2, padding=1, dilation=2, ceil_mode=True),
+     {"indices": F.max_pool2d(x_pool, 3, stride=2, padding=1, dilation=2, ceil_mode=True, return_indices=True)[1].to(torch.int64)})
+case("avgpool_padding", rand(2, 3, 7, 8), lambda x: F.avg_pool2d(x, 3, stride=2, padding=1), {})
+w_t = rand(3, 2, 2, 3)
+b_t = rand(2)
+case("conv_transpose_rect", rand(1, 3, 4, 5), lambda x: F.conv_transpose2d(x, w_t, b_t, stride=(2, 1), padding=(0, 1)),
+     {"weight": w_t, "bias": b_t})
 print("wrote", len(os.listdir(OUT)), "files")

@@ -2,11 +2,11 @@ import XCTest
 import NeuralCore
 import TestSupport
 
-/// The loss and softmax options against PyTorch (scripts/make_loss_fixtures.py, torch 2.13):
+/// The loss, softmax, pooling and transposed-convolution options against PyTorch (scripts/make_loss_fixtures.py, torch 2.13):
 /// value and gradient for an upstream seed, at the suite's op tolerances.
-final class LossOptionsTests: XCTestCase {
+final class PyTorchOptionsTests: XCTestCase {
     func check(_ name: String, _ f: (Tensor, SafetensorsFile) throws -> Tensor) throws {
-        let fx = try Fixtures.load("losses/\(name).safetensors")
+        let fx = try Fixtures.load("options/\(name).safetensors")
         let x = try fx.tensor("x").requiringGrad()
         let y = try f(x, fx)
         let expected = try fx.tensor("y")
@@ -39,6 +39,26 @@ final class LossOptionsTests: XCTestCase {
             try check("mse_\(name)") { x, fx in mseLoss(x, try fx.tensor("target"), reduction: reduction) }
             try check("l1_\(name)") { x, fx in l1Loss(x, try fx.tensor("target"), reduction: reduction) }
             try check("bce_\(name)") { x, fx in bceWithLogits(x, try fx.tensor("target"), reduction: reduction) }
+        }
+    }
+
+    func testMaxPoolWithDilationCeilModeAndIndices() throws {
+        var indices: [Int] = []
+        try check("maxpool_dilation_ceil") { x, _ in
+            let r = maxPool2dWithIndices(x, kernel: 3, stride: 2, padding: 1, dilation: 2, ceilMode: true)
+            indices = r.indices
+            return r.output
+        }
+        XCTAssertEqual(indices, try Fixtures.load("options/maxpool_dilation_ceil.safetensors").ints("indices"))
+    }
+
+    func testAvgPoolWithPadding() throws {
+        try check("avgpool_padding") { x, _ in avgPool2d(x, kernel: 3, stride: 2, padding: 1) }
+    }
+
+    func testRectangularTransposedConvolutionLayer() throws {
+        try check("conv_transpose_rect") { x, fx in
+            ConvTranspose2D(weight: try fx.tensor("weight"), bias: try fx.tensor("bias"), stride: (2, 1), padding: (0, 1))(x)
         }
     }
 }
