@@ -2,17 +2,32 @@ import Foundation
 internal import CFFmpeg
 
 /// Short-time Fourier transform through libavutil's real-input transform (av_tx, double precision),
-/// librosa's conventions: periodic Hann window of `winLength` centred in `nFFT`, frames every `hop`
+/// librosa's conventions: a periodic window (Hann by default, Hamming or rectangular) of
+/// `winLength` centred in `nFFT`, frames every `hop`
 /// samples, `center` pads nFFT/2 zeros on each side, unnormalised. Output (nFFT/2+1, frames) with
 /// frames = 1 + samples / hop (centred).
 public final class STFT {
+    /// Window shapes, periodic as librosa's get_window(..., fftbins=True).
+    public enum Window: String, Sendable, CaseIterable {
+        case hann, hamming, rectangular
+
+        func value(_ i: Int, _ n: Int) -> Double {
+            let phase = 2 * Double.pi * Double(i) / Double(n)
+            switch self {
+            case .hann: return 0.5 - 0.5 * cos(phase)
+            case .hamming: return 0.54 - 0.46 * cos(phase)
+            case .rectangular: return 1
+            }
+        }
+    }
+
     public let nFFT: Int, hop: Int, winLength: Int, center: Bool
     /// The window, zero-padded to nFFT.
     public let window: [Double]
     private var ctx: OpaquePointer?
     private var transform: av_tx_fn?
 
-    public init(nFFT: Int, hop: Int, winLength: Int? = nil, center: Bool = true) throws {
+    public init(nFFT: Int, hop: Int, winLength: Int? = nil, center: Bool = true, window shape: Window = .hann) throws {
         let wl = winLength ?? nFFT
         guard nFFT >= 2, nFFT % 2 == 0, hop > 0, wl > 0, wl <= nFFT else {
             throw MediaError.unsupported(path: "<stft>", reason: "nFFT \(nFFT), hop \(hop), window \(wl)")
@@ -20,7 +35,7 @@ public final class STFT {
         self.nFFT = nFFT; self.hop = hop; self.winLength = wl; self.center = center
         var w = [Double](repeating: 0, count: nFFT)
         let offset = (nFFT - wl) / 2
-        for i in 0..<wl { w[offset + i] = 0.5 - 0.5 * cos(2 * Double.pi * Double(i) / Double(wl)) }
+        for i in 0..<wl { w[offset + i] = shape.value(i, wl) }
         window = w
         var scale = 1.0
         try FFmpeg.check(av_tx_init(&ctx, &transform, AV_TX_DOUBLE_RDFT, 0, Int32(nFFT), &scale, UInt64(AV_TX_UNALIGNED.rawValue)),
