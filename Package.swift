@@ -13,7 +13,7 @@ let wideSIMD = ProcessInfo.processInfo.environment["DEEPMEDIA_PORTABLE"] != "1"
 #else
 let wideSIMD = false
 #endif
-let cpu: [SwiftSetting] = wideSIMD ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+let cpu: [SwiftSetting] = wideSIMD ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("DM_WIDE_SIMD")] : []
 let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))] + cpu
 
 // The libFuzzer harness has no main of its own; it is part of the package only for `make fuzz`.
@@ -55,7 +55,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "CPUCheck", path: "Sources/CPUCheck",
+        .target(name: "CPUCheck", dependencies: ["COpenBLAS"], path: "Sources/CPUCheck",
                 cSettings: wideSIMD ? [.define("DM_REQUIRE_AVX2")] : []),
         // The one atomic write and the one regular-file check of NeuralCore, MediaIO and RunKit.
         .target(name: "SafeFiles"),

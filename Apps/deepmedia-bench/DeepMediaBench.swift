@@ -25,6 +25,8 @@ struct DeepMediaBench: ParsableCommand {
     var memory = false
     @Option(help: "Time only this phase (train or infer; for profiling). Both when not given.")
     var phase: Phase?
+    @Flag(help: "Print the CPU model, its vector instructions, the kernels' and the BLAS core as JSON, and exit.")
+    var system = false
 
     enum Phase: String, ExpressibleByArgument { case train, infer }
 
@@ -39,9 +41,15 @@ struct DeepMediaBench: ParsableCommand {
     }
 
     func run() throws {
+        if system {
+            let info: [String: Any] = ["cpu": CPUInfo.model, "isa": CPUInfo.isa, "kernels": CPUInfo.kernels, "blas_core": BLAS.core,
+                                       "blas_core_replaced": BLAS.replacedCore ?? NSNull()]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: info, options: [.sortedKeys]), as: UTF8.self))
+            return
+        }
         Parallel.threads = threads
         let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        FileHandle.standardError.write(Data("# deepmedia-bench threads=\(threads) seconds=\(seconds) repeats=\(repeats)\n".utf8))
+        FileHandle.standardError.write(Data("# deepmedia-bench threads=\(threads) seconds=\(seconds) repeats=\(repeats)\n# \(CPUInfo.summary)\n".utf8))
         for name in names {
             if memory && names.count > 1 {
                 try runChild(name)

@@ -1,4 +1,6 @@
 internal import COpenBLAS
+internal import CPUCheck
+import Foundation
 
 /// The one entry point to `cblas_sgemm`. Row-major:
 /// C[m, n] = alpha * op(A)[m, k] · op(B)[k, n] + beta * C, op = transpose when `transA`/`transB`.
@@ -6,6 +8,18 @@ internal import COpenBLAS
 /// runs on one thread so the library's own threads never oversubscribe the cores.
 public enum BLAS {
     private static let configured: Void = { openblas_set_num_threads(1) }()
+
+    /// The kernel set OpenBLAS runs (its corename: "SkylakeX", "Haswell", "Prescott", ...).
+    public static var core: String { String(cString: openblas_get_corename()) }
+
+    /// The fallback core that was replaced before main (see CPUCheck's dm_blas_core.c), if any.
+    public static var replacedCore: String? { ProcessInfo.processInfo.environment["DEEPMEDIA_BLAS_CORE_WAS"] }
+
+    /// Whether OpenBLAS runs a fallback core below what this CPU can do (DEEPMEDIA_KEEP_BLAS_CORE
+    /// was set, or the restart was not possible).
+    public static var isOnFallbackCore: Bool {
+        dm_blas_core_is_fallback(openblas_get_corename()) != 0 && dm_best_blas_core() != nil
+    }
 
     public static func sgemm(
         transA: Bool = false, transB: Bool = false,

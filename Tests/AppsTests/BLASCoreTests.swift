@@ -1,0 +1,33 @@
+import XCTest
+import Foundation
+import TestSupport
+
+/// A fallback OpenBLAS core (forced here with OPENBLAS_CORETYPE=Prescott, what Debian's OpenBLAS
+/// picks on CPUs newer than itself) is replaced before main by the best core for the CPU's
+/// vector instructions; DEEPMEDIA_KEEP_BLAS_CORE=1 keeps it.
+final class BLASCoreTests: XCTestCase {
+    func system(_ env: [String: String]) throws -> [String: Any] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ToolPaths.path("deepmedia-bench"))
+        p.arguments = ["--system"]
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }.filter { $0.key != "DEEPMEDIA_BLAS_CORE_WAS" }
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    func testFallbackCoreIsReplaced() throws {
+        let native = try system([:])
+        guard let isa = native["isa"] as? String, isa != "baseline" else { throw XCTSkip("no AVX2 here: nothing better than the fallback") }
+        let forced = try system(["OPENBLAS_CORETYPE": "Prescott"])
+        XCTAssertEqual(forced["blas_core"] as? String, isa == "avx512" ? "SkylakeX" : "Haswell", "\(forced)")
+        XCTAssertEqual(forced["blas_core_replaced"] as? String, "Prescott")
+        let kept = try system(["OPENBLAS_CORETYPE": "Prescott", "DEEPMEDIA_KEEP_BLAS_CORE": "1"])
+        XCTAssertEqual(kept["blas_core"] as? String, "Prescott")
+        XCTAssertFalse((native["blas_core"] as? String ?? "Prescott").isEmpty)
+    }
+}
