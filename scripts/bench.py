@@ -144,6 +144,11 @@ def main():
                 cpu = line.split(":", 1)[1].strip()
     except OSError:
         pass
+    try:
+        info = json.loads(subprocess.run([SWIFT, "--system"], capture_output=True, text=True).stdout)
+        cpu = f"{info['cpu']} ({info['isa']} CPU, DeepMedia kernels {info['kernels']}, OpenBLAS core {info['blas_core']})"
+    except (OSError, ValueError, KeyError):
+        pass
     import importlib
     versions = []
     for mod in ("torch", "tensorflow", "keras"):
@@ -153,7 +158,7 @@ def main():
             pass
     doc = f"""# Benchmarks
 
-DeepMedia against PyTorch and Keras on the seven reference models of `../shared/bench/MODELS.md`
+DeepMedia against PyTorch and Keras on the seven reference models of [MODELS.md](MODELS.md)
 (same layers, batch, loss, Adam settings and step definition), measured in one run, alternating
 the frameworks over {args.rounds} rounds; each figure is the median over the rounds of each program's own
 median of {args.repeats} timed repeats. Ratios above 1 mean DeepMedia is faster than the faster peer.
@@ -177,6 +182,11 @@ gradient tape, same batch). Keras implements lenet, dncnn8, char_lstm and dcgan 
                 f"alone {torch_import * 1000:.0f} ms ({ours / torch_import:.2f} of it). Our answer: `{answer}`")
         print("\n" + line)
         doc += "\n" + line + "\n"
+    # Sections written by hand after the generated part (from "## The BLAS core" on) are kept.
+    if os.path.exists(args.write):
+        kept = open(args.write).read().split("\n## The BLAS core", 1)
+        if len(kept) == 2:
+            doc += "\n## The BLAS core" + kept[1]
     os.makedirs(os.path.dirname(args.write), exist_ok=True)
     with open(args.write, "w") as f:
         f.write(doc)
