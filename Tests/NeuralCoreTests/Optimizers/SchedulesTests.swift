@@ -4,17 +4,20 @@ import NeuralCore
 import TestSupport
 
 final class SchedulesTests: XCTestCase {
+    /// The schedules of the fixtures, by PyTorch's scheduler names.
+    static let schedules: [String: LRSchedule] = [
+        "StepLR": .step(size: 3, gamma: 0.5),
+        "CosineAnnealingLR": .cosine(tMax: 10, etaMin: 1e-3),
+        "LinearLR_warmup": .linearWarmup(startFactor: 0.1, endFactor: 1.0, iterations: 5),
+        "ExponentialLR": .exponential(gamma: 0.9),
+    ]
+
     func testMatchesPyTorchSchedulers() throws {
         let url = Fixtures.local.appendingPathComponent("optim/lr_schedules.json")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         let base = Float(json["base_lr"] as! Double)
         let schedules = json["schedules"] as! [String: [String: Any]]
-        let ours: [String: LRSchedule] = [
-            "StepLR": .step(size: 3, gamma: 0.5),
-            "CosineAnnealingLR": .cosine(tMax: 10, etaMin: 1e-3),
-            "LinearLR_warmup": .linearWarmup(startFactor: 0.1, endFactor: 1.0, iterations: 5),
-            "ExponentialLR": .exponential(gamma: 0.9),
-        ]
+        let ours = Self.schedules
         XCTAssertEqual(Set(schedules.keys), Set(ours.keys))
         for (name, s) in ours {
             let expected = (schedules[name]!["lrs"] as! [Double]).map(Float.init)
@@ -30,12 +33,7 @@ final class SchedulesTests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         let base = Float(json["base_lr"] as! Double)
         let schedules = json["schedules"] as! [String: [Double]]
-        let ours: [String: LRSchedule] = [
-            "StepLR": .step(size: 3, gamma: 0.5),
-            "CosineAnnealingLR": .cosine(tMax: 10, etaMin: 1e-3),
-            "LinearLR_warmup": .linearWarmup(startFactor: 0.1, endFactor: 1.0, iterations: 5),
-            "ExponentialLR": .exponential(gamma: 0.9),
-        ]
+        let ours = Self.schedules
         XCTAssertEqual(Set(schedules.keys), Set(ours.keys))
         for (name, s) in ours {
             let expected = schedules[name]!.map(Float.init)
