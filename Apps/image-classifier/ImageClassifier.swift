@@ -96,7 +96,7 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "MNIST-style folders: the test set (t10k-*, the default when present) or the training set (train-*).") var split: ImageClassificationData.IDXSplit?
     @Option(parsing: .unconditional, help: "Evaluate only the last fraction of the data (the validation split of train).") var fraction: Double = 1
-    @Option(help: "Write confusion.png into this folder.") var out: String?
+    @Option(help: "Write confusion.png and confusion.svg into this folder.") var out: String?
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var common: CommonOptions
 
@@ -113,11 +113,7 @@ struct Evaluate: ParsableCommand {
         if fraction < 1 { d = d.split(validationFraction: fraction).validation }
         var (report, cm) = try c.evaluate(d, source: data)
         report.set = set?.rawValue
-        if let out {
-            let folder = try RunFolder(out)
-            try cm.picture().writePNG(folder.file("confusion.png"))
-            try folder.write("confusion.svg", cm.svg(classNames: c.classNames))
-        }
+        if let out { try cm.writePictures(in: try RunFolder(out), classNames: c.classNames) }
         try ResultOutput.emit(report, json: json, text: report.description)
     }
 }
@@ -141,9 +137,7 @@ struct Predict: ParsableCommand {
         try common.apply()
         let c = try modelOptions.load()
         let (paths, skipped) = try InputPaths.expand(files, extensions: LoadedClassifier.imageExtensions.union(LoadedClassifier.videoExtensions))
-        if !skipped.isEmpty {
-            TerminalProgress.log("skipped \(skipped.count) file(s) that are not images or videos: \(skipped.prefix(3).joined(separator: ", "))\(skipped.count > 3 ? ", ..." : "")")
-        }
+        if let note = InputPaths.note(skipped, kind: "images or videos") { TerminalProgress.log(note) }
         for path in paths {
             if LoadedClassifier.videoExtensions.contains((path as NSString).pathExtension.lowercased()) {
                 try c.timeline(path, every: every, top: top) { f in
@@ -198,16 +192,7 @@ struct Attack: ParsableCommand {
         guard (image == nil) != (data == nil) else { throw ValidationError("give an IMAGE or --data DIR (one of them)") }
         guard epsilon >= 0, epsilon <= 1 else { throw ValidationError("--epsilon must be in [0, 1]") }
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
-        _ = try parsedEpsilons()
-    }
-
-    func parsedEpsilons() throws -> [Float] {
-        let eps = try epsilons.split(separator: ",").map { s -> Float in
-            guard let v = Float(s.trimmingCharacters(in: .whitespaces)), v >= 0, v <= 1 else { throw ValidationError("--epsilons: '\(s)' is not in [0, 1]") }
-            return v
-        }
-        guard !eps.isEmpty else { throw ValidationError("--epsilons needs at least one value") }
-        return eps
+        _ = try numberList(epsilons, flag: "--epsilons", in: 0...1)
     }
 
     func run() throws {
@@ -227,7 +212,7 @@ struct Attack: ParsableCommand {
     }
 
     func curve(_ data: String, _ c: LoadedClassifier) throws {
-        let eps = try parsedEpsilons()
+        let eps = try numberList(epsilons, flag: "--epsilons", in: 0...1)
         let d = try ImageClassificationData.load(data, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)
         let curve = try c.attackCurve(d, source: data, epsilons: eps, limit: limit)
         for (e, a) in zip(curve.epsilons, curve.accuracies) { print(String(format: "epsilon %.3f: accuracy %.4f", e, a)) }

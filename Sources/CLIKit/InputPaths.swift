@@ -20,4 +20,10 @@ public enum InputPaths {
         }
         return (out, skipped)
     }
+
+    /// "skipped 2 file(s) that are not images: a.md, b.txt", or nil when none was skipped.
+    public static func note(_ skipped: [String], kind: String) -> String? {
+        guard !skipped.isEmpty else { return nil }
+        return "skipped \(skipped.count) file(s) that are not \(kind): \(skipped.prefix(3).joined(separator: ", "))\(skipped.count > 3 ? ", ..." : "")"
+    }
 }

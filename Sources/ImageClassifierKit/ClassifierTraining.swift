@@ -15,7 +15,7 @@ public struct ClassifierTrainingReport: Codable, Sendable {
 }
 
 /// Trains a classifier in a run folder: a new run from settings, or a run continued from its
-/// folder. Writes config.json, metrics.jsonl, checkpoints, curves.svg and confusion.png.
+/// folder. Writes config.json, metrics.jsonl, checkpoints, curves.svg, confusion.png and .svg.
 public enum ClassifierTraining {
     /// A new run in `out`; a folder holding a run is refused unless `overwrite`.
     public static func run(_ settings: ClassifierSettings, out: String, overwrite: Bool = false, threads: Int = Parallel.threads,
@@ -79,8 +79,7 @@ public enum ClassifierTraining {
         let outcome = try loop.train()
         let (vl, va, cm) = val.count > 0 ? ClassifierTrainer.evaluate(model, task.normalization, val) : (.nan, .nan, ConfusionMatrix(classes: 1))
         if outcome != .cancelled && val.count > 0 {
-            try cm.picture().writePNG(run.file("confusion.png"))
-            try run.write("confusion.svg", cm.svg(classNames: all.classNames))
+            try cm.writePictures(in: run, classNames: all.classNames)
         }
         let word: String
         switch outcome {

@@ -51,3 +51,11 @@ extension ConfusionMatrix {
         return s + "</svg>\n"
     }
 }
+
+extension ConfusionMatrix {
+    /// confusion.png and confusion.svg (names and counts) into a folder.
+    public func writePictures(in folder: RunFolder, classNames: [String]) throws {
+        try picture().writePNG(folder.file("confusion.png"))
+        try folder.write("confusion.svg", svg(classNames: classNames))
+    }
+}

@@ -16,4 +16,14 @@ final class CLIKitTests: XCTestCase {
         }
         XCTAssertEqual(SettingsError(["val_fraction"], "must be in (0, 1)").description, "val_fraction must be in (0, 1)")
     }
+
+    func testNumberListsAndSkippedNotes() throws {
+        XCTAssertEqual(try numberList("0, 0.05,0.3", flag: "--epsilons", in: 0...1), [0, 0.05, 0.3])
+        XCTAssertThrowsError(try numberList("0,2", flag: "--epsilons", in: 0...1)) { e in
+            XCTAssertEqual((e as? ValidationError)?.message, "--epsilons: '2' is not a number in [0.0, 1.0]")
+        }
+        XCTAssertThrowsError(try numberList("", flag: "--epsilons", in: 0...1))
+        XCTAssertNil(InputPaths.note([], kind: "images"))
+        XCTAssertEqual(InputPaths.note(["a/x.md"], kind: "images"), "skipped 1 file(s) that are not images: a/x.md")
+    }
 }
