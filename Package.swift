@@ -75,6 +75,7 @@ let package = Package(
         // One library per program: settings, the loaded model's verbs, its trainer.
         .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"], swiftSettings: release),
         .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"], swiftSettings: release),
+        .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require"], swiftSettings: release),
         // Shared option groups, terminal progress, Ctrl-C, --json output.
         .target(name: "CLIKit", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: release),
@@ -99,6 +100,7 @@ let package = Package(
         .testTarget(name: "AppsTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "RunKitTests", dependencies: ["RunKit", "NeuralCore", "MediaIO"]),
         .testTarget(name: "ImageClassifierKitTests", dependencies: ["ImageClassifierKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "TestSupport"]),
+        .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore"]),
         .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "CLIKitTests", dependencies: ["CLIKit", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

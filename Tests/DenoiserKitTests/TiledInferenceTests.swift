@@ -1,0 +1,29 @@
+import XCTest
+import NeuralCore
+@testable import DenoiserKit
+
+final class TiledInferenceTests: XCTestCase {
+    /// Three 3x3 convolutions (receptive radius 3) over a 37x53 picture: tiles of 16 with an overlap
+    /// of 3 give the whole-picture result everywhere (no seams, borders included); an overlap of 1
+    /// does not, and differs only near the tile edges.
+    func testTilesEqualTheWholePictureWithEnoughOverlap() {
+        var rng = RandomGenerator(seed: 21)
+        let net = Sequential([Conv2D(1, 4, kernel: 3, padding: 1, rng: &rng), ReLU(), Conv2D(4, 4, kernel: 3, padding: 1, rng: &rng), ReLU(),
+                              Conv2D(4, 1, kernel: 3, padding: 1, rng: &rng)])
+        net.eval()
+        let x = Tensor.uniform([1, 1, 37, 53], low: 0, high: 1, using: &rng)
+        let whole = inference { net(x) }
+        let tiled = inference { TiledInference.apply(x, tile: 16, overlap: 3) { net($0) } }
+        XCTAssertEqual(tiled.shape, whole.shape)
+        let maxDiff = zip(tiled.scalars, whole.scalars).map { Swift.abs($0 - $1) }.max()!
+        XCTAssertLessThan(maxDiff, 1e-5)
+        let short = inference { TiledInference.apply(x, tile: 16, overlap: 1) { net($0) } }
+        let bad = zip(short.scalars, whole.scalars).enumerated().filter { Swift.abs($0.element.0 - $0.element.1) > 1e-5 }.map { $0.offset }
+        XCTAssertFalse(bad.isEmpty, "an overlap below the receptive radius must show")
+        for i in bad {
+            let y = i / 53, xx = i % 53
+            let nearEdge = [y % 16, 16 - y % 16, xx % 16, 16 - xx % 16].contains { $0 <= 2 }
+            XCTAssertTrue(nearEdge, "pixel (\(y), \(xx)) differs away from a tile edge")
+        }
+    }
+}
