@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "AppsTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "RunKitTests", dependencies: ["RunKit", "NeuralCore", "MediaIO"]),
         .testTarget(name: "ImageClassifierKitTests", dependencies: ["ImageClassifierKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "TestSupport"]),
-        .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore"]),
+        .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore", "MediaIO", "RunKit"]),
         .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "CLIKitTests", dependencies: ["CLIKit", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

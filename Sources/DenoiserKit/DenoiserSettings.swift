@@ -1,0 +1,43 @@
+import RunKit
+
+/// How to train a denoiser: the command line's result, config.json of a run, a request body.
+public struct DenoiserSettings: Codable, Sendable, Equatable {
+    /// A folder of images or a .tar.gz of them (e.g. Train400.tar.gz).
+    public var data: String?
+    /// DnCNN depth (all layers) and width.
+    public var depth = 17
+    public var channels = 64
+    /// Fixed noise level (0..255 scale), or blind over sigmaRange when nil.
+    public var sigma: Float?
+    public var sigmaRange: [Float] = [0, 55]
+    /// Patch side and patches per step (batch), steps of one epoch.
+    public var patch = 40
+    public var batchSize = 128
+    public var patchesPerEpoch = 128 * 100
+    public var epochs: Int? = nil
+    public var minutes: Double? = nil
+    public var lr: Float = 1e-3
+    /// Images held out for validation (the last ones), scored at `validationSigma`.
+    public var valFraction = 0.05
+    public var validationSigma: Float = 25
+    public var patience: Int?
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    public func validate() throws {
+        guard depth >= 3, depth <= 64, channels >= 1, channels <= 512 else { throw SettingsError(["depth", "channels"], "must be in 3...64 and 1...512") }
+        guard patch >= 8, patch <= 512, batchSize >= 1, patchesPerEpoch >= batchSize else {
+            throw SettingsError(["patch", "batch_size", "patches_per_epoch"], "must be in 8...512, positive, and at least one batch")
+        }
+        if let s = sigma { guard s >= 0, s <= 255 else { throw SettingsError(["sigma"], "must be in [0, 255]") } }
+        guard sigmaRange.count == 2, sigmaRange[0] >= 0, sigmaRange[0] <= sigmaRange[1], sigmaRange[1] <= 255 else {
+            throw SettingsError(["sigma_range"], "must be two values A,B with 0 <= A <= B <= 255")
+        }
+        guard lr > 0, lr.isFinite, lr <= 10 else { throw SettingsError(["lr"], "must be a positive finite number up to 10") }
+        guard valFraction >= 0, valFraction < 1 else { throw SettingsError(["val_fraction"], "must be in [0, 1)") }
+        if let e = epochs, e < 1 { throw SettingsError(["epochs"], "must be positive") }
+        if let m = minutes, !(m > 0) { throw SettingsError(["minutes"], "must be positive") }
+        if let p = patience, p < 1 { throw SettingsError(["patience"], "must be positive") }
+    }
+}

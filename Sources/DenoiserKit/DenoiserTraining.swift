@@ -1,0 +1,70 @@
+import Foundation
+import NeuralCore
+import Datasets
+import Models
+import RunKit
+
+/// What a denoiser training reports when it stops.
+public struct DenoiserTrainingReport: Codable, Sendable {
+    public var runFolder: String
+    public var outcome: String
+    public var steps: Int
+    public var minutes: Double
+    public var validationPSNR: Double
+    public var validationNoisyPSNR: Double
+}
+
+/// Trains a DnCNN denoiser in a run folder (new or continued), through the shared loop.
+public enum DenoiserTraining {
+    public static func run(_ settings: DenoiserSettings, out: String, overwrite: Bool = false, threads: Int = Parallel.threads,
+                           events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> DenoiserTrainingReport {
+        var s = settings
+        if s.epochs == nil && s.minutes == nil { s.epochs = 10 }
+        try s.validate()
+        s.data = s.data.map(RunFolder.absolute)
+        let (run, lock, created) = try RunFolder.forNewRun(out, overwrite: overwrite)
+        do {
+            return try withExtendedLifetime(lock) { try train(s, run: run, resuming: false, threads: threads, events: events, cancellation: cancellation) }
+        } catch {
+            if created { run.removeIfUnused() }
+            throw error
+        }
+    }
+
+    public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), threads: Int = Parallel.threads,
+                              events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> DenoiserTrainingReport {
+        let (run, lock) = try RunFolder.forResume(folder)
+        var s = try run.readConfig(DenoiserSettings.self, program: "denoiser", marker: "sigma_range")
+        if let e = overrides.epochs { s.epochs = e }
+        if let m = overrides.minutes { s.minutes = m }
+        if let p = overrides.patience { s.patience = p }
+        if let d = overrides.data.map(RunFolder.absolute), d != s.data { events.log("resuming on \(d) instead of the run's \(s.data ?? "(none)")"); s.data = d }
+        try s.validate()
+        return try withExtendedLifetime(lock) { try train(s, run: run, resuming: true, threads: threads, events: events, cancellation: cancellation) }
+    }
+
+    static func train(_ s: DenoiserSettings, run: RunFolder, resuming: Bool, threads: Int,
+                      events: any TrainingEvents, cancellation: any Cancellation) throws -> DenoiserTrainingReport {
+        guard let data = s.data else { throw SettingsError(["data"], "is required") }
+        let all = try ImagePatches.load(data, channels: 1)
+        guard all.count >= 2 || s.valFraction == 0 else { throw AppError.badInput(data, "needs at least two images (one to validate on)") }
+        let (train, val) = all.split(validationFraction: s.valFraction)
+        var rng = RandomGenerator(seed: s.seed)
+        let model = DnCNN(channels: 1, width: s.channels, middleLayers: s.depth - 2, rng: &rng)
+        let task = DenoiserTrainer(model: model, settings: s, train: train, validation: val)
+        var options = TrainingLoop.Options()
+        options.epochs = s.epochs; options.minutes = s.minutes; options.patience = s.patience
+        options.monitor = "val_psnr"; options.mode = .maximize
+        let loop = TrainingLoop(task: task, options: options, run: run, events: events, cancellation: cancellation)
+        if resuming { try loop.resume() } else {
+            try run.writeConfig(s, facts: ["program": JSONValue("denoiser"), "threads": JSONValue(threads),
+                                           "train_images": JSONValue(train.count), "validation_images": JSONValue(val.count)])
+        }
+        events.log("dncnn \(s.depth)x\(s.channels): \(model.parameterCount) parameters; \(train.count) training and \(val.count) validation images")
+        let outcome = try loop.train()
+        let v = task.validate()
+        return DenoiserTrainingReport(runFolder: run.path, outcome: outcome == .cancelled ? "cancelled" : "finished", steps: loop.position.step,
+                                      minutes: loop.position.seconds / 60, validationPSNR: v["val_psnr"] ?? .nan,
+                                      validationNoisyPSNR: v["val_noisy_psnr"] ?? .nan)
+    }
+}
