@@ -7,11 +7,13 @@ import Require
 /// of a folder (any MediaIO format, sorted by name) or of a .tar/.tar.gz archive, as gray or colour.
 public struct ImagePatches {
     public var images: [Image]
+    /// Each image's file name (a folder's file, or an archive member).
+    public var names: [String]
     public let channels: Int
 
-    public init(images: [Image], channels: Int) {
+    public init(images: [Image], names: [String]? = nil, channels: Int) {
         require(channels == 1 || channels == 3, "ImagePatches: channels must be 1 or 3, got \(channels)")
-        self.images = images; self.channels = channels
+        self.images = images; self.names = names ?? images.indices.map { "\($0)" }; self.channels = channels
     }
 
     /// Reads a folder of images or an archive of them (.tar, .tar.gz, .tgz).
@@ -19,12 +21,12 @@ public struct ImagePatches {
         let mode: ColorMode = channels == 1 ? .gray : .rgb
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw MediaError.cannotOpen(path: path, reason: "no such file or folder") }
-        var images: [Image] = []
+        var images: [Image] = [], names: [String] = []
         if isDir.boolValue {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter {
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter {
                 !$0.hasPrefix(".") && ImageClassificationData.imageExtensions.contains(($0 as NSString).pathExtension.lowercased())
             }.sorted()
-            for n in names { images.append(try Image.read((path as NSString).appendingPathComponent(n), mode: mode)) }
+            for n in files { images.append(try Image.read((path as NSString).appendingPathComponent(n), mode: mode)); names.append(n) }
         } else {
             // Archive members are decoded through a private folder (FFmpeg reads files), removed after.
             let entries = try TarArchive.read(path).filter {
@@ -36,13 +38,14 @@ public struct ImagePatches {
             for (i, e) in entries.enumerated() {
                 let file = tmp.appendingPathComponent("\(i).\((e.name as NSString).pathExtension)").path
                 FileManager.default.createFile(atPath: file, contents: Data(e.bytes))
+                names.append(e.name)
                 do { images.append(try Image.read(file, mode: mode)) } catch {
                     throw MediaError.corrupt(path: "\(path):\(e.name)", reason: "\(error)")
                 }
             }
         }
         guard !images.isEmpty else { throw MediaError.unsupported(path: path, reason: "no image files") }
-        return ImagePatches(images: images, channels: channels)
+        return ImagePatches(images: images, names: names, channels: channels)
     }
 
     public var count: Int { images.count }
@@ -50,8 +53,8 @@ public struct ImagePatches {
     /// The last `fraction` of the images (at least one, and one left) held out, the rest kept.
     public func split(validationFraction f: Double) -> (train: ImagePatches, validation: ImagePatches) {
         let nVal = f <= 0 ? 0 : Swift.max(1, Swift.min(count - 1, Int((Double(count) * f).rounded())))
-        return (ImagePatches(images: Array(images.prefix(count - nVal)), channels: channels),
-                ImagePatches(images: Array(images.suffix(nVal)), channels: channels))
+        return (ImagePatches(images: Array(images.prefix(count - nVal)), names: Array(names.prefix(count - nVal)), channels: channels),
+                ImagePatches(images: Array(images.suffix(nVal)), names: Array(names.suffix(nVal)), channels: channels))
     }
 
     /// `n` random `size` x `size` patches (N, C, size, size), each from a random image at a

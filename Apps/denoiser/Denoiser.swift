@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import NeuralCore
+import MediaIO
+import Datasets
+import RunKit
+import CLIKit
+import DenoiserKit
+
+/// Remove noise from pictures with a DnCNN: the command line of DenoiserKit (first version:
+/// gray DnCNN models, images; video, the conv-ae lab and a bundled model come next).
+@main
+struct Denoiser: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "denoiser",
+        abstract: "Train a DnCNN denoiser on pictures, denoise images, score it by the standard protocol, add noise for demos.",
+        version: deepMediaVersion,
+        subcommands: [Train.self, Denoise.self, Evaluate.self, AddNoise.self])
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train on random patches of the images in a folder or a .tar.gz; writes a run folder. Ctrl-C saves; --resume continues.")
+
+    @Option(help: "Folder of images or a .tar.gz of them (required unless --resume).") var data: String?
+    @Option(parsing: .unconditional, help: "Layers of the DnCNN.") var depth: Int = 17
+    @Option(parsing: .unconditional, help: "Channels of its middle layers.") var channels: Int = 64
+    @Option(parsing: .unconditional, help: "A fixed noise level (0..255 scale); without it the model is blind over --sigma-range.") var sigma: Float?
+    @Option(name: .customLong("sigma-range"), help: "Blind training range A,B (0..255 scale).") var sigmaRange: String = "0,55"
+    @Option(parsing: .unconditional, help: "Patch side in pixels.") var patch: Int = 40
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Patches per step.") var batchSize: Int = 128
+    @Option(name: .customLong("patches-per-epoch"), parsing: .unconditional, help: "Patches in one epoch.") var patchesPerEpoch: Int = 12_800
+    @Option(parsing: .unconditional, help: "Epochs (default 10 unless --minutes).") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Minutes of training.") var minutes: Double?
+    @Option(parsing: .unconditional, help: "Peak learning rate (Adam, cosine decay).") var lr: Float = 1e-3
+    @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Last fraction of the images held out (scored at sigma 25).") var valFraction: Double = 0.05
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Run folder.") var out: String = "runs/denoiser"
+    @Option(help: "Continue the run in this folder.") var resume: String?
+    @Flag(help: "Replace a run already in --out.") var overwrite = false
+    @OptionGroup var common: CommonOptions
+
+    func settings() throws -> DenoiserSettings {
+        var s = DenoiserSettings()
+        s.data = data; s.depth = depth; s.channels = channels; s.sigma = sigma
+        s.sigmaRange = try numberList(sigmaRange, flag: "--sigma-range", in: 0...255)
+        s.patch = patch; s.batchSize = batchSize; s.patchesPerEpoch = patchesPerEpoch; s.epochs = epochs; s.minutes = minutes
+        s.lr = lr; s.valFraction = valFraction; s.seed = seed
+        return s
+    }
+
+    func validate() throws {
+        let s = try settings()
+        try flagged { try s.validate() }
+        if resume == nil && data == nil { throw ValidationError("--data DIR|FILE.tar.gz is required (or --resume RUN_DIR)") }
+    }
+
+    func run() throws {
+        try common.apply()
+        let events = TerminalProgress(), interrupt = Interrupt.installed()
+        let s = try settings()
+        let r = try flagged {
+            if let resume {
+                return try DenoiserTraining.resume(resume, ResumeOverrides(epochs: epochs, minutes: minutes, data: data),
+                                                   threads: common.threads, events: events, cancellation: interrupt)
+            }
+            return try DenoiserTraining.run(s, out: out, overwrite: overwrite, threads: common.threads, events: events, cancellation: interrupt)
+        }
+        if r.outcome == "cancelled" {
+            print("interrupted after \(r.steps) steps: checkpoint saved; continue with: denoiser train --resume \(r.runFolder)")
+            throw ExitCode(130)
+        }
+        print(String(format: "trained %d steps (%.1f min): validation PSNR %.2f dB at sigma 25 (noisy %.2f); run folder %@",
+                     r.steps, r.minutes, r.validationPSNR, r.validationNoisyPSNR, r.runFolder))
+    }
+}
+
+/// --model FILE (a checkpoint written by denoiser train).
+struct ModelOption: ParsableArguments {
+    @Option(help: "Checkpoint written by denoiser train (best.safetensors or checkpoint.safetensors of a run).") var model: String
+
+    func load() throws -> LoadedDenoiser { try LoadedDenoiser.load(model) }
+}
+
+struct Denoise: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Denoise image files (a gray model runs on each colour channel); large images go in tiles.")
+
+    @Argument(help: "Image files or folders of images.") var inputs: [String]
+    @OptionGroup var modelOption: ModelOption
+    @Option(help: "Output folder (or a file name for one input).") var out: String
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        try common.apply()
+        let d = try modelOption.load()
+        let (files, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions)
+        if let note = InputPaths.note(skipped, kind: "images") { TerminalProgress.log(note) }
+        guard !files.isEmpty else { throw ValidationError("no image files in \(inputs.joined(separator: ", "))") }
+        let toFolder = files.count > 1 || FileManager.default.fileExists(atPath: out) && (try? FileManager.default.attributesOfItem(atPath: out)[.type] as? FileAttributeType) == .typeDirectory
+        let folder = toFolder ? try RunFolder(out) : nil
+        for f in files {
+            let image = try Image.read(f, mode: .rgb)
+            let isGray = image.pixels.indices.allSatisfy { $0 % 3 != 0 || (image.pixels[$0] == image.pixels[$0 + 1] && image.pixels[$0] == image.pixels[$0 + 2]) }
+            let input = isGray ? image.grayscale() : image
+            let target = folder?.file(((f as NSString).lastPathComponent as NSString).deletingPathExtension + ".png") ?? out
+            try d.denoise(input).write(target)
+            print("\(f) -> \(target)")
+        }
+    }
+}
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The standard protocol: Gaussian noise of sigma/255 added in float from --seed to each clean image, denoised, PSNR and SSIM.")
+
+    @Option(help: "Folder of clean images or a .tar.gz of them.") var data: String
+    @Option(parsing: .unconditional, help: "Noise level on the 0..255 scale.") var sigma: Float
+    @Option(parsing: .unconditional, help: "Seed of the noise.") var seed: UInt64 = 0
+    @OptionGroup var modelOption: ModelOption
+    @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws { guard sigma >= 0, sigma <= 255 else { throw ValidationError("--sigma must be in [0, 255]") } }
+
+    func run() throws {
+        try common.apply()
+        let d = try modelOption.load()
+        if let t = d.trainedSigma, t != sigma { TerminalProgress.log("note: this model was trained for sigma \(t), evaluated at \(sigma)") }
+        let set = try ImagePatches.load(data, channels: 1)
+        let r = d.evaluate(Array(zip(set.names, set.images)).map { (file: $0.0, image: $0.1) }, sigma: sigma, seed: seed)
+        try ResultOutput.emit(r, json: json, text: String(format: "PSNR %.2f dB, SSIM %.4f on %d images at sigma %.0f (noisy input: %.2f dB, %.4f)",
+                                                           r.psnr, r.ssim, r.count, r.sigma, r.noisyPSNR, r.noisySSIM))
+    }
+}
+
+struct AddNoise: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add-noise", abstract: "Write an image with Gaussian noise of sigma/255 added (clipped to 8 bits in the file).")
+
+    @Argument(help: "Image file.") var input: String
+    @Option(parsing: .unconditional, help: "Noise level on the 0..255 scale.") var sigma: Float
+    @Option(help: "Output image file (.png, .jpg, ...).") var out: String
+    @Option(parsing: .unconditional, help: "Seed of the noise.") var seed: UInt64 = 0
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws { guard sigma >= 0, sigma <= 255 else { throw ValidationError("--sigma must be in [0, 255]") } }
+
+    func run() throws {
+        try common.apply()
+        let image = try Image.read(input, mode: .rgb)
+        var rng = RandomGenerator(seed: seed)
+        let x = Tensor(shape: [1, image.channels, image.height, image.width], scalars: image.chw)
+        let noisy = GaussianNoise.add(to: x, sigmas: [sigma], using: &rng).scalars.map { Swift.min(1, Swift.max(0, $0)) }
+        try Image(chw: noisy, channels: image.channels, height: image.height, width: image.width).write(out)
+        print("wrote \(out)")
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import NeuralCore
+import MediaIO
+import Models
+import RunKit
+
+/// One image's scores in an evaluation: PSNR and SSIM of the denoised and of the noisy picture.
+public struct DenoisedScore: Codable, Sendable {
+    public var file: String
+    public var psnr: Double, ssim: Double
+    public var noisyPSNR: Double, noisySSIM: Double
+}
+
+/// The standard protocol's result: mean scores and the per-image ones.
+public struct DenoiserEvaluation: Codable, Sendable {
+    public var sigma: Float
+    public var count: Int
+    public var psnr: Double, ssim: Double
+    public var noisyPSNR: Double, noisySSIM: Double
+    public var perImage: [DenoisedScore]
+}
+
+/// A trained DnCNN from a checkpoint written by DenoiserTraining. Its verbs run under
+/// `inference` and never change the model, so one loaded denoiser serves several tasks.
+public final class LoadedDenoiser: @unchecked Sendable {
+    public let model: DnCNN
+    public let depth: Int, channels: Int
+    /// The fixed sigma it was trained for, or nil for a blind model.
+    public let trainedSigma: Float?
+
+    public static func load(_ path: String) throws -> LoadedDenoiser {
+        let st = try SafetensorsFile.read(path: path)
+        let m = st.metadata
+        guard m["kind"] == "denoiser" else {
+            throw AppError.badInput(path, "not a denoiser model (\(m["kind"].map { "a \($0) model" } ?? m["arch"].map { "a \($0) checkpoint of the image classifier" } ?? "no denoiser metadata"))")
+        }
+        guard let depth = m["depth"].flatMap(Int.init), let width = m["channels"].flatMap(Int.init), depth >= 3, depth <= 64, width >= 1, width <= 512 else {
+            throw AppError.badInput(path, "denoiser metadata is incomplete or invalid")
+        }
+        var rng = RandomGenerator(seed: 0)
+        let model = DnCNN(channels: 1, width: width, middleLayers: depth - 2, rng: &rng)
+        do { try model.load(st, path: path) } catch let e as SafetensorsError { throw AppError.badInput(path, "weights do not match the metadata (\(e))") }
+        model.eval()
+        return LoadedDenoiser(model: model, depth: depth, channels: width, trainedSigma: m["sigma"].flatMap(Float.init))
+    }
+
+    init(model: DnCNN, depth: Int, channels: Int, trainedSigma: Float?) {
+        self.model = model; self.depth = depth; self.channels = channels; self.trainedSigma = trainedSigma
+    }
+
+    /// A gray model on any picture: each channel of a colour picture denoised on its own.
+    /// Large pictures go through in 256-pixel tiles with an overlap of the receptive radius.
+    public func denoise(_ image: Image) -> Image {
+        var out = image
+        for c in 0..<image.channels {
+            let plane = (0..<(image.width * image.height)).map { image.pixels[$0 * image.channels + c] }
+            let x = Tensor(shape: [1, 1, image.height, image.width], scalars: plane)
+            let y = inference { TiledInference.apply(x, tile: 256, overlap: depth + 1) { model($0) } }.scalars
+            for i in 0..<(image.width * image.height) { out.pixels[i * image.channels + c] = y[i] }
+        }
+        return out
+    }
+
+    /// The standard protocol on clean pictures: noise of sigma/255 added in float from `seed`
+    /// (no clipping or rounding), denoised, PSNR and SSIM against the clean picture.
+    public func evaluate(_ images: [(file: String, image: Image)], sigma: Float, seed: UInt64) -> DenoiserEvaluation {
+        var rng = RandomGenerator(seed: seed)
+        var scores: [DenoisedScore] = []
+        for (file, clean) in images {
+            let x = Tensor(shape: [1, clean.channels, clean.height, clean.width], scalars: clean.chw)
+            let noisyT = GaussianNoise.add(to: x, sigmas: [sigma], using: &rng)
+            let noisy = Image(chw: noisyT.scalars, channels: clean.channels, height: clean.height, width: clean.width)
+            let out = denoise(noisy)
+            scores.append(DenoisedScore(file: file, psnr: ImageQuality.psnr(out, clean), ssim: ImageQuality.ssim(out, clean),
+                                        noisyPSNR: ImageQuality.psnr(noisy, clean), noisySSIM: ImageQuality.ssim(noisy, clean)))
+        }
+        func mean(_ k: KeyPath<DenoisedScore, Double>) -> Double { scores.map { $0[keyPath: k] }.reduce(0, +) / Double(Swift.max(scores.count, 1)) }
+        return DenoiserEvaluation(sigma: sigma, count: scores.count, psnr: mean(\.psnr), ssim: mean(\.ssim),
+                                  noisyPSNR: mean(\.noisyPSNR), noisySSIM: mean(\.noisySSIM), perImage: scores)
+    }
+}

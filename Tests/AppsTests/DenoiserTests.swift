@@ -1,0 +1,67 @@
+import XCTest
+import Foundation
+import MediaIO
+import TestSupport
+
+/// The denoiser executable end to end on pictures drawn here: train a tiny model, evaluate it by
+/// the standard protocol (--json), denoise a file and a folder, add noise; bad input gives one
+/// line and a non-zero exit.
+final class DenoiserTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("dnapp-\(UUID().uuidString)")
+        let pics = dir.appendingPathComponent("pics")
+        try FileManager.default.createDirectory(at: pics, withIntermediateDirectories: true)
+        for k in 0..<4 {
+            var img = Image(width: 32, height: 32, channels: 1)
+            for y in 0..<32 { for x in 0..<32 { img[y, x, 0] = 0.5 + 0.3 * Float(sin(Double(x + k) / 5) * cos(Double(y) / 7)) } }
+            try img.writePNG(pics.appendingPathComponent("p\(k).png").path)
+        }
+    }
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    func run(_ args: [String]) throws -> (Int32, String, String) { try ToolRunner.run("denoiser", args) }
+
+    func testTrainEvaluateDenoiseAddNoise() throws {
+        let pics = dir.appendingPathComponent("pics").path, runDir = dir.appendingPathComponent("run").path
+        let (code, out, err) = try run(["train", "--data", pics, "--depth", "3", "--channels", "4", "--patch", "16", "--batch-size", "4",
+                                        "--patches-per-epoch", "8", "--epochs", "2", "--sigma", "25", "--val-fraction", "0.25", "--out", runDir])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("validation PSNR"), out)
+        for f in ["config.json", "metrics.jsonl", "checkpoint.safetensors", "optimizer.safetensors", "curves.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: runDir + "/" + f), f)
+        }
+        let model = runDir + "/checkpoint.safetensors"
+        let (ec, eo, ee) = try run(["evaluate", "--data", pics, "--sigma", "25", "--model", model, "--json"])
+        XCTAssertEqual(ec, 0, ee)
+        let j = try JSONSerialization.jsonObject(with: Data(eo.utf8)) as! [String: Any]
+        XCTAssertEqual(j["count"] as? Int, 4)
+        XCTAssertEqual((j["per_image"] as? [Any])?.count, 4)
+        XCTAssertEqual(j["noisy_psnr"] as? Double ?? 0, 20.2, accuracy: 0.5)
+        for k in ["psnr", "ssim", "noisy_ssim"] { XCTAssertNotNil(j[k] as? Double, k) }
+        let noisy = dir.appendingPathComponent("noisy.png").path
+        XCTAssertEqual(try run(["add-noise", pics + "/p0.png", "--sigma", "25", "--out", noisy]).0, 0)
+        let one = dir.appendingPathComponent("one.png").path
+        XCTAssertEqual(try run(["denoise", noisy, "--model", model, "--out", one]).0, 0)
+        let img = try Image.read(one, mode: .gray)
+        XCTAssertEqual([img.width, img.height], [32, 32])
+        let outDir = dir.appendingPathComponent("outs").path
+        let (dc, dout, de) = try run(["denoise", pics, "--model", model, "--out", outDir])
+        XCTAssertEqual(dc, 0, de)
+        XCTAssertEqual(dout.split(separator: "\n").count, 4)
+
+        // Bad input: one line, non-zero exit.
+        FileManager.default.createFile(atPath: pics + "/broken.png", contents: Data("not a png".utf8))
+        let broken = try run(["denoise", pics + "/broken.png", "--model", model, "--out", one])
+        XCTAssertNotEqual(broken.0, 0)
+        XCTAssertTrue(broken.2.contains("broken.png"), broken.2)
+        let digits = Fixtures.repoRoot.appendingPathComponent("Assets/models/mnist-lenet.safetensors").path
+        let wrong = try run(["denoise", noisy, "--model", digits, "--out", one])
+        XCTAssertNotEqual(wrong.0, 0)
+        XCTAssertTrue(wrong.2.contains("not a denoiser model"), wrong.2)
+        let sigma = try run(["evaluate", "--data", pics, "--sigma", "-1", "--model", model])
+        XCTAssertNotEqual(sigma.0, 0)
+        XCTAssertTrue(sigma.2.contains("--sigma"), sigma.2)
+    }
+}
