@@ -44,7 +44,7 @@ demo: deps
 # The programs into $(PREFIX)/bin and the bundled models and samples into
 # $(PREFIX)/share/deepmedia/Assets, where the installed programs look for them.
 PREFIX ?= /usr/local
-PROGRAMS := image-classifier char-rnn deepmedia-bench
+PROGRAMS := image-classifier char-rnn denoiser deepmedia-bench
 install: deps
 	@for p in $(PROGRAMS); do swift build -c release --product $$p || exit 1; done
 	install -d "$(PREFIX)/bin" "$(PREFIX)/share/deepmedia"
