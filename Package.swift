@@ -3,18 +3,19 @@ import PackageDescription
 import Foundation
 
 // Product, target and folder of a program share one name (the command's). Arrows point down only
-// (docs/ARCHITECTURE.md): Apps -> CLIKit -> <Program>Kit -> RunKit -> {Datasets, Models} ->
+// (docs/ARCHITECTURE.md): Apps -> CLI -> <Program>Kit -> RunKit -> {Datasets, Models} ->
 // {NeuralCore, MediaIO} -> {SafeFiles, C targets}.
-// x86-64 builds target AVX2+FMA (every x86-64 CPU since 2013): SIMD code runs twice as wide.
-// DEEPMEDIA_PORTABLE=1 builds for the x86-64 baseline instead. CPUCheck refuses an older CPU with
-// one clear line before any of that code runs.
+// By default the package has no unsafe flags, so that it can be a dependency by URL: a
+// portable -O build. The project's own builds (the Makefile sets DEEPMEDIA_NATIVE=1) compile
+// for AVX2+FMA with -Ounchecked; CPUCheck then refuses an older CPU with one clear line.
+// (Runtime dispatch of the kernels, so that one portable build is also the fast one, is issue 19.)
 #if arch(x86_64)
-let wideSIMD = ProcessInfo.processInfo.environment["DEEPMEDIA_PORTABLE"] != "1"
+let wideSIMD = ProcessInfo.processInfo.environment["DEEPMEDIA_NATIVE"] == "1"
 #else
 let wideSIMD = false
 #endif
 let cpu: [SwiftSetting] = wideSIMD ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("DM_WIDE_SIMD")] : []
-let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))] + cpu
+let release: [SwiftSetting] = (wideSIMD ? [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))] : []) + cpu
 
 // The libFuzzer harness has no main of its own; it is part of the package only for `make fuzz`.
 let fuzzing = ProcessInfo.processInfo.environment["DEEPMEDIA_FUZZ"] == "1"
@@ -79,20 +80,20 @@ let package = Package(
         .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"], swiftSettings: release),
         .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require"], swiftSettings: release),
         // Shared option groups, terminal progress, Ctrl-C, --json output.
-        .target(name: "CLIKit", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: release),
 
         // The commands: parse -> Settings -> Kit -> print.
         .executableTarget(name: "deepmedia-bench", dependencies: ["NeuralCore", "Models",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/deepmedia-bench", swiftSettings: release),
-        .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLIKit", "RunKit", "MediaIO", "Datasets",
+        .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLI", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/image-classifier", swiftSettings: release),
-        .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLIKit", "RunKit", "MediaIO", "Datasets", "NeuralCore",
+        .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "RunKit", "MediaIO", "Datasets", "NeuralCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/denoiser", swiftSettings: release),
-        .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLIKit", "RunKit", "Datasets",
+        .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "RunKit", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/char-rnn", swiftSettings: release),
 
@@ -108,7 +109,7 @@ let package = Package(
         .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore", "MediaIO", "RunKit"]),
         .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
-        .testTarget(name: "CLIKitTests", dependencies: ["CLIKit", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ] + fuzzTargets,

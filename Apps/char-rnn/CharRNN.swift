@@ -3,7 +3,7 @@ import Foundation
 import Datasets
 import Models
 import RunKit
-import CLIKit
+import CLI
 import CharRNNKit
 
 /// Character-level language models (LSTM or GRU) on any UTF-8 text: the command line of CharRNNKit.

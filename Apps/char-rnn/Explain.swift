@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Datasets
 import RunKit
-import CLIKit
+import CLI
 import CharRNNKit
 
 struct Explain: ParsableCommand {

@@ -4,7 +4,7 @@ import NeuralCore
 import MediaIO
 import Datasets
 import RunKit
-import CLIKit
+import CLI
 import DenoiserKit
 
 /// Remove noise from pictures with a DnCNN: the command line of DenoiserKit (first version:

@@ -3,7 +3,7 @@ import Foundation
 import MediaIO
 import Datasets
 import RunKit
-import CLIKit
+import CLI
 import ImageClassifierKit
 
 /// Train, evaluate and run image classifiers on real images: the command line of ImageClassifierKit.

@@ -9,7 +9,7 @@ __attribute__((constructor)) static void dm_check_cpu(void) {
 #if defined(__x86_64__) && defined(DM_REQUIRE_AVX2)
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
-        fprintf(stderr, "deepmedia: this build needs a CPU with AVX2 and FMA; rebuild with DEEPMEDIA_PORTABLE=1 (see README)\n");
+        fprintf(stderr, "deepmedia: this build needs a CPU with AVX2 and FMA; rebuild with DEEPMEDIA_NATIVE=0 (see README)\n");
         exit(1);
     }
 #endif

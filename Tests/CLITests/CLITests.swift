@@ -1,9 +1,9 @@
 import XCTest
 import ArgumentParser
 import RunKit
-@testable import CLIKit
+@testable import CLI
 
-final class CLIKitTests: XCTestCase {
+final class CLITests: XCTestCase {
     func testProgressClock() {
         XCTAssertEqual(TerminalProgress.clock(75), "1:15")
         XCTAssertEqual(TerminalProgress.clock(3725), "1:02:05")
