@@ -1,6 +1,4 @@
 SHELL := /bin/bash
-# The project's own builds are native (AVX2+FMA, -Ounchecked); see Package.swift.
-export DEEPMEDIA_NATIVE ?= 1
 # DeepMedia: `make test` installs what is missing, builds and runs the whole suite; `make demo`
 # runs the bundled models (digits, Shakespeare) on sample inputs and says where the pictures are.
 

@@ -5,17 +5,9 @@ import Foundation
 // Product, target and folder of a program share one name (the command's). Arrows point down only
 // (docs/ARCHITECTURE.md): Apps -> CLI -> <Program>Kit -> RunKit -> {Datasets, Models} ->
 // {NeuralCore, MediaIO} -> {SafeFiles, C targets}.
-// By default the package has no unsafe flags, so that it can be a dependency by URL: a
-// portable -O build. The project's own builds (the Makefile sets DEEPMEDIA_NATIVE=1) compile
-// for AVX2+FMA with -Ounchecked; CPUCheck then refuses an older CPU with one clear line.
-// (Runtime dispatch of the kernels, so that one portable build is also the fast one, is issue 19.)
-#if arch(x86_64)
-let wideSIMD = ProcessInfo.processInfo.environment["DEEPMEDIA_NATIVE"] == "1"
-#else
-let wideSIMD = false
-#endif
-let cpu: [SwiftSetting] = wideSIMD ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("DM_WIDE_SIMD")] : []
-let release: [SwiftSetting] = (wideSIMD ? [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))] : []) + cpu
+// The package has no unsafe flags, so that it can be a dependency by URL. The CPU-specific
+// speed comes from CKernels, compiled for AVX-512, AVX2+FMA and portably in one build and chosen
+// at start-up (runtime dispatch; docs/ARCHITECTURE.md).
 
 // The libFuzzer harness has no main of its own; it is part of the package only for `make fuzz`.
 let fuzzing = ProcessInfo.processInfo.environment["DEEPMEDIA_FUZZ"] == "1"
@@ -58,44 +50,44 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "CPUCheck", dependencies: ["COpenBLAS"], path: "Sources/CPUCheck",
-                cSettings: wideSIMD ? [.define("DM_REQUIRE_AVX2")] : []),
+        .target(name: "CPUCheck", dependencies: ["COpenBLAS"], path: "Sources/CPUCheck"),
+        // The hand-written kernels, one source compiled per instruction set, dispatched at start-up.
+        .target(name: "CKernels", path: "Sources/CKernels", exclude: ["dm_kernels_body.h", "dm_conv3x3_body.h", "dm_wgrad_body.h"]),
         // The one atomic write and the one regular-file check of NeuralCore, MediaIO and RunKit.
         .target(name: "SafeFiles"),
-        // The one argument check that survives release builds (-Ounchecked drops precondition).
+        // The one argument check of every public op and constructor, kept in release builds.
         .target(name: "Require"),
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck", "SafeFiles", "Require"], swiftSettings: release),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck", "CKernels", "SafeFiles", "Require"]),
 
         // libjpeg's setjmp/longjmp error path, kept entirely in C.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim",
                 cSettings: fuzzing ? [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])] : []),
         .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim", "SafeFiles", "Require"],
-                swiftSettings: release + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])),
-        .target(name: "Models", dependencies: ["NeuralCore", "Require"], swiftSettings: release),
-        .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO", "Require"], swiftSettings: release),
+                swiftSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
+        .target(name: "Models", dependencies: ["NeuralCore", "Require"]),
+        .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO", "Require"]),
         // One training loop, run folders, checkpoints, events and cancellation; no command line.
-        .target(name: "RunKit", dependencies: ["NeuralCore", "MediaIO", "SafeFiles"], swiftSettings: release),
+        .target(name: "RunKit", dependencies: ["NeuralCore", "MediaIO", "SafeFiles"]),
         // One library per program: settings, the loaded model's verbs, its trainer.
-        .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"], swiftSettings: release),
-        .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"], swiftSettings: release),
-        .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require"], swiftSettings: release),
+        .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
+        .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"]),
+        .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require"]),
         // Shared option groups, terminal progress, Ctrl-C, --json output.
-        .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                swiftSettings: release),
+        .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // The commands: parse -> Settings -> Kit -> print.
         .executableTarget(name: "deepmedia-bench", dependencies: ["NeuralCore", "Models",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Apps/deepmedia-bench", swiftSettings: release),
+                          path: "Apps/deepmedia-bench"),
         .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLI", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Apps/image-classifier", swiftSettings: release),
+                          path: "Apps/image-classifier"),
         .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "RunKit", "MediaIO", "Datasets", "NeuralCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Apps/denoiser", swiftSettings: release),
+                          path: "Apps/denoiser"),
         .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "RunKit", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Apps/char-rnn", swiftSettings: release),
+                          path: "Apps/char-rnn"),
 
         // Runs one misuse of the library by name, for tests that expect a check to stop it.
         .executableTarget(name: "misuse-probe", dependencies: ["NeuralCore"], path: "Tests/MisuseProbe"),

@@ -1,6 +1,6 @@
 import Require
-/// An argument check that stays in release builds: `precondition` is compiled out under
-/// -Ounchecked (the library's release setting), this is not. A programmer's mistake (shapes,
+/// An argument check that stays in every build: `precondition` is compiled out under
+/// -Ounchecked (which a user's build may choose), this is not. A programmer's mistake (shapes,
 /// indices, counts) stops the process with its message in every build; only the condition is
 /// evaluated when it holds, once per call of an op, never in an inner loop.
 @inline(__always)

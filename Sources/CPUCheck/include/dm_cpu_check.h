@@ -1,7 +1,6 @@
 #ifndef DEEPMEDIA_CPU_CHECK_H
 #define DEEPMEDIA_CPU_CHECK_H
-// The checks run as constructors before any Swift code; these report what they found.
-int dm_cpu_check_linked(void);
+// The BLAS core check runs as a constructor before any Swift code; these report what it found.
 /// 1 when `core` is one of OpenBLAS's fallback cores (Prescott, Nehalem, Core2, ...).
 int dm_blas_core_is_fallback(const char *core);
 /// The OpenBLAS core for this CPU's widest vector instructions ("SkylakeX", "Haswell"), or NULL.

@@ -24,7 +24,8 @@ extension Tensor {
         return y.recorded(from: [x]) { g in
             x.writeGrad { gx, fresh in
                 pointwise(x.count) { r in
-                    if fresh { for i in r { gx[i] = py[i] > 0 ? g[i] : 0 } } else { for i in r { gx[i] += py[i] > 0 ? g[i] : 0 } }
+                    // g[i] read unconditionally: a conditional load keeps baseline x86-64 (no masked loads) scalar.
+                    if fresh { for i in r { let gi = g[i]; gx[i] = py[i] > 0 ? gi : 0 } } else { for i in r { let gi = g[i]; gx[i] += py[i] > 0 ? gi : 0 } }
                 }
             }
         }
@@ -38,8 +39,8 @@ extension Tensor {
         return y.recorded(from: [x]) { g in
             x.writeGrad { gx, fresh in
                 pointwise(x.count) { r in
-                    if fresh { for i in r { gx[i] = px[i] > 0 ? g[i] : slope * g[i] } }
-                    else { for i in r { gx[i] += px[i] > 0 ? g[i] : slope * g[i] } }
+                    if fresh { for i in r { let gi = g[i]; gx[i] = px[i] > 0 ? gi : slope * gi } }
+                    else { for i in r { let gi = g[i]; gx[i] += px[i] > 0 ? gi : slope * gi } }
                 }
             }
         }

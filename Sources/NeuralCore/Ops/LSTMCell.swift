@@ -58,7 +58,7 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
             }
             for bi in b0..<(b0 + nb) {
                 let r = bi * t + s
-                lstmPointwise(pp + bi * g4, bias: bsum.pointer, cPrev: s == 0 ? pc0 + bi * h : pcs + (r - 1) * h, c: pcs + r * h,
+                FastMath.lstmPointwise(pp + bi * g4, bias: bsum.pointer, cPrev: s == 0 ? pc0 + bi * h : pcs + (r - 1) * h, c: pcs + r * h,
                               h: py + bi * ldy + s * h, hidden: h, savingGates: training ? pg + r * g4 : nil,
                               tanhC: training ? ptc + r * h : nil)
             }
@@ -115,43 +115,6 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     let hT = node.slice(axis: 1, (t - 1)..<t).reshaped([b, h])
     let cT = node.slice(axis: 1, t..<(t + 1)).reshaped([b, h])
     return (output, hT, cT)
-}
-
-/// One row of one step, 8 units at a time: the pre-activations pre + bias (4H) become
-/// i, f, g, o = σ, σ, tanh, σ in place (copied to savingGates for the backward); then
-/// c (H) = f·cPrev + i·g, h = o·tanh(c) (tanh(c) to tanhC for the backward).
-func lstmPointwise(_ pre: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
-                   c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, hidden n: Int,
-                   savingGates: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?) {
-    typealias V = SIMD8<Float>
-    let full = n / 8 * 8
-    var j = 0
-    while j < full {
-        pre.store8(FastMath.sigmoid(pre.load8(j) + bias.load8(j)), j)
-        pre.store8(FastMath.sigmoid(pre.load8(n + j) + bias.load8(n + j)), n + j)
-        pre.store8(FastMath.tanh(pre.load8(2 * n + j) + bias.load8(2 * n + j)), 2 * n + j)
-        pre.store8(FastMath.sigmoid(pre.load8(3 * n + j) + bias.load8(3 * n + j)), 3 * n + j)
-        j += 8
-    }
-    for j in full..<n {   // the same lane arithmetic, one unit at a time
-        pre[j] = FastMath.sigmoid(V(repeating: pre[j] + bias[j]))[0]
-        pre[n + j] = FastMath.sigmoid(V(repeating: pre[n + j] + bias[n + j]))[0]
-        pre[2 * n + j] = FastMath.tanh(V(repeating: pre[2 * n + j] + bias[2 * n + j]))[0]
-        pre[3 * n + j] = FastMath.sigmoid(V(repeating: pre[3 * n + j] + bias[3 * n + j]))[0]
-    }
-    j = 0
-    while j < full {
-        let cn = pre.load8(n + j) * cPrev.load8(j) + pre.load8(j) * pre.load8(2 * n + j), tc = FastMath.tanh(cn)
-        c.store8(cn, j); h.store8(pre.load8(3 * n + j) * tc, j)
-        tanhC?.store8(tc, j)
-        j += 8
-    }
-    for j in full..<n {
-        let cn = pre[n + j] * cPrev[j] + pre[j] * pre[2 * n + j], tc = FastMath.tanh(V(repeating: cn))[0]
-        c[j] = cn; h[j] = pre[3 * n + j] * tc
-        tanhC?[j] = tc
-    }
-    savingGates?.update(from: pre, count: 4 * n)
 }
 
 /// dW_hh (G, H) += Σ_s dGates_s (B, G)ᵀ · h_{s-1} (B, H) as one sgemm: the previous hidden states

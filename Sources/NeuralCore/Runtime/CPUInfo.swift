@@ -15,16 +15,10 @@ public enum CPUInfo {
     /// The CPU's widest vector instructions: "avx512", "avx2" or "baseline".
     public static var isa: String { ["baseline", "avx2", "avx512"][Int(dm_cpu_vector_level())] }
 
-    /// What the library's Swift kernels are compiled for.
-    public static var kernels: String {
-        #if DM_WIDE_SIMD
-        return "avx2"
-        #else
-        return "baseline"
-        #endif
-    }
+    /// The hand-written kernels' instruction set in use (see `KernelSet`).
+    public static var kernels: String { KernelSet.active.rawValue }
 
-    /// One line: "AMD EPYC 9R14; avx512 CPU; kernels avx2; OpenBLAS core Cooperlake".
+    /// One line: "AMD EPYC 9R14; avx512 CPU; kernels avx512; OpenBLAS core Cooperlake".
     public static var summary: String {
         var s = "\(model); \(isa) CPU; kernels \(kernels); OpenBLAS core \(BLAS.core)"
         if let was = BLAS.replacedCore { s += " (replaced \(was))" }

@@ -34,21 +34,25 @@ final class ConvolutionTests: XCTestCase {
         checkGradients([xe, w4, b], "conv k4 s2 p1") { conv2d($0[0], weight: $0[1], bias: $0[2], stride: (2, 2), padding: (1, 1)) }
     }
 
-    /// The direct 3x3 kernel (rows of 16+ pixels) agrees with the im2col path
-    /// on DnCNN's layers (40 = 24 + 16 pixels), on widths that end in an overlapping 16-pixel
-    /// segment (35) or in the 8-pixel, 8-channel tail (17, 20, 25, 50, 100), and on channel counts
-    /// that are not a multiple of 4.
+    /// The direct 3x3 kernel (rows of 16+ pixels), under each kernel set, agrees with the im2col
+    /// path on DnCNN's layers (40 = 24 + 16 pixels), on widths that end in an overlapping 2-vector
+    /// segment (35) or in the one-vector, 8-channel tail (17, 20, 25, 50, 100), on the widths that
+    /// AVX-512 runs in 16-lane vectors (16, 32, 64, 80, 100), and on channel counts that are not a
+    /// multiple of 4.
     func testDirectKernelMatchesIm2col() {
-        var rng = RandomGenerator(seed: 14)
-        for (cin, cout, h, w) in [(32, 32, 40, 40), (1, 32, 40, 40), (32, 1, 40, 40), (3, 5, 3, 20), (4, 6, 2, 17),
-                                  (3, 12, 3, 25), (2, 9, 2, 50), (5, 7, 2, 35), (2, 4, 3, 100)] {
-            let x = Tensor.normal([3, cin, h, w], using: &rng)
-            let wt = Tensor.normal([cout, cin, 3, 3], std: 0.06, using: &rng), b = Tensor.normal([cout], using: &rng)
-            let direct = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
-            DirectConv3x3.enabled = false
-            let reference = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
-            DirectConv3x3.enabled = true
-            assertClose(direct, reference, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) \(h)x\(w)")
+        forEachKernelSet { _ in
+            var rng = RandomGenerator(seed: 14)
+            for (cin, cout, h, w) in [(32, 32, 40, 40), (1, 32, 40, 40), (32, 1, 40, 40), (3, 5, 3, 20), (4, 6, 2, 17),
+                                      (3, 12, 3, 25), (2, 9, 2, 50), (5, 7, 2, 35), (2, 4, 3, 100),
+                                      (3, 6, 2, 16), (2, 5, 2, 32), (2, 3, 2, 64), (2, 6, 2, 80)] {
+                let x = Tensor.normal([3, cin, h, w], using: &rng)
+                let wt = Tensor.normal([cout, cin, 3, 3], std: 0.06, using: &rng), b = Tensor.normal([cout], using: &rng)
+                let direct = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
+                DirectConv3x3.enabled = false
+                let reference = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
+                DirectConv3x3.enabled = true
+                assertClose(direct, reference, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) \(h)x\(w)")
+            }
         }
     }
 
@@ -56,27 +60,30 @@ final class ConvolutionTests: XCTestCase {
     /// output gradient with the adjoint weights, added to what the input's gradient already holds;
     /// for widths that are a multiple of 8 (40, 24, 16) the weight gradient is summed directly too.
     func testDirectInputGradientMatchesIm2col() {
-        var rng = RandomGenerator(seed: 15)
-        for (cin, cout, h, w) in [(32, 32, 40, 40), (5, 3, 3, 20), (6, 4, 2, 17), (1, 8, 4, 16), (3, 6, 3, 24), (12, 3, 3, 25), (9, 2, 2, 50), (7, 5, 2, 35)] {
-            let x = Tensor.normal([2, cin, h, w], using: &rng).requiringGrad()
-            let wt = Tensor.normal([cout, cin, 3, 3], std: 0.1, using: &rng).requiringGrad()
-            let up = Tensor.normal([2, cout, h, w], using: &rng)
-            func gradients() -> (Tensor, Tensor) {
-                x.zeroGrad(); wt.zeroGrad()
-                // x is used twice, so its gradient accumulates: the direct kernel must add.
-                ((conv2d(x, weight: wt, padding: (1, 1)) * up).sum() + (x * x).sum()).backward()
-                func copy(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, storage: Storage(copying: t.storage)) }
-                return (copy(x.grad!), copy(wt.grad!))
+        forEachKernelSet { _ in
+            var rng = RandomGenerator(seed: 15)
+            for (cin, cout, h, w) in [(32, 32, 40, 40), (5, 3, 3, 20), (6, 4, 2, 17), (1, 8, 4, 16), (3, 6, 3, 24), (12, 3, 3, 25), (9, 2, 2, 50), (7, 5, 2, 35),
+                                      (4, 5, 2, 32), (3, 6, 2, 64), (2, 3, 2, 48)] {
+                let x = Tensor.normal([2, cin, h, w], using: &rng).requiringGrad()
+                let wt = Tensor.normal([cout, cin, 3, 3], std: 0.1, using: &rng).requiringGrad()
+                let up = Tensor.normal([2, cout, h, w], using: &rng)
+                func gradients() -> (Tensor, Tensor) {
+                    x.zeroGrad(); wt.zeroGrad()
+                    // x is used twice, so its gradient accumulates: the direct kernel must add.
+                    ((conv2d(x, weight: wt, padding: (1, 1)) * up).sum() + (x * x).sum()).backward()
+                    func copy(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, storage: Storage(copying: t.storage)) }
+                    return (copy(x.grad!), copy(wt.grad!))
+                }
+                let (gx, gw) = gradients()
+                DirectConv3x3.enabled = false
+                let (rx, rw) = gradients()
+                DirectConv3x3.enabled = true
+                assertClose(gx, rx, rtol: 1e-5, atol: 1e-5, "input gradient \(cin)->\(cout) \(h)x\(w)")
+                // Each weight-gradient value sums 2·h·w products of unit-scale values in float32, in
+                // another order on each path: rounding grows with √(terms) (40x40: 9e-5 seen).
+                let terms = Float(2 * h * w)
+                assertClose(gw, rw, rtol: 1e-5, atol: 1e-5 * terms.squareRoot(), "weight gradient \(cin)->\(cout) \(h)x\(w)")
             }
-            let (gx, gw) = gradients()
-            DirectConv3x3.enabled = false
-            let (rx, rw) = gradients()
-            DirectConv3x3.enabled = true
-            assertClose(gx, rx, rtol: 1e-5, atol: 1e-5, "input gradient \(cin)->\(cout) \(h)x\(w)")
-            // Each weight-gradient value sums 2·h·w products of unit-scale values in float32, in
-            // another order on each path: rounding grows with √(terms) (40x40: 9e-5 seen).
-            let terms = Float(2 * h * w)
-            assertClose(gw, rw, rtol: 1e-5, atol: 1e-5 * terms.squareRoot(), "weight gradient \(cin)->\(cout) \(h)x\(w)")
         }
     }
 
@@ -84,26 +91,28 @@ final class ConvolutionTests: XCTestCase {
     /// checked against the definition y[o, oy, ox] = b[o] + Σ x[c, oy·s - p + i·d, ox·s - p + j·d]·W[o, c, i, j]
     /// for DCGAN's k4 s2 p1, a dilated k3 with unequal strides, 11 output channels, and ReLU.
     func testChannelLastForwardMatchesDefinition() {
-        var rng = RandomGenerator(seed: 18)
-        for (n, cin, cout, h, w, k, s, p, d, relu) in [(3, 16, 11, 8, 6, 4, (2, 2), (1, 1), (1, 1), false),
-                                                     (2, 17, 5, 9, 7, 3, (2, 1), (1, 2), (2, 1), true)] {
-            let x = Tensor.normal([n, cin, h, w], using: &rng), wt = Tensor.normal([cout, cin, k, k], std: 0.2, using: &rng)
-            let b = Tensor.normal([cout], using: &rng)
-            let y = withoutGrad { relu ? conv2dReLU(x, weight: wt, bias: b, stride: s, padding: p, dilation: d)
-                                       : conv2d(x, weight: wt, bias: b, stride: s, padding: p, dilation: d) }
-            let ho = (h + 2 * p.0 - d.0 * (k - 1) - 1) / s.0 + 1, wo = (w + 2 * p.1 - d.1 * (k - 1) - 1) / s.1 + 1
-            XCTAssertEqual(y.shape, [n, cout, ho, wo])
-            let px = x.storage.pointer, pw = wt.storage.pointer, pb = b.storage.pointer
-            var expected: [Float] = []
-            for im in 0..<n { for o in 0..<cout { for oy in 0..<ho { for ox in 0..<wo {
-                var v = pb[o]
-                for c in 0..<cin { for i in 0..<k { for j in 0..<k {
-                    let iy = oy * s.0 - p.0 + i * d.0, ix = ox * s.1 - p.1 + j * d.1
-                    if iy >= 0 && iy < h && ix >= 0 && ix < w { v += px[((im * cin + c) * h + iy) * w + ix] * pw[((o * cin + c) * k + i) * k + j] }
-                } } }
-                expected.append(relu ? Swift.max(v, 0) : v)
-            } } } }
-            assertClose(Array(y.storage.buffer), expected, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) k\(k) s\(s) d\(d)")
+        forEachKernelSet { _ in
+            var rng = RandomGenerator(seed: 18)
+            for (n, cin, cout, h, w, k, s, p, d, relu) in [(3, 16, 11, 8, 6, 4, (2, 2), (1, 1), (1, 1), false),
+                                                         (2, 17, 5, 9, 7, 3, (2, 1), (1, 2), (2, 1), true)] {
+                let x = Tensor.normal([n, cin, h, w], using: &rng), wt = Tensor.normal([cout, cin, k, k], std: 0.2, using: &rng)
+                let b = Tensor.normal([cout], using: &rng)
+                let y = withoutGrad { relu ? conv2dReLU(x, weight: wt, bias: b, stride: s, padding: p, dilation: d)
+                                           : conv2d(x, weight: wt, bias: b, stride: s, padding: p, dilation: d) }
+                let ho = (h + 2 * p.0 - d.0 * (k - 1) - 1) / s.0 + 1, wo = (w + 2 * p.1 - d.1 * (k - 1) - 1) / s.1 + 1
+                XCTAssertEqual(y.shape, [n, cout, ho, wo])
+                let px = x.storage.pointer, pw = wt.storage.pointer, pb = b.storage.pointer
+                var expected: [Float] = []
+                for im in 0..<n { for o in 0..<cout { for oy in 0..<ho { for ox in 0..<wo {
+                    var v = pb[o]
+                    for c in 0..<cin { for i in 0..<k { for j in 0..<k {
+                        let iy = oy * s.0 - p.0 + i * d.0, ix = ox * s.1 - p.1 + j * d.1
+                        if iy >= 0 && iy < h && ix >= 0 && ix < w { v += px[((im * cin + c) * h + iy) * w + ix] * pw[((o * cin + c) * k + i) * k + j] }
+                    } } }
+                    expected.append(relu ? Swift.max(v, 0) : v)
+                } } } }
+                assertClose(Array(y.storage.buffer), expected, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) k\(k) s\(s) d\(d)")
+            }
         }
     }
 

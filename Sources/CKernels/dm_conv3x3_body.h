@@ -1,0 +1,127 @@
+// The direct 3x3 convolution of one image in CV_L-pixel vectors of type CV_T (included by
+// dm_kernels_body.h, which defines CV_T, CV_L, CV_FN(name) and FMA). Rows of 3-vector segments
+// (4 channels x 3 vectors: 12 accumulators), then 2-vector ones (the last may overlap the one
+// before), then the last 1...CV_L pixels with 8 channels at once.
+
+#define CV_SPLAT(s) ((s) - (CV_T){0})
+static inline __attribute__((always_inline)) CV_T CV_FN(load)(const float *p) { CV_T v; __builtin_memcpy(&v, p, sizeof v); return v; }
+static inline __attribute__((always_inline)) void CV_FN(store)(float *p, CV_T v) { __builtin_memcpy(p, &v, sizeof v); }
+// max(v, 0) as ReLU has it (NaN -> 0).
+static inline __attribute__((always_inline)) CV_T CV_FN(rectified)(CV_T v) { return (CV_T)((CV_IT)v & (v > 0.0f)); }
+
+// Two vectors of results to p[skip..<2 CV_L]: stored (rectified when relu; overlapping lanes rewrite equal
+// values) or added.
+static inline __attribute__((always_inline)) void CV_FN(put2)(CV_T v0, CV_T v1, float *p, long skip, int accumulate, int relu) {
+    if (!accumulate) {
+        CV_FN(store)(p, relu ? CV_FN(rectified)(v0) : v0);
+        CV_FN(store)(p + CV_L, relu ? CV_FN(rectified)(v1) : v1);
+    } else if (skip == 0) {
+        CV_FN(store)(p, CV_FN(load)(p) + v0);
+        CV_FN(store)(p + CV_L, CV_FN(load)(p + CV_L) + v1);
+    } else {
+        for (long k = skip; k < 2 * CV_L; k++) p[k] += k < CV_L ? v0[k] : v1[k - CV_L];
+    }
+}
+
+static inline __attribute__((always_inline)) void CV_FN(put1)(CV_T v, float *p, long skip, int accumulate, int relu) {
+    if (!accumulate) CV_FN(store)(p, relu ? CV_FN(rectified)(v) : v);
+    else if (skip == 0) CV_FN(store)(p, CV_FN(load)(p) + v);
+    else for (long k = skip; k < CV_L; k++) p[k] += v[k];
+}
+
+static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, const float *packed,
+                               const float *bias, float *y, float *pad, int accumulate, int relu) {
+    const long pw = w + 2, plane = (h + 2) * pw, hw = h * w;
+    for (long c = 0; c < ins; c++)
+        for (long r = 0; r < h; r++) __builtin_memcpy(pad + c * plane + (r + 1) * pw + 1, x + (c * h + r) * w, (size_t)w * sizeof(float));
+    long tail_start = 0;
+    while (w - tail_start >= 3 * CV_L) tail_start += 3 * CV_L;
+    const long starts3 = tail_start;
+    while (w - tail_start > CV_L) tail_start += 2 * CV_L;
+    if (tail_start > w) tail_start = w;
+
+    for (long cb = 0; cb < (outs + 3) / 4; cb++) {
+        const float *wb = packed + cb * ins * 36;
+        const long co = cb * 4, nco = outs - co < 4 ? outs - co : 4;
+        float bs[4] = {0, 0, 0, 0};
+        if (bias) for (long o = 0; o < nco; o++) bs[o] = bias[co + o];
+        for (long r = 0; r < h; r++) {
+            long x0 = 0;
+            for (; x0 < starts3; x0 += 3 * CV_L) {   // 4 channels x 3 vectors: 12 accumulators
+                CV_T a0 = CV_SPLAT(bs[0]), a1 = a0, a2 = a0, c0 = CV_SPLAT(bs[1]), c1 = c0, c2 = c0;
+                CV_T d0 = CV_SPLAT(bs[2]), d1 = d0, d2 = d0, e0 = CV_SPLAT(bs[3]), e1 = e0, e2 = e0;
+                for (long c = 0; c < ins; c++) {
+                    const float *base = pad + c * plane + r * pw + x0, *wc = wb + c * 36;
+                    for (int t = 0; t < 9; t++) {
+                        const float *src = base + (t / 3) * pw + t % 3, *wt = wc + t * 4;
+                        CV_T v0 = CV_FN(load)(src), v1 = CV_FN(load)(src + CV_L), v2 = CV_FN(load)(src + 2 * CV_L);
+                        CV_T k = CV_SPLAT(wt[0]); a0 = FMA(k, v0, a0); a1 = FMA(k, v1, a1); a2 = FMA(k, v2, a2);
+                        k = CV_SPLAT(wt[1]); c0 = FMA(k, v0, c0); c1 = FMA(k, v1, c1); c2 = FMA(k, v2, c2);
+                        k = CV_SPLAT(wt[2]); d0 = FMA(k, v0, d0); d1 = FMA(k, v1, d1); d2 = FMA(k, v2, d2);
+                        k = CV_SPLAT(wt[3]); e0 = FMA(k, v0, e0); e1 = FMA(k, v1, e1); e2 = FMA(k, v2, e2);
+                    }
+                }
+                float *out = y + (co * h + r) * w + x0;
+                CV_FN(put2)(a0, a1, out, 0, accumulate, relu); CV_FN(put1)(a2, out + 2 * CV_L, 0, accumulate, relu);
+                if (nco > 1) { CV_FN(put2)(c0, c1, out + hw, 0, accumulate, relu); CV_FN(put1)(c2, out + hw + 2 * CV_L, 0, accumulate, relu); }
+                if (nco > 2) { CV_FN(put2)(d0, d1, out + 2 * hw, 0, accumulate, relu); CV_FN(put1)(d2, out + 2 * hw + 2 * CV_L, 0, accumulate, relu); }
+                if (nco > 3) { CV_FN(put2)(e0, e1, out + 3 * hw, 0, accumulate, relu); CV_FN(put1)(e2, out + 3 * hw + 2 * CV_L, 0, accumulate, relu); }
+            }
+            for (; x0 < tail_start; x0 += 2 * CV_L) {   // 4 channels x 2 vectors
+                const long xs = x0 < w - 2 * CV_L ? x0 : w - 2 * CV_L;   // the last may overlap the one before
+                CV_T a0 = CV_SPLAT(bs[0]), a1 = a0, c0 = CV_SPLAT(bs[1]), c1 = c0;
+                CV_T d0 = CV_SPLAT(bs[2]), d1 = d0, e0 = CV_SPLAT(bs[3]), e1 = e0;
+                for (long c = 0; c < ins; c++) {
+                    const float *base = pad + c * plane + r * pw + xs, *wc = wb + c * 36;
+                    for (int t = 0; t < 9; t++) {
+                        const float *src = base + (t / 3) * pw + t % 3, *wt = wc + t * 4;
+                        CV_T v0 = CV_FN(load)(src), v1 = CV_FN(load)(src + CV_L);
+                        CV_T k = CV_SPLAT(wt[0]); a0 = FMA(k, v0, a0); a1 = FMA(k, v1, a1);
+                        k = CV_SPLAT(wt[1]); c0 = FMA(k, v0, c0); c1 = FMA(k, v1, c1);
+                        k = CV_SPLAT(wt[2]); d0 = FMA(k, v0, d0); d1 = FMA(k, v1, d1);
+                        k = CV_SPLAT(wt[3]); e0 = FMA(k, v0, e0); e1 = FMA(k, v1, e1);
+                    }
+                }
+                float *out = y + (co * h + r) * w + xs;
+                const long skip = x0 - xs;   // an overlapping segment adds only its new pixels
+                CV_FN(put2)(a0, a1, out, skip, accumulate, relu);
+                if (nco > 1) CV_FN(put2)(c0, c1, out + hw, skip, accumulate, relu);
+                if (nco > 2) CV_FN(put2)(d0, d1, out + 2 * hw, skip, accumulate, relu);
+                if (nco > 3) CV_FN(put2)(e0, e1, out + 3 * hw, skip, accumulate, relu);
+            }
+        }
+    }
+    // The last 1...CV_L pixels of each row: 8 channels x 1 vector in registers.
+    const long rem = w - tail_start;
+    if (rem < 1) return;
+    const long xs = w - CV_L, skip = CV_L - rem, blocks = (outs + 3) / 4;
+    for (long cb = 0; cb < blocks; cb += 2) {
+        const float *wa = packed + cb * ins * 36, *wb = cb + 1 < blocks ? packed + (cb + 1) * ins * 36 : wa;
+        const long co = cb * 4, nco = outs - co < 8 ? outs - co : 8;
+        float bs[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        if (bias) for (long o = 0; o < nco; o++) bs[o] = bias[co + o];
+        for (long r = 0; r < h; r++) {
+            CV_T acc[8];
+            for (int o = 0; o < 8; o++) acc[o] = CV_SPLAT(bs[o]);
+            for (long c = 0; c < ins; c++) {
+                const float *base = pad + c * plane + r * pw + xs, *ua = wa + c * 36, *ub = wb + c * 36;
+                for (int t = 0; t < 9; t++) {
+                    CV_T v = CV_FN(load)(base + (t / 3) * pw + t % 3);
+                    const float *ta = ua + t * 4, *tb = ub + t * 4;
+                    acc[0] = FMA(CV_SPLAT(ta[0]), v, acc[0]); acc[1] = FMA(CV_SPLAT(ta[1]), v, acc[1]);
+                    acc[2] = FMA(CV_SPLAT(ta[2]), v, acc[2]); acc[3] = FMA(CV_SPLAT(ta[3]), v, acc[3]);
+                    acc[4] = FMA(CV_SPLAT(tb[0]), v, acc[4]); acc[5] = FMA(CV_SPLAT(tb[1]), v, acc[5]);
+                    acc[6] = FMA(CV_SPLAT(tb[2]), v, acc[6]); acc[7] = FMA(CV_SPLAT(tb[3]), v, acc[7]);
+                }
+            }
+            float *out = y + (co * h + r) * w + xs;
+            for (long o = 0; o < nco; o++) CV_FN(put1)(acc[o], out + o * hw, skip, accumulate, relu);
+        }
+    }
+}
+
+#undef CV_SPLAT
+#undef CV_T
+#undef CV_IT
+#undef CV_L
+#undef CV_FN

@@ -1,0 +1,64 @@
+// Chooses the kernel set once, before main: the widest the CPU runs, or DEEPMEDIA_KERNELS.
+#include "include/dm_kernels.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const dm_kernels *dm_kernels_portable(void);
+#if defined(__x86_64__)
+const dm_kernels *dm_kernels_avx2(void);
+const dm_kernels *dm_kernels_avx512(void);
+#endif
+
+static const dm_kernels *active;
+
+int dm_kernels_best_level(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return DM_KERNELS_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return DM_KERNELS_AVX2;
+#endif
+    return DM_KERNELS_PORTABLE;
+}
+
+const dm_kernels *dm_kernels_for_level(int level) {
+    if (level < DM_KERNELS_PORTABLE || level > dm_kernels_best_level()) return NULL;
+#if defined(__x86_64__)
+    if (level == DM_KERNELS_AVX512) return dm_kernels_avx512();
+    if (level == DM_KERNELS_AVX2) return dm_kernels_avx2();
+#endif
+    return dm_kernels_portable();
+}
+
+int dm_kernels_use(int level) {
+    const dm_kernels *k = dm_kernels_for_level(level);
+    if (!k) return 0;
+    __atomic_store_n(&active, k, __ATOMIC_RELEASE);
+    return 1;
+}
+
+__attribute__((constructor)) static void dm_kernels_choose(void) {
+    int level = dm_kernels_best_level();
+    const char *forced = getenv("DEEPMEDIA_KERNELS");
+    if (forced && *forced) {
+        int want = !strcmp(forced, "portable") ? DM_KERNELS_PORTABLE
+                 : !strcmp(forced, "avx2") ? DM_KERNELS_AVX2
+                 : !strcmp(forced, "avx512") ? DM_KERNELS_AVX512 : -1;
+        if (want < 0)
+            fprintf(stderr, "deepmedia: DEEPMEDIA_KERNELS=%s is not one of portable, avx2, avx512; using the best this CPU runs\n", forced);
+        else if (want > level)
+            fprintf(stderr, "deepmedia: this CPU cannot run the %s kernels (DEEPMEDIA_KERNELS); using the best it runs\n", forced);
+        else
+            level = want;
+    }
+    dm_kernels_use(level);
+}
+
+const dm_kernels *dm_kernels_active(void) {
+    const dm_kernels *k = __atomic_load_n(&active, __ATOMIC_ACQUIRE);
+    if (!k) {   // a constructor of another library ran first
+        dm_kernels_choose();
+        k = __atomic_load_n(&active, __ATOMIC_ACQUIRE);
+    }
+    return k;
+}

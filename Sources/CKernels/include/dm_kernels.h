@@ -1,0 +1,61 @@
+#ifndef DM_KERNELS_H
+#define DM_KERNELS_H
+
+// The hand-written kernels of NeuralCore, compiled three times from one source
+// (dm_kernels_body.h): for AVX-512, for AVX2+FMA and portably (baseline x86-64 or any other
+// CPU). One set is chosen once at start-up from CPUID; DEEPMEDIA_KERNELS=portable|avx2|avx512
+// forces a path (a path the CPU lacks is refused with a line on stderr and the best one kept).
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { DM_KERNELS_PORTABLE = 0, DM_KERNELS_AVX2 = 1, DM_KERNELS_AVX512 = 2 };
+
+typedef struct dm_kernels {
+    const char *name;   // "portable", "avx2", "avx512"
+    int level;          // DM_KERNELS_*
+    int lanes;          // floats per vector: 8 or 16
+
+    // Packed GEMM (recurrent weights, 1x1 and transposed convolutions). B (K, N) is packed in
+    // ceil(N / packed_width) panels of K rows of packed_width floats (last panel zero-padded).
+    // C (m, N) = A (m, K) . B, or C += A . B when accumulate.
+    int packed_width;
+    void (*packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n,
+                            float *c, long ldc, int accumulate);
+
+    // Direct 3x3 convolution, stride 1, padding 1, one image: y (outs, h, w) = conv(x (ins, h, w))
+    // [+ bias] [then ReLU], or y += conv(x). packed: weights as [ceil(outs/4)][ins][9][4];
+    // pad: ins * (h+2) * (w+2) floats whose border is zero.
+    int (*conv3x3_applies)(long w);
+    void (*conv3x3)(const float *x, long ins, long outs, long h, long w, const float *packed,
+                    const float *bias, float *y, float *pad, int accumulate, int relu);
+    // gw (outs, ins, 3, 3) += its weight gradient from g (outs, h, w) and x (ins, h, w), one image.
+    int (*conv3x3_weight_grad_applies)(long w);
+    void (*conv3x3_weight_grad)(const float *x, const float *g, long ins, long outs, long h, long w,
+                                float *gw, float *pad);
+
+    // y[i] = f(x[i]) for i < n (x == y allowed): Cephes-style polynomials, a few ulp.
+    void (*exp)(const float *x, float *y, long n);
+    void (*sigmoid)(const float *x, float *y, long n);
+    void (*tanh)(const float *x, float *y, long n);
+
+    // One LSTM row: pre (4n) + bias -> i, f, g, o in place; c = f.cprev + i.g; h = o.tanh(c);
+    // saving (4n) gets the gates and tanhc (n) tanh(c) when not NULL.
+    void (*lstm_pointwise)(float *pre, const float *bias, const float *cprev, float *c, float *h,
+                           long n, float *saving, float *tanhc);
+} dm_kernels;
+
+// The set in use (chosen before main; see above).
+const dm_kernels *dm_kernels_active(void);
+// The set for a level, or NULL when this CPU (or this build's architecture) lacks it.
+const dm_kernels *dm_kernels_for_level(int level);
+// Makes a level the active one (tests and the benchmark); returns 0 when the CPU lacks it.
+int dm_kernels_use(int level);
+// The best level this CPU runs.
+int dm_kernels_best_level(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
