@@ -52,7 +52,7 @@ let package = Package(
 
         .target(name: "CPUCheck", dependencies: ["COpenBLAS"], path: "Sources/CPUCheck"),
         // The hand-written kernels, one source compiled per instruction set, dispatched at start-up.
-        .target(name: "CKernels", path: "Sources/CKernels", exclude: ["dm_kernels_body.h", "dm_conv3x3_body.h", "dm_wgrad_body.h"]),
+        .target(name: "CKernels", path: "Sources/CKernels", exclude: ["dm_kernels_body.h", "dm_conv3x3_body.h", "dm_gemm_body.h", "dm_wgrad_body.h"]),
         // The one atomic write and the one regular-file check of NeuralCore, MediaIO and RunKit.
         .target(name: "SafeFiles"),
         // The one argument check of every public op and constructor, kept in release builds.

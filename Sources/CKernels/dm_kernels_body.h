@@ -122,127 +122,38 @@ static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float
     if (saving) __builtin_memcpy(saving, pre, (size_t)(4 * n) * sizeof(float));
 }
 
-// ---- packed GEMM: panels of 3 vectors (PW floats) ------------------------------------------
+// ---- packed GEMM ---------------------------------------------------------------------------
 
-#define PW (3 * L)
-
-// cols (<= L) results to c, added to what is there when accumulate.
-static inline __attribute__((always_inline)) void put_cols(vf v, float *c, long cols, int accumulate) {
-    if (cols >= L) {
-        store(c, accumulate ? load(c) + v : v);
-    } else {
-        for (long j = 0; j < cols; j++) c[j] = (accumulate ? c[j] : 0) + v[j];
-    }
-}
-
-static inline __attribute__((always_inline)) void put_row(vf v0, vf v1, vf v2, float *c, long cols, int accumulate) {
-    put_cols(v0, c, cols, accumulate);
-    if (cols > L) put_cols(v1, c + L, cols - L, accumulate);
-    if (cols > 2 * L) put_cols(v2, c + 2 * L, cols - 2 * L, accumulate);
-}
-
-// 4 rows (lda apart) x PW columns: 12 accumulators; per k three loads of B, four broadcasts of A.
-static __attribute__((noinline)) void gemm_kernel4(const float *a, long lda, const float *b, long k, float *c, long ldc,
-                                                   long cols, int accumulate) {
-    vf c0 = splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-    vf c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-    const float *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda;
-#if DM_LANES == 8 && DM_FUSED && defined(__x86_64__)
-    // AVX2: 12 accumulators + 3 B vectors + 1 broadcast are all 16 registers, which clang's
-    // allocator does not manage without copies and spills in the loop (measured 47 against
-    // 100 GFLOP/s); so the loop is written out. Same operations, same order as the C below.
-    if (k > 0) {
-        const float *bp = b;
-        long kk = 0;
-        __asm__ volatile(
-            "1:\n\t"
-            "vmovups (%[b]), %%ymm12\n\t"
-            "vmovups 32(%[b]), %%ymm13\n\t"
-            "vmovups 64(%[b]), %%ymm14\n\t"
-            "vbroadcastss (%[a0],%[kk],4), %%ymm15\n\t"
-            "vfmadd231ps %%ymm12, %%ymm15, %[c0]\n\t"
-            "vfmadd231ps %%ymm13, %%ymm15, %[c1]\n\t"
-            "vfmadd231ps %%ymm14, %%ymm15, %[c2]\n\t"
-            "vbroadcastss (%[a1],%[kk],4), %%ymm15\n\t"
-            "vfmadd231ps %%ymm12, %%ymm15, %[c3]\n\t"
-            "vfmadd231ps %%ymm13, %%ymm15, %[c4]\n\t"
-            "vfmadd231ps %%ymm14, %%ymm15, %[c5]\n\t"
-            "vbroadcastss (%[a2],%[kk],4), %%ymm15\n\t"
-            "vfmadd231ps %%ymm12, %%ymm15, %[c6]\n\t"
-            "vfmadd231ps %%ymm13, %%ymm15, %[c7]\n\t"
-            "vfmadd231ps %%ymm14, %%ymm15, %[c8]\n\t"
-            "vbroadcastss (%[a3],%[kk],4), %%ymm15\n\t"
-            "vfmadd231ps %%ymm12, %%ymm15, %[c9]\n\t"
-            "vfmadd231ps %%ymm13, %%ymm15, %[c10]\n\t"
-            "vfmadd231ps %%ymm14, %%ymm15, %[c11]\n\t"
-            "addq $96, %[b]\n\t"
-            "incq %[kk]\n\t"
-            "cmpq %[k], %[kk]\n\t"
-            "jl 1b\n\t"
-            : [c0] "+x"(c0), [c1] "+x"(c1), [c2] "+x"(c2), [c3] "+x"(c3), [c4] "+x"(c4), [c5] "+x"(c5),
-              [c6] "+x"(c6), [c7] "+x"(c7), [c8] "+x"(c8), [c9] "+x"(c9), [c10] "+x"(c10), [c11] "+x"(c11),
-              [b] "+r"(bp), [kk] "+r"(kk)
-            : [a0] "r"(a), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [k] "r"(k)
-            : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
-    }
-#else
-    for (long kk = 0; kk < k; kk++) {
-        const float *q = b + kk * PW;
-        vf b0 = load(q), b1 = load(q + L), b2 = load(q + 2 * L);
-        vf x = splat(a[kk]);
-        c0 = FMA(x, b0, c0); c1 = FMA(x, b1, c1); c2 = FMA(x, b2, c2);
-        x = splat(a1[kk]);
-        c3 = FMA(x, b0, c3); c4 = FMA(x, b1, c4); c5 = FMA(x, b2, c5);
-        x = splat(a2[kk]);
-        c6 = FMA(x, b0, c6); c7 = FMA(x, b1, c7); c8 = FMA(x, b2, c8);
-        x = splat(a3[kk]);
-        c9 = FMA(x, b0, c9); c10 = FMA(x, b1, c10); c11 = FMA(x, b2, c11);
-    }
+#define DM_CAT2(a, b) a##_##b
+#define DM_CAT(a, b) DM_CAT2(a, b)
+#define GM_T vf8
+#define GM_L 8
+#define GM_FN(name) DM_CAT(name, 8)
+#include "dm_gemm_body.h"
+#if DM_LANES == 16
+#define GM_T vf
+#define GM_L 16
+#define GM_FN(name) DM_CAT(name, 16)
+#include "dm_gemm_body.h"
 #endif
-    put_row(c0, c1, c2, c, cols, accumulate);
-    put_row(c3, c4, c5, c + ldc, cols, accumulate);
-    put_row(c6, c7, c8, c + 2 * ldc, cols, accumulate);
-    put_row(c9, c10, c11, c + 3 * ldc, cols, accumulate);
+
+// Panels of 3 vectors: 24 columns, or on AVX-512 48 unless that pads N by more than 1/8 over 24
+// (LeNet's 6 and 16 output channels, DCGAN's 64: 24).
+static int DM_SUFFIX(packed_width)(long n) {
+    long pad24 = (n + 23) / 24 * 24, pad48 = (n + 47) / 48 * 48;
+    return DM_LANES == 16 && pad48 * 8 <= pad24 * 9 ? 48 : 24;
 }
 
-// 1 row x PW columns (rows left over after groups of 4); two k at a time.
-static __attribute__((noinline)) void gemm_kernel1(const float *a, const float *b, long k, float *c, long cols, int accumulate) {
-    vf c0 = splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-    const float *bp = b;
-    long kk = 0;
-    for (; kk + 2 <= k; kk += 2, bp += 2 * PW) {
-        vf x0 = splat(a[kk]), x1 = splat(a[kk + 1]);
-        c0 = FMA(x0, load(bp), c0); c1 = FMA(x0, load(bp + L), c1); c2 = FMA(x0, load(bp + 2 * L), c2);
-        c3 = FMA(x1, load(bp + PW), c3); c4 = FMA(x1, load(bp + PW + L), c4); c5 = FMA(x1, load(bp + PW + 2 * L), c5);
-    }
-    if (kk < k) {
-        vf x0 = splat(a[kk]);
-        c0 = FMA(x0, load(bp), c0); c1 = FMA(x0, load(bp + L), c1); c2 = FMA(x0, load(bp + 2 * L), c2);
-    }
-    put_row(c0 + c3, c1 + c4, c2 + c5, c, cols, accumulate);
-}
-
-static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n,
+static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n, long width,
                                        float *c, long ldc, int accumulate) {
-    const long kc = 192;   // K block: a panel slice of kc x PW floats stays in L1 across row groups
-    long panels = (n + PW - 1) / PW;
-    for (long k0 = 0; k0 < k; k0 += kc) {
-        long kb = k - k0 < kc ? k - k0 : kc;
-        int acc = accumulate || k0 > 0;
-        for (long pi = 0; pi < panels; pi++) {
-            const float *bp = b + (pi * k + k0) * PW;
-            long j0 = pi * PW, cols = n - j0 < PW ? n - j0 : PW;
-            long i = 0;
-            for (; i + 4 <= m; i += 4) gemm_kernel4(a + i * lda + k0, lda, bp, kb, c + i * ldc + j0, ldc, cols, acc);
-            for (; i < m; i++) gemm_kernel1(a + i * lda + k0, bp, kb, c + i * ldc + j0, cols, acc);
-        }
-    }
+#if DM_LANES == 16
+    if (width == 48) { packed_multiply_16(a, lda, m, b, k, n, c, ldc, accumulate); return; }
+#endif
+    packed_multiply_8(a, lda, m, b, k, n, c, ldc, accumulate);
 }
 
 // ---- direct 3x3 convolution ----------------------------------------------------------------
 
-#define DM_CAT2(a, b) a##_##b
-#define DM_CAT(a, b) DM_CAT2(a, b)
 typedef int vi8 __attribute__((vector_size(32)));
 #define CV_T vf8
 #define CV_IT vi8
@@ -295,7 +206,7 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
 }
 
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
-    .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = PW,
+    .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
     .packed_multiply = DM_SUFFIX(packed_multiply),
     .conv3x3_applies = DM_SUFFIX(conv3x3_applies), .conv3x3 = DM_SUFFIX(conv3x3),
     .conv3x3_weight_grad_applies = DM_SUFFIX(conv3x3_weight_grad_applies),
@@ -305,5 +216,4 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
 };
 
 #undef L
-#undef PW
 #undef FMA

@@ -87,7 +87,8 @@ final class CharRNNTests: XCTestCase {
     /// Ctrl-C saves a checkpoint and exits; --resume then ends with exactly the weights of an
     /// uninterrupted run (position, Adam state, carried state and dropout stream all restored).
     func testInterruptAndResumeAreExact() throws {
-        let text = try makeText(repeats: 50)
+        // Long enough (about 2 s of training) that the run is still going when Ctrl-C comes.
+        let text = try makeText(repeats: 200)
         let a = dir.appendingPathComponent("a").path, b = dir.appendingPathComponent("b").path
         let common = ["--text", text, "--epochs", "3", "--dropout", "0.2"] + tiny(layers: 2)
         XCTAssertEqual(try run(["train", "--out", a] + common).0, 0)

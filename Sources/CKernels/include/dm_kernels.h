@@ -17,11 +17,11 @@ typedef struct dm_kernels {
     int level;          // DM_KERNELS_*
     int lanes;          // floats per vector: 8 or 16
 
-    // Packed GEMM (recurrent weights, 1x1 and transposed convolutions). B (K, N) is packed in
-    // ceil(N / packed_width) panels of K rows of packed_width floats (last panel zero-padded).
-    // C (m, N) = A (m, K) . B, or C += A . B when accumulate.
-    int packed_width;
-    void (*packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n,
+    // Packed GEMM (recurrent weights, channel-last and transposed convolutions). B (K, N) is
+    // packed in ceil(N / width) panels of K rows of width floats (last panel zero-padded), with
+    // width = packed_width(N). C (m, N) = A (m, K) . B, or C += A . B when accumulate.
+    int (*packed_width)(long n);
+    void (*packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n, long width,
                             float *c, long ldc, int accumulate);
 
     // Direct 3x3 convolution, stride 1, padding 1, one image: y (outs, h, w) = conv(x (ins, h, w))

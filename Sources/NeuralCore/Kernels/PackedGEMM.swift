@@ -3,8 +3,8 @@ internal import CKernels
 /// A right-hand matrix B (K, N) packed once for many products with it: the recurrent weights of
 /// an LSTM/GRU meet every step's state, and a general sgemm would repack them at each step.
 /// Layout: ⌈N/width⌉ panels (last one zero-padded), each K rows of `width` contiguous floats;
-/// the width is the kernel set's (3 vectors: 24 floats for AVX2 and portable, 48 for AVX-512),
-/// taken at packing so that a matrix is always multiplied by the set that packed it.
+/// the width is the kernel set's choice for N (3 vectors: 24 floats, or 48 with AVX-512), taken at
+/// packing with the set itself, so that a matrix is always multiplied by the set that packed it.
 struct PackedMatrix {
     let k: Int, n: Int, panels: Int, width: Int
     let storage: Storage
@@ -18,7 +18,7 @@ struct PackedMatrix {
     /// B = [W₁ | W₂ | ...]ᵀ for row-major W_i (N, K_i) side by side: K = ΣK_i. An LSTM step
     /// multiplies [x_t | h_{t-1}] with [W_ih | W_hh]ᵀ in one product.
     init(transposing blocks: [(UnsafePointer<Float>, cols: Int)], rows n: Int) {
-        let kernels = dm_kernels_active()!, width = Int(kernels.pointee.packed_width)
+        let kernels = dm_kernels_active()!, width = Int(kernels.pointee.packed_width(n))
         let k = blocks.reduce(0) { $0 + $1.cols }
         self.kernels = kernels; self.width = width
         self.k = k; self.n = n; panels = (n + width - 1) / width
@@ -43,7 +43,7 @@ struct PackedMatrix {
 
     /// B = W for W (K, N) row-major (backward: dy · W).
     init(_ w: UnsafePointer<Float>, rows k: Int, cols n: Int) {
-        let kernels = dm_kernels_active()!, width = Int(kernels.pointee.packed_width)
+        let kernels = dm_kernels_active()!, width = Int(kernels.pointee.packed_width(n))
         self.kernels = kernels; self.width = width
         self.k = k; self.n = n; panels = (n + width - 1) / width
         storage = Storage(count: panels * k * width)
@@ -59,6 +59,6 @@ struct PackedMatrix {
 
     /// C (m, N) = A (m, K) · B, or C += A · B when `accumulate`. Single-threaded: callers split rows.
     func multiply(a: UnsafePointer<Float>, lda: Int, m: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        kernels.pointee.packed_multiply(a, lda, m, storage.pointer, k, n, c, ldc, accumulate ? 1 : 0)
+        kernels.pointee.packed_multiply(a, lda, m, storage.pointer, k, n, width, c, ldc, accumulate ? 1 : 0)
     }
 }
