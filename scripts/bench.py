@@ -5,10 +5,12 @@ Runs deepmedia-bench and the PyTorch and Keras reference benchmarks of ../shared
 alternately for several rounds at 1 and 2 threads, then each model alone in its own process for
 peak resident memory, and prints one table per model: DeepMedia, PyTorch, Keras and the ratio to
 the faster peer; last, one image through `image-classifier predict` (process start to answer)
-against PyTorch's import alone. Writes it all, the date, the CPU and the command to
-docs/BENCHMARKS.md.
+against PyTorch's import alone. DeepMedia runs once per kernel set (DEEPMEDIA_KERNELS; by default
+every set this CPU runs): the main table shows the widest, a second one all of them beside
+PyTorch. Writes it all, the date, the CPU and the command to docs/BENCHMARKS.md.
 
     python3 scripts/bench.py [--rounds 3] [--seconds 4] [--threads 1,2] [--models ...] [--no-keras]
+                             [--kernels portable,avx2,avx512]
 """
 import argparse, datetime, json, os, platform, resource, statistics, subprocess, sys, time
 
@@ -22,7 +24,7 @@ KERAS_MODELS = {"lenet", "dncnn8", "char_lstm", "dcgan"}
 
 def command(fw, models, threads, seconds, repeats):
     common = ["--models", ",".join(models), "--threads", str(threads), "--seconds", str(seconds), "--repeats", str(repeats)]
-    if fw == "deepmedia":
+    if fw.startswith("deepmedia"):
         return [SWIFT] + common
     script = "torch_reference.py" if fw == "torch" else "keras_reference.py"
     return [sys.executable, os.path.join(REF, script)] + common
@@ -75,12 +77,18 @@ def main():
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--no-keras", action="store_true")
     ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--kernels", default=None, help="kernel sets to run DeepMedia with (default: all this CPU runs)")
     ap.add_argument("--write", default=os.path.join(ROOT, "docs", "BENCHMARKS.md"))
     args = ap.parse_args()
     models = [m for m in args.models.split(",") if m]
     threads = [int(t) for t in args.threads.split(",")]
-    frameworks = ["deepmedia", "torch"] + ([] if args.no_keras else ["keras"])
+    system = json.loads(subprocess.run([SWIFT, "--system"], capture_output=True, text=True).stdout)
+    kernels = args.kernels.split(",") if args.kernels else system["kernels_available"]
+    ours_fw = [f"deepmedia:{k}" for k in kernels]
+    best = ours_fw[-1]
+    frameworks = ours_fw + ["torch"] + ([] if args.no_keras else ["keras"])
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("DEEPMEDIA_KERNELS", None)
     results = {}   # (fw, model, threads) -> {"train": [...], "infer": [...]}
     for r in range(args.rounds):
         order = frameworks if r % 2 == 0 else list(reversed(frameworks))
@@ -90,7 +98,8 @@ def main():
                 if not ms:
                     continue
                 print(f"round {r + 1}/{args.rounds}: {fw} threads={t}", file=sys.stderr, flush=True)
-                lines, _ = run(command(fw, ms, t, args.seconds, args.repeats), env)
+                fw_env = dict(env, DEEPMEDIA_KERNELS=fw.split(":", 1)[1]) if fw.startswith("deepmedia:") else env
+                lines, _ = run(command(fw, ms, t, args.seconds, args.repeats), fw_env)
                 for d in lines:
                     e = results.setdefault((fw, d["model"], t), {"train": [], "infer": []})
                     e["train"].append(d["train_steps_per_s"])
@@ -98,11 +107,11 @@ def main():
     memory = {}
     if not args.no_memory:
         for m in models:
-            for fw in frameworks:
+            for fw in [best, "torch"] + ([] if args.no_keras else ["keras"]):
                 if fw == "keras" and m not in KERAS_MODELS:
                     continue
                 print(f"memory: {fw} {m}", file=sys.stderr, flush=True)
-                memory[(fw, m)] = peak_rss_mb(command(fw, [m], 2, 2, 2))
+                memory[("deepmedia" if fw == best else fw, m)] = peak_rss_mb(command(fw, [m], 2, 2, 2))
 
     def med(fw, m, t, k):
         e = results.get((fw, m, t))
@@ -120,7 +129,7 @@ def main():
         for t in threads:
             cells = []
             for k in ("train", "infer"):
-                ours, pt, ks = med("deepmedia", m, t, k), med("torch", m, t, k), med("keras", m, t, k)
+                ours, pt, ks = med(best, m, t, k), med("torch", m, t, k), med("keras", m, t, k)
                 peer = max([v for v in (pt, ks) if v is not None], default=None)
                 ratio = ours / peer if ours and peer else None
                 cells += [fmt(ours, 2 if k == "train" else 0), fmt(pt, 2 if k == "train" else 0),
@@ -135,6 +144,18 @@ def main():
             mem_rows.append(f"| {m} | {fmt(ours, 0)} | {fmt(pt, 0)} | {fmt(ks, 0)} | {fmt(ours / pt if ours and pt else None, 2)} |")
     table = "\n".join(rows)
     print(table)
+    # Every kernel set beside PyTorch: what each instruction set buys per model.
+    krows = ["| model | threads | " + " | ".join(f"train {k}" for k in kernels) + " | train PyTorch | "
+             + " | ".join(f"infer {k}" for k in kernels) + " | infer PyTorch |",
+             "|---|---:|" + "---:|" * (2 * len(kernels) + 2)]
+    for m in models:
+        for t in threads:
+            cells = []
+            for k, digits in (("train", 2), ("infer", 0)):
+                cells += [fmt(med(fw, m, t, k), digits) for fw in ours_fw] + [fmt(med("torch", m, t, k), digits)]
+            krows.append(f"| {m} | {t} | " + " | ".join(cells) + " |")
+    kernel_table = "\n".join(krows)
+    print("\n" + kernel_table)
     if mem_rows:
         print("\n" + "\n".join(mem_rows))
     cpu = "unknown"
@@ -144,11 +165,7 @@ def main():
                 cpu = line.split(":", 1)[1].strip()
     except OSError:
         pass
-    try:
-        info = json.loads(subprocess.run([SWIFT, "--system"], capture_output=True, text=True).stdout)
-        cpu = f"{info['cpu']} ({info['isa']} CPU, DeepMedia kernels {info['kernels']}, OpenBLAS core {info['blas_core']})"
-    except (OSError, ValueError, KeyError):
-        pass
+    cpu = f"{system['cpu']} ({system['isa']} CPU, DeepMedia kernels {kernels[-1]}, OpenBLAS core {system['blas_core']})"
     import importlib
     versions = []
     for mod in ("torch", "tensorflow", "keras"):
@@ -166,12 +183,18 @@ median of {args.repeats} timed repeats. Ratios above 1 mean DeepMedia is faster 
 - Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}
 - Machine: {cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}
 - Peers: {', '.join(versions) or 'not importable'}
-- Command: `make bench` (= `python3 scripts/bench.py --rounds {args.rounds} --seconds {args.seconds} --repeats {args.repeats} --threads {args.threads}{' --no-keras' if args.no_keras else ''}`)
+- Command: `make bench` (= `python3 scripts/bench.py --rounds {args.rounds} --seconds {args.seconds} --repeats {args.repeats} --threads {args.threads} --kernels {','.join(kernels)}{' --no-keras' if args.no_keras else ''}`)
 
 Training is steps per second (batch as in MODELS.md), inference samples per second (eval mode, no
-gradient tape, same batch). Keras implements lenet, dncnn8, char_lstm and dcgan only.
+gradient tape, same batch). Keras implements lenet, dncnn8, char_lstm and dcgan only. DeepMedia
+here runs its {kernels[-1]} kernels; the next table has every kernel set.
 
 {table}
+
+Each kernel set of the same build, forced with `DEEPMEDIA_KERNELS` (OpenBLAS, which does the
+fully connected layers and most of the LSTM, dispatches on its own and is the same in every column):
+
+{kernel_table}
 """
     if mem_rows:
         doc += "\nPeak resident memory of one process running one model (2 threads, training then inference):\n\n" + "\n".join(mem_rows) + "\n"

@@ -25,7 +25,7 @@ struct DeepMediaBench: ParsableCommand {
     var memory = false
     @Option(help: "Time only this phase (train or infer; for profiling). Both when not given.")
     var phase: Phase?
-    @Flag(help: "Print the CPU model, its vector instructions, the kernels' and the BLAS core as JSON, and exit.")
+    @Flag(help: "Print the CPU model, its vector instructions, the kernel set in use and those available, and the BLAS core as JSON, and exit.")
     var system = false
 
     enum Phase: String, ExpressibleByArgument { case train, infer }
@@ -42,7 +42,8 @@ struct DeepMediaBench: ParsableCommand {
 
     func run() throws {
         if system {
-            let info: [String: Any] = ["cpu": CPUInfo.model, "isa": CPUInfo.isa, "kernels": CPUInfo.kernels, "blas_core": BLAS.core,
+            let info: [String: Any] = ["cpu": CPUInfo.model, "isa": CPUInfo.isa, "kernels": CPUInfo.kernels,
+                                       "kernels_available": KernelSet.available.map(\.rawValue), "blas_core": BLAS.core,
                                        "blas_core_replaced": BLAS.replacedCore ?? NSNull()]
             print(String(decoding: try JSONSerialization.data(withJSONObject: info, options: [.sortedKeys]), as: UTF8.self))
             return
@@ -100,6 +101,7 @@ struct DeepMediaBench: ParsableCommand {
         out["infer_batches_per_repeat"] = infer.calls
         out["repeats"] = repeats
         out["framework"] = "deepmedia"
+        out["kernels"] = CPUInfo.kernels
         out["params_match_models_md"] = true
         out["peak_rss_mb"] = round1(peakRSSMegabytes())
         out["wall_s"] = round1(Date().timeIntervalSince(start) * 100) / 100
@@ -143,7 +145,7 @@ struct DeepMediaBench: ParsableCommand {
         let order = ["model", "batch", "train_steps_per_s", "train_samples_per_s", "infer_samples_per_s", "params", "threads",
                      "train_tokens_per_s", "infer_tokens_per_s", "g_infer_samples_per_s", "params_g", "params_d",
                      "train_spread", "infer_spread", "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
-                     "framework", "params_match_models_md", "peak_rss_mb", "wall_s"]
+                     "framework", "kernels", "params_match_models_md", "peak_rss_mb", "wall_s"]
         var parts: [String] = []
         for k in order {
             guard let v = d[k] else { continue }
