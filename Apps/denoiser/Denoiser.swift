@@ -24,6 +24,7 @@ struct Train: ParsableCommand {
     @Option(help: "Folder of images or a .tar.gz of them (required unless --resume).") var data: String?
     @Option(parsing: .unconditional, help: "Layers of the DnCNN.") var depth: Int = 17
     @Option(parsing: .unconditional, help: "Channels of its middle layers.") var channels: Int = 64
+    @Option(parsing: .unconditional, help: "Run the network on NxN pixel-unshuffled sub-images (N² fewer pixels per layer, N times the receptive field; FFDNet's layout). 1: plain DnCNN.") var downscale: Int = 1
     @Option(parsing: .unconditional, help: "A fixed noise level (0..255 scale); without it the model is blind over --sigma-range.") var sigma: Float?
     @Option(name: .customLong("sigma-range"), help: "Blind training range A,B (0..255 scale).") var sigmaRange: String = "0,55"
     @Option(parsing: .unconditional, help: "Patch side in pixels.") var patch: Int = 40
@@ -42,6 +43,7 @@ struct Train: ParsableCommand {
     func settings() throws -> DenoiserSettings {
         var s = DenoiserSettings()
         s.data = data; s.depth = depth; s.channels = channels; s.sigma = sigma
+        s.downscale = downscale == 1 ? nil : downscale
         s.sigmaRange = try numberList(sigmaRange, flag: "--sigma-range", in: 0...255)
         s.patch = patch; s.batchSize = batchSize; s.patchesPerEpoch = patchesPerEpoch; s.epochs = epochs; s.minutes = minutes
         s.lr = lr; s.valFraction = valFraction; s.seed = seed

@@ -7,6 +7,8 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
     /// DnCNN depth (all layers) and width.
     public var depth = 17
     public var channels = 64
+    /// Run the network on downscale x downscale pixel-unshuffled sub-images (nil: 1, plain DnCNN).
+    public var downscale: Int?
     /// Fixed noise level (0..255 scale), or blind over sigmaRange when nil.
     public var sigma: Float?
     public var sigmaRange: [Float] = [0, 55]
@@ -27,6 +29,10 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
 
     public func validate() throws {
         guard depth >= 3, depth <= 64, channels >= 1, channels <= 512 else { throw SettingsError(["depth", "channels"], "must be in 3...64 and 1...512") }
+        if let d = downscale {
+            guard (1...4).contains(d) else { throw SettingsError(["downscale"], "must be in 1...4") }
+            guard patch % d == 0 else { throw SettingsError(["patch", "downscale"], "the patch side must be a multiple of downscale") }
+        }
         guard patch >= 8, patch <= 512, batchSize >= 1, patchesPerEpoch >= batchSize else {
             throw SettingsError(["patch", "batch_size", "patches_per_epoch"], "must be in 8...512, positive, and at least one batch")
         }

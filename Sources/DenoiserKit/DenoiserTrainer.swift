@@ -27,6 +27,7 @@ public final class DenoiserTrainer: TrainingTask {
     public var itemUnit: String { "patches" }
     public var metadata: [String: String] {
         ["kind": "denoiser", "arch": "dncnn", "depth": "\(settings.depth)", "channels": "\(settings.channels)",
+         "downscale": "\(settings.downscale ?? 1)",
          "image_channels": "\(train.channels)", "sigma": settings.sigma.map { "\($0)" } ?? "blind",
          "sigma_range": settings.sigmaRange.map { "\($0)" }.joined(separator: ",")]
     }
@@ -67,7 +68,7 @@ public final class DenoiserTrainer: TrainingTask {
         for img in validation.images {
             let x = Tensor(shape: [1, img.channels, img.height, img.width], scalars: img.chw)
             let noisy = GaussianNoise.add(to: x, sigmas: [settings.validationSigma], using: &rng)
-            let out = inference { TiledInference.apply(noisy, tile: 256, overlap: settings.depth + 1) { model($0) } }
+            let out = inference { TiledInference.apply(noisy, model: model) }
             psnr += ImageQuality.psnr(Image(chw: out.scalars, channels: img.channels, height: img.height, width: img.width), img)
             noisyPSNR += ImageQuality.psnr(Image(chw: noisy.scalars, channels: img.channels, height: img.height, width: img.width), img)
         }

@@ -50,7 +50,7 @@ public enum DenoiserTraining {
         guard all.count >= 2 || s.valFraction == 0 else { throw AppError.badInput(data, "needs at least two images (one to validate on)") }
         let (train, val) = all.split(validationFraction: s.valFraction)
         var rng = RandomGenerator(seed: s.seed)
-        let model = DnCNN(channels: 1, width: s.channels, middleLayers: s.depth - 2, rng: &rng)
+        let model = DnCNN(channels: 1, width: s.channels, middleLayers: s.depth - 2, downscale: s.downscale ?? 1, rng: &rng)
         let task = DenoiserTrainer(model: model, settings: s, train: train, validation: val)
         var options = TrainingLoop.Options()
         options.epochs = s.epochs; options.minutes = s.minutes; options.patience = s.patience
@@ -60,7 +60,7 @@ public enum DenoiserTraining {
             try run.writeConfig(s, facts: ["program": JSONValue("denoiser"), "threads": JSONValue(threads),
                                            "train_images": JSONValue(train.count), "validation_images": JSONValue(val.count)])
         }
-        events.log("dncnn \(s.depth)x\(s.channels): \(model.parameterCount) parameters; \(train.count) training and \(val.count) validation images")
+        events.log("dncnn \(s.depth)x\(s.channels)\((s.downscale ?? 1) > 1 ? " on \(s.downscale!)x\(s.downscale!) sub-images" : ""): \(model.parameterCount) parameters; \(train.count) training and \(val.count) validation images")
         let outcome = try loop.train()
         let v = task.validate()
         return DenoiserTrainingReport(runFolder: run.path, outcome: outcome == .cancelled ? "cancelled" : "finished", steps: loop.position.step,

@@ -37,8 +37,10 @@ public final class LoadedDenoiser: @unchecked Sendable {
         guard let depth = m["depth"].flatMap(Int.init), let width = m["channels"].flatMap(Int.init), depth >= 3, depth <= 64, width >= 1, width <= 512 else {
             throw AppError.badInput(path, "denoiser metadata is incomplete or invalid")
         }
+        let downscale = m["downscale"].flatMap(Int.init) ?? 1   // models before 2026-11-27 have none
+        guard (1...4).contains(downscale) else { throw AppError.badInput(path, "denoiser metadata has downscale \(m["downscale"] ?? "")") }
         var rng = RandomGenerator(seed: 0)
-        let model = DnCNN(channels: 1, width: width, middleLayers: depth - 2, rng: &rng)
+        let model = DnCNN(channels: 1, width: width, middleLayers: depth - 2, downscale: downscale, rng: &rng)
         do { try model.load(st, path: path) } catch let e as SafetensorsError { throw AppError.badInput(path, "weights do not match the metadata (\(e))") }
         model.eval()
         return LoadedDenoiser(model: model, depth: depth, channels: width, trainedSigma: m["sigma"].flatMap(Float.init))
@@ -55,7 +57,7 @@ public final class LoadedDenoiser: @unchecked Sendable {
         for c in 0..<image.channels {
             let plane = (0..<(image.width * image.height)).map { image.pixels[$0 * image.channels + c] }
             let x = Tensor(shape: [1, 1, image.height, image.width], scalars: plane)
-            let y = inference { TiledInference.apply(x, tile: 256, overlap: depth + 1) { model($0) } }.scalars
+            let y = inference { TiledInference.apply(x, model: model) }.scalars
             for i in 0..<(image.width * image.height) { out.pixels[i * image.channels + c] = y[i] }
         }
         return out

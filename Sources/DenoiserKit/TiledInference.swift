@@ -1,12 +1,23 @@
 import NeuralCore
+import Models
 import Require
 
 /// An image-to-image network over a large picture in tiles, so memory stays bounded: each tile's
 /// core (`tile` x `tile` pixels) is computed from the core plus `overlap` pixels of context on each
 /// side (clamped at the picture's border) and only the core is kept. With an overlap at least the
 /// network's receptive radius (a 17-layer 3x3 DnCNN: 17) the result equals the whole picture at
-/// once, so no seams show.
+/// once, so no seams show. Tile cores start at multiples of `tile`: a multiple of any block size.
 public enum TiledInference {
+    /// The overlap for a network that sees `radius` pixels on each side and works on blocks of
+    /// `alignment` pixels (a pixel-unshuffling DnCNN): the radius rounded up to whole blocks, so
+    /// that every tile starts on a block boundary as the whole picture does.
+    public static func overlap(radius: Int, alignment: Int) -> Int { (radius + alignment - 1) / alignment * alignment }
+
+    /// A DnCNN through `apply` in tiles of 256 pixels with the overlap it needs.
+    public static func apply(_ x: Tensor, model: DnCNN) -> Tensor {
+        apply(x, tile: 256, overlap: overlap(radius: model.receptiveRadius, alignment: model.downscale)) { model($0) }
+    }
+
     /// x (1, C, H, W) -> f's output (1, C', H, W); f must keep the spatial size.
     public static func apply(_ x: Tensor, tile: Int, overlap: Int, _ f: (Tensor) -> Tensor) -> Tensor {
         require(x.rank == 4 && x.shape[0] == 1, "TiledInference: needs (1, C, H, W), got \(x.shape)")

@@ -1,5 +1,6 @@
 import XCTest
 import NeuralCore
+import Models
 @testable import DenoiserKit
 
 final class TiledInferenceTests: XCTestCase {
@@ -24,6 +25,25 @@ final class TiledInferenceTests: XCTestCase {
             let y = i / 53, xx = i % 53
             let nearEdge = [y % 16, 16 - y % 16, xx % 16, 16 - xx % 16].contains { $0 <= 2 }
             XCTAssertTrue(nearEdge, "pixel (\(y), \(xx)) differs away from a tile edge")
+        }
+    }
+
+    /// A DnCNN on 2x2 sub-images: tiles (cores at multiples of 16, overlap rounded up to whole
+    /// blocks) equal the whole picture, also for odd sizes, where the model repeats the last row
+    /// and column internally; the receptive radius counts the half-size layers twice.
+    func testDownscaledDnCNNTilesEqualTheWholePicture() {
+        var rng = RandomGenerator(seed: 22)
+        let model = DnCNN(channels: 1, width: 6, middleLayers: 2, downscale: 2, rng: &rng)
+        model.eval()
+        XCTAssertEqual(model.receptiveRadius, 4 * 2 + 1)
+        XCTAssertEqual(TiledInference.overlap(radius: model.receptiveRadius, alignment: 2), 10)
+        for (h, w) in [(37, 53), (40, 34)] {
+            let x = Tensor.uniform([1, 1, h, w], low: 0, high: 1, using: &rng)
+            let whole = inference { model(x) }
+            XCTAssertEqual(whole.shape, [1, 1, h, w])
+            let tiled = inference { TiledInference.apply(x, tile: 16, overlap: 10) { model($0) } }
+            let maxDiff = zip(tiled.scalars, whole.scalars).map { Swift.abs($0 - $1) }.max()!
+            XCTAssertLessThan(maxDiff, 1e-5, "\(h)x\(w)")
         }
     }
 }

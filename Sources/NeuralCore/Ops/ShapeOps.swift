@@ -153,3 +153,24 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// PyTorch's pixel_unshuffle: each r x r block of pixels becomes r² channels.
+    /// (N, C, H·r, W·r) -> (N, C·r², H, W), channel c·r² + i·r + j holding x[n, c, h·r + i, w·r + j].
+    public func pixelUnshuffled(_ r: Int) -> Tensor {
+        require(rank == 4 && r >= 1 && shape[2] % r == 0 && shape[3] % r == 0,
+                "pixelUnshuffled: needs (N, C, H, W) with H and W multiples of \(r), got \(shape)")
+        if r == 1 { return self }
+        let n = shape[0], c = shape[1], h = shape[2] / r, w = shape[3] / r
+        return reshaped([n, c, h, r, w, r]).permuted([0, 1, 3, 5, 2, 4]).reshaped([n, c * r * r, h, w])
+    }
+
+    /// PyTorch's pixel_shuffle, the inverse of `pixelUnshuffled`. (N, C·r², H, W) -> (N, C, H·r, W·r).
+    public func pixelShuffled(_ r: Int) -> Tensor {
+        require(rank == 4 && r >= 1 && shape[1] % (r * r) == 0,
+                "pixelShuffled: needs (N, C·\(r * r), H, W), got \(shape)")
+        if r == 1 { return self }
+        let n = shape[0], c = shape[1] / (r * r), h = shape[2], w = shape[3]
+        return reshaped([n, c, r, r, h, w]).permuted([0, 1, 4, 2, 5, 3]).reshaped([n, c, h * r, w * r])
+    }
+}

@@ -11,6 +11,22 @@ final class ShapeOpsTests: XCTestCase {
         XCTAssertEqual(y.scalars, [1, 4, 2, 5, 3, 6])
     }
 
+    /// pixel_unshuffle as PyTorch defines it, its inverse, and gradients through both.
+    func testPixelShuffle() {
+        var rng = RandomGenerator(seed: 9)
+        let x = Tensor.normal([2, 3, 4, 6], using: &rng)
+        let u = x.pixelUnshuffled(2)
+        XCTAssertEqual(u.shape, [2, 12, 2, 3])
+        let px = x.scalars, pu = u.scalars
+        for n in 0..<2 { for c in 0..<3 { for i in 0..<2 { for j in 0..<2 { for h in 0..<2 { for w in 0..<3 {
+            XCTAssertEqual(pu[((n * 12 + c * 4 + i * 2 + j) * 2 + h) * 3 + w], px[((n * 3 + c) * 4 + h * 2 + i) * 6 + w * 2 + j])
+        } } } } } }
+        XCTAssertEqual(u.pixelShuffled(2).scalars, px)
+        XCTAssertEqual(x.pixelUnshuffled(1).scalars, px)
+        checkGradients([Tensor.normal([1, 2, 4, 4], using: &rng)], "pixel unshuffle") { $0[0].pixelUnshuffled(2) * $0[0].pixelUnshuffled(2) }
+        checkGradients([Tensor.normal([1, 8, 2, 3], using: &rng)], "pixel shuffle") { $0[0].pixelShuffled(2).tanh() }
+    }
+
     func testSliceConcatenateStack() {
         let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(x.slice(axis: 1, 1..<3).scalars, [2, 3, 5, 6])
