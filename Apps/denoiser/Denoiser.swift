@@ -84,28 +84,57 @@ struct ModelOption: ParsableArguments {
 }
 
 struct Denoise: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Denoise image files (a gray model runs on each colour channel); large images go in tiles.")
+    static let configuration = CommandConfiguration(
+        abstract: "Denoise images and videos; a gray model runs on each colour channel (R, G, B) on its own.",
+        discussion: """
+            Images are written as PNG; large ones go through in 256-pixel tiles whose overlap covers the \
+            network's receptive field, so no seams show. Videos (.mp4, .mkv, .webm, .avi, .mov, .m4v) are \
+            denoised frame by frame and written with the same frame rate and the audio track copied \
+            unchanged (odd sides are rounded up to even); progress shows frames/s and the time left. \
+            Ctrl-C stops a video and leaves no file behind.
+            """)
 
-    @Argument(help: "Image files or folders of images.") var inputs: [String]
+    @Argument(help: "Image or video files, or folders of them.") var inputs: [String]
     @OptionGroup var modelOption: ModelOption
-    @Option(help: "Output folder (or a file name for one input).") var out: String
+    @Option(help: "Output folder, or a file name for one input (.png for an image, .mp4/.mkv for a video).") var out: String
+    @Flag(help: "Print one JSON object per video.") var json = false
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         try common.apply()
         let d = try modelOption.load()
-        let (files, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions)
-        if let note = InputPaths.note(skipped, kind: "images") { TerminalProgress.log(note) }
-        guard !files.isEmpty else { throw ValidationError("no image files in \(inputs.joined(separator: ", "))") }
+        let videoExtensions = VideoDecoder.fileExtensions
+        let (files, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions.union(videoExtensions))
+        if let note = InputPaths.note(skipped, kind: "images or videos") { TerminalProgress.log(note) }
+        guard !files.isEmpty else { throw ValidationError("no image or video files in \(inputs.joined(separator: ", "))") }
         let toFolder = files.count > 1 || FileManager.default.fileExists(atPath: out) && (try? FileManager.default.attributesOfItem(atPath: out)[.type] as? FileAttributeType) == .typeDirectory
         let folder = toFolder ? try RunFolder(out) : nil
+        let interrupt = Interrupt.installed()
         for f in files {
+            let stem = ((f as NSString).lastPathComponent as NSString).deletingPathExtension
+            if videoExtensions.contains((f as NSString).pathExtension.lowercased()) {
+                // In a folder, the input's container (an .mkv's PCM audio has no place in an .mp4).
+                let target = folder?.file(stem + "." + (f as NSString).pathExtension.lowercased()) ?? out
+                let bar = TerminalProgress(), start = Date()
+                let r = try d.denoise(video: f, to: target, cancellation: interrupt) { done, total in
+                    let fps = Double(done) / Swift.max(Date().timeIntervalSince(start), 1e-9)
+                    bar.progress(TrainingProgress(label: (f as NSString).lastPathComponent, done: done, total: Swift.max(total ?? done, done),
+                                                  unit: "frames", fields: [("frames/s", fps)]))
+                }
+                if r.cancelled {
+                    TerminalProgress.log("interrupted after \(r.frames) frames of \(f): nothing written")
+                    throw ExitCode(130)
+                }
+                try ResultOutput.emit(r, json: json, text: String(format: "%@ -> %@: %d frames %dx%d at %.3g fps%@, %.1f frames/s",
+                                                                   f, target, r.frames, r.width, r.height, r.frameRate, r.audio ? " with its audio" : "", r.framesPerSecond))
+                continue
+            }
             let image = try Image.read(f, mode: .rgb)
             let isGray = image.pixels.indices.allSatisfy { $0 % 3 != 0 || (image.pixels[$0] == image.pixels[$0 + 1] && image.pixels[$0] == image.pixels[$0 + 2]) }
             let input = isGray ? image.grayscale() : image
-            let target = folder?.file(((f as NSString).lastPathComponent as NSString).deletingPathExtension + ".png") ?? out
+            let target = folder?.file(stem + ".png") ?? out
             try d.denoise(input).write(target)
-            print("\(f) -> \(target)")
+            if !json { print("\(f) -> \(target)") }
         }
     }
 }

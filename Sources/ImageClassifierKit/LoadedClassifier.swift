@@ -93,7 +93,7 @@ public final class LoadedClassifier: @unchecked Sendable {
 
     /// Files this classifier reads: images, and videos (a frame every few seconds).
     public static let imageExtensions = ImageClassificationData.imageExtensions
-    public static let videoExtensions: Set<String> = ["mp4", "mkv", "webm", "avi", "mov", "m4v"]
+    public static let videoExtensions = VideoDecoder.fileExtensions
 
     /// The `top` classes of a frame every `every` seconds of a video, handed over as decoded.
     public func timeline(_ path: String, every: Double, top: Int = 1, _ emit: (FramePrediction) throws -> Void) throws {

@@ -11,6 +11,9 @@ public struct VideoFrame: Sendable {
 /// Reads any container/codec FFmpeg reads (MP4/H.264, WebM/VP9, AVI, MKV, ...): size, frame rate,
 /// duration, and decoded frames as RGB images, optionally thinned; seek by time.
 public final class VideoDecoder {
+    /// File name extensions the programs treat as video.
+    public static let fileExtensions: Set<String> = ["mp4", "mkv", "webm", "avi", "mov", "m4v"]
+
     public let path: String
     public let width: Int, height: Int
     /// Frames per second (the stream's average, else its nominal rate).

@@ -9,7 +9,9 @@ import Require
 /// a failure leaves nothing behind.
 public final class VideoEncoder {
     public let path: String
-    public let width: Int, height: Int, frameRate: Int
+    public let width: Int, height: Int
+    /// Frames per second as given (29.97 is kept as 30000/1001, not rounded).
+    public let frameRate: Double
     /// The encoder used ("libx264" or "mpeg4").
     public let codecName: String
 
@@ -27,12 +29,12 @@ public final class VideoEncoder {
     private var headerWritten = false
 
     /// width and height must be even (4:2:0 chroma); frames of another size are rescaled.
-    public init(_ path: String, width: Int, height: Int, frameRate: Int, audioFrom: String? = nil, quality: Int = 20) throws {
+    public init(_ path: String, width: Int, height: Int, frameRate: Double, audioFrom: String? = nil, quality: Int = 20) throws {
         _ = FFmpeg.quiet
         guard width > 0, height > 0, width % 2 == 0, height % 2 == 0, width <= 8192, height <= 8192 else {
             throw MediaError.unsupported(path: path, reason: "video size \(width)x\(height) (even sides up to 8192)")
         }
-        guard frameRate > 0, frameRate <= 240 else { throw MediaError.unsupported(path: path, reason: "frame rate \(frameRate)") }
+        guard frameRate > 0, frameRate <= 240, frameRate.isFinite else { throw MediaError.unsupported(path: path, reason: "frame rate \(frameRate)") }
         self.path = path; self.width = width; self.height = height; self.frameRate = frameRate
         tmp = AtomicWrite.temporaryPath(for: path)
         guard let ofmt = av_guess_format(nil, path, nil) else {
@@ -48,21 +50,23 @@ public final class VideoEncoder {
         let e = enc!
         e.pointee.width = Int32(width); e.pointee.height = Int32(height)
         e.pointee.pix_fmt = AV_PIX_FMT_YUV420P
-        e.pointee.time_base = AVRational(num: 1, den: Int32(frameRate))
-        e.pointee.framerate = AVRational(num: Int32(frameRate), den: 1)
-        e.pointee.gop_size = Int32(Swift.max(1, frameRate))
+        let rate = av_d2q(frameRate, 65535)   // one frame per tick of 1/rate
+        e.pointee.time_base = AVRational(num: rate.den, den: rate.num)
+        e.pointee.framerate = rate
+        e.pointee.gop_size = Int32(Swift.max(1, frameRate.rounded()))
         e.pointee.thread_count = 1
         if codecName == "libx264" {
             av_opt_set(e.pointee.priv_data, "preset", "veryfast", 0)
             av_opt_set(e.pointee.priv_data, "crf", String(quality), 0)
         } else {
-            e.pointee.bit_rate = Int64(width * height * frameRate) / 4
+            e.pointee.bit_rate = Int64(Double(width * height) * frameRate) / 4
             e.pointee.qmax = 8
         }
         if ofmt.pointee.flags & AVFMT_GLOBALHEADER != 0 { e.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         try FFmpeg.check(avcodec_open2(e, codec, nil), path, "opening the \(codecName) encoder")
         try FFmpeg.check(avcodec_parameters_from_context(st.pointee.codecpar, e), path)
         st.pointee.time_base = e.pointee.time_base
+        st.pointee.avg_frame_rate = rate
         if let audioFrom { try openAudio(audioFrom) }
         try FFmpeg.check(avio_open(&oc!.pointee.pb, tmp, AVIO_FLAG_WRITE), path, "cannot create file")
         try FFmpeg.check(avformat_write_header(oc, nil), path, "writing the header")
@@ -117,7 +121,7 @@ public final class VideoEncoder {
         frame.frame.pointee.pts = nextPTS
         nextPTS += 1
         try encode(frame.frame)
-        try copyAudio(until: Double(nextPTS) / Double(frameRate))
+        try copyAudio(until: Double(nextPTS) / frameRate)
     }
 
     private func encode(_ f: UnsafeMutablePointer<AVFrame>?) throws {
@@ -164,7 +168,7 @@ public final class VideoEncoder {
         guard !finished else { return }
         guard nextPTS > 0 else { throw MediaError.unsupported(path: path, reason: "no frames were written") }
         try encode(nil)
-        try copyAudio(until: Double(nextPTS) / Double(frameRate))
+        try copyAudio(until: Double(nextPTS) / frameRate)
         try FFmpeg.check(av_write_trailer(oc), path, "writing the trailer")
         avio_closep(&oc!.pointee.pb)
         try AtomicWrite.commit(tmp, to: path)

@@ -64,4 +64,49 @@ final class DenoiserTests: XCTestCase {
         XCTAssertNotEqual(sigma.0, 0)
         XCTAssertTrue(sigma.2.contains("--sigma"), sigma.2)
     }
+
+    /// A video with an audio track at 12.5 frames/s: the denoised one keeps its frame count, size,
+    /// frame rate and audio; a video file with no picture and a truncated one give one line each.
+    func testVideoKeepsFramesSizeRateAndAudio() throws {
+        let pics = dir.appendingPathComponent("pics").path, runDir = dir.appendingPathComponent("vrun").path
+        XCTAssertEqual(try run(["train", "--data", pics, "--depth", "3", "--channels", "4", "--patch", "16", "--batch-size", "4",
+                                "--patches-per-epoch", "8", "--epochs", "1", "--val-fraction", "0.25", "--out", runDir]).0, 0)
+        let model = runDir + "/checkpoint.safetensors"
+        let wav = dir.appendingPathComponent("a.wav").path
+        try AudioBuffer(sampleRate: 16_000, channels: 1, samples: (0..<8_000).map { Float(sin(Double($0) / 9) * 0.3) }).write(wav)
+        let video = dir.appendingPathComponent("v.mkv").path
+        let enc = try VideoEncoder(video, width: 48, height: 32, frameRate: 12.5, audioFrom: wav)
+        for k in 0..<6 {
+            var img = Image(width: 48, height: 32, channels: 3)
+            for y in 0..<32 { for x in 0..<48 { for c in 0..<3 { img[y, x, c] = 0.4 + 0.2 * Float(sin(Double(x + 3 * k + c) / 4)) } } }
+            try enc.append(img)
+        }
+        try enc.finish()
+        let outs = dir.appendingPathComponent("vouts").path
+        let (code, out, err) = try run(["denoise", video, pics + "/p0.png", "--model", model, "--out", outs])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("6 frames 48x32") && out.contains("with its audio"), out)
+        let dec = try VideoDecoder(outs + "/v.mkv")
+        XCTAssertEqual([dec.width, dec.height], [48, 32])
+        XCTAssertEqual(dec.frameRate, 12.5, accuracy: 1e-3)
+        XCTAssertTrue(dec.hasAudio)
+        XCTAssertEqual(try dec.frames().count, 6)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: outs + "/p0.png"))
+
+        // A file with sound and no picture, named as a video.
+        let empty = dir.appendingPathComponent("empty.mkv").path
+        try FileManager.default.copyItem(atPath: wav, toPath: empty)
+        let e1 = try run(["denoise", empty, "--model", model, "--out", dir.appendingPathComponent("e.mkv").path])
+        XCTAssertNotEqual(e1.0, 0)
+        XCTAssertTrue(e1.2.contains("empty.mkv"), e1.2)
+        XCTAssertEqual(e1.2.split(separator: "\n").count, 1, e1.2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("e.mkv").path))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: video))
+        let cut = dir.appendingPathComponent("cut.mkv").path
+        try bytes.prefix(200).write(to: URL(fileURLWithPath: cut))
+        let e2 = try run(["denoise", cut, "--model", model, "--out", dir.appendingPathComponent("c.mkv").path])
+        XCTAssertNotEqual(e2.0, 0)
+        XCTAssertTrue(e2.2.contains("cut.mkv"), e2.2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.mkv").path))
+    }
 }

@@ -34,6 +34,21 @@ final class VideoTests: XCTestCase {
         }
     }
 
+    /// NTSC's 30000/1001 frames per second stays 29.97, not 30, in both containers.
+    func testFractionalFrameRateIsKept() throws {
+        for name in ["ntsc.mp4", "ntsc.mkv"] {
+            let path = dir.appendingPathComponent(name).path
+            let enc = try VideoEncoder(path, width: 96, height: 64, frameRate: 30000.0 / 1001)
+            for i in 0..<6 { try enc.append(frame(i)) }
+            try enc.finish()
+            let dec = try VideoDecoder(path)
+            XCTAssertEqual(dec.frameRate, 30000.0 / 1001, accuracy: 1e-3, name)
+            let frames = try dec.frames()
+            XCTAssertEqual(frames.count, 6, name)
+            XCTAssertEqual(frames[5].time, 5 * 1001.0 / 30000, accuracy: 1e-3, name)
+        }
+    }
+
     func testThinningAndSeeking() throws {
         let path = dir.appendingPathComponent("t.mp4").path
         let enc = try VideoEncoder(path, width: 96, height: 64, frameRate: 10)
