@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLI", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/image-classifier"),
-        .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "RunKit", "MediaIO", "Datasets", "NeuralCore",
+        .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "RunKit", "MediaIO", "Datasets", "NeuralCore", "SafeFiles",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/denoiser"),
         .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "RunKit", "Datasets",

@@ -6,6 +6,9 @@ import Datasets
 import RunKit
 import CLI
 import DenoiserKit
+import SafeFiles
+
+extension ImageClassificationData.IDXSplit: ExpressibleByArgument {}
 
 /// Remove noise from pictures with a DnCNN: the command line of DenoiserKit (first version:
 /// gray DnCNN models, images; video, the conv-ae lab and a bundled model come next).
@@ -13,27 +16,32 @@ import DenoiserKit
 struct Denoiser: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "denoiser",
-        abstract: "Train a DnCNN denoiser on pictures, denoise images, score it by the standard protocol, add noise for demos.",
+        abstract: "Train a DnCNN denoiser on pictures, denoise images and videos, score it by the standard protocol, add noise for demos; train the course's denoising autoencoder (--arch conv-ae) and look into its latent space.",
         version: deepMediaVersion,
-        subcommands: [Train.self, Denoise.self, Evaluate.self, AddNoise.self])
+        subcommands: [Train.self, Denoise.self, Evaluate.self, AddNoise.self, Latent.self, Interpolate.self, Reconstruct.self])
 }
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train on random patches of the images in a folder or a .tar.gz; writes a run folder. Ctrl-C saves; --resume continues.")
 
-    @Option(help: "Folder of images or a .tar.gz of them (required unless --resume).") var data: String?
+    enum Arch: String, ExpressibleByArgument, CaseIterable { case dncnn, convAE = "conv-ae" }
+
+    @Option(help: "Folder of images or a .tar.gz of them; for conv-ae MNIST IDX files or one subfolder per class (required unless --resume).") var data: String?
+    @Option(help: "dncnn: a residual denoiser for photos (Zhang et al. 2017); conv-ae: the course's denoising autoencoder with a bottleneck of --latent numbers.") var arch: Arch = .dncnn
+    @Option(parsing: .unconditional, help: "conv-ae: numbers in the bottleneck (2 can be drawn as they are).") var latent: Int = 2
+    @Option(parsing: .unconditional, help: "conv-ae: side the images are resized to (a multiple of 4).") var size: Int = 28
     @Option(parsing: .unconditional, help: "Layers of the DnCNN.") var depth: Int = 17
     @Option(parsing: .unconditional, help: "Channels of its middle layers.") var channels: Int = 64
     @Option(parsing: .unconditional, help: "Run the network on NxN pixel-unshuffled sub-images (N² fewer pixels per layer, N times the receptive field; FFDNet's layout). 1: plain DnCNN.") var downscale: Int = 1
     @Option(parsing: .unconditional, help: "A fixed noise level (0..255 scale); without it the model is blind over --sigma-range.") var sigma: Float?
-    @Option(name: .customLong("sigma-range"), help: "Blind training range A,B (0..255 scale).") var sigmaRange: String = "0,55"
+    @Option(name: .customLong("sigma-range"), help: "Blind training range A,B (0..255 scale; default 0,55, for conv-ae 0,80).") var sigmaRange: String?
     @Option(parsing: .unconditional, help: "Patch side in pixels.") var patch: Int = 40
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Patches per step.") var batchSize: Int = 128
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Patches (conv-ae: images) per step.") var batchSize: Int = 128
     @Option(name: .customLong("patches-per-epoch"), parsing: .unconditional, help: "Patches in one epoch.") var patchesPerEpoch: Int = 12_800
     @Option(parsing: .unconditional, help: "Epochs (default 10 unless --minutes).") var epochs: Int?
     @Option(parsing: .unconditional, help: "Minutes of training.") var minutes: Double?
     @Option(parsing: .unconditional, help: "Peak learning rate (Adam, cosine decay).") var lr: Float = 1e-3
-    @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Last fraction of the images held out (scored at sigma 25).") var valFraction: Double = 0.05
+    @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Last fraction of the images held out (scored at sigma 25; conv-ae: 0.3 on the 0..1 scale). Default 0.05, conv-ae 0.1.") var valFraction: Double?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run folder.") var out: String = "runs/denoiser"
     @Option(help: "Continue the run in this folder.") var resume: String?
@@ -44,9 +52,17 @@ struct Train: ParsableCommand {
         var s = DenoiserSettings()
         s.data = data; s.depth = depth; s.channels = channels; s.sigma = sigma
         s.downscale = downscale == 1 ? nil : downscale
-        s.sigmaRange = try numberList(sigmaRange, flag: "--sigma-range", in: 0...255)
+        if let sigmaRange { s.sigmaRange = try numberList(sigmaRange, flag: "--sigma-range", in: 0...255) }
         s.patch = patch; s.batchSize = batchSize; s.patchesPerEpoch = patchesPerEpoch; s.epochs = epochs; s.minutes = minutes
-        s.lr = lr; s.valFraction = valFraction; s.seed = seed
+        s.lr = lr; s.valFraction = valFraction ?? s.valFraction; s.seed = seed
+        return s
+    }
+
+    func autoencoderSettings() throws -> AutoencoderSettings {
+        var s = AutoencoderSettings()
+        s.data = data; s.latent = latent; s.size = size; s.sigma = sigma
+        if let sigmaRange { s.sigmaRange = try numberList(sigmaRange, flag: "--sigma-range", in: 0...255) }
+        s.batchSize = batchSize; s.epochs = epochs; s.minutes = minutes; s.lr = lr; s.valFraction = valFraction ?? s.valFraction; s.seed = seed
         return s
     }
 
@@ -59,20 +75,30 @@ struct Train: ParsableCommand {
     func run() throws {
         try common.apply()
         let events = TerminalProgress(), interrupt = Interrupt.installed()
-        let s = try settings()
         let r = try flagged {
+            let overrides = ResumeOverrides(epochs: epochs, minutes: minutes, data: data)
             if let resume {
-                return try DenoiserTraining.resume(resume, ResumeOverrides(epochs: epochs, minutes: minutes, data: data),
-                                                   threads: common.threads, events: events, cancellation: interrupt)
+                if (try? RunFolder.existing(resume).readConfig(AutoencoderSettings.self, program: "denoiser", marker: "latent")) != nil {
+                    return try AutoencoderTraining.resume(resume, overrides, threads: common.threads, events: events, cancellation: interrupt)
+                }
+                return try DenoiserTraining.resume(resume, overrides, threads: common.threads, events: events, cancellation: interrupt)
             }
-            return try DenoiserTraining.run(s, out: out, overwrite: overwrite, threads: common.threads, events: events, cancellation: interrupt)
+            if arch == .convAE {
+                return try AutoencoderTraining.run(try autoencoderSettings(), out: out, overwrite: overwrite, threads: common.threads,
+                                                   events: events, cancellation: interrupt)
+            }
+            return try DenoiserTraining.run(try settings(), out: out, overwrite: overwrite, threads: common.threads, events: events, cancellation: interrupt)
         }
         if r.outcome == "cancelled" {
             print("interrupted after \(r.steps) steps: checkpoint saved; continue with: denoiser train --resume \(r.runFolder)")
             throw ExitCode(130)
         }
-        print(String(format: "trained %d steps (%.1f min): validation PSNR %.2f dB at sigma 25 (noisy %.2f); run folder %@",
-                     r.steps, r.minutes, r.validationPSNR, r.validationNoisyPSNR, r.runFolder))
+        if r.validationNoisyPSNR.isNaN {
+            print(String(format: "trained %d steps (%.1f min): validation PSNR %.2f dB at sigma 0.3; run folder %@", r.steps, r.minutes, r.validationPSNR, r.runFolder))
+        } else {
+            print(String(format: "trained %d steps (%.1f min): validation PSNR %.2f dB at sigma 25 (noisy %.2f); run folder %@",
+                         r.steps, r.minutes, r.validationPSNR, r.validationNoisyPSNR, r.runFolder))
+        }
     }
 }
 
@@ -181,5 +207,82 @@ struct AddNoise: ParsableCommand {
         let noisy = GaussianNoise.add(to: x, sigmas: [sigma], using: &rng).scalars.map { Swift.min(1, Swift.max(0, $0)) }
         try Image(chw: noisy, channels: image.channels, height: image.height, width: image.width).write(out)
         print("wrote \(out)")
+    }
+}
+
+/// --model FILE for the autoencoder commands (default: the bundled MNIST conv-ae).
+struct AutoencoderOption: ParsableArguments {
+    @Option(help: "A conv-ae checkpoint written by denoiser train --arch conv-ae (default: the bundled MNIST one, latent 2).") var model: String?
+
+    func load() throws -> LoadedAutoencoder { try LoadedAutoencoder.load(model ?? BundledAssets.model("mnist-conv-ae.safetensors")) }
+}
+
+struct Latent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw a conv-ae's latent space: the codes of labelled images as points coloured by class (a 2-D latent as it is, a wider one by its first two principal components).")
+
+    @Option(help: "MNIST IDX files (the training set, or t10k with --split), CIFAR-10 batches or one subfolder per class.") var data: String
+    @Option(help: "IDX set to read: train or t10k.") var split: ImageClassificationData.IDXSplit?
+    @Option(parsing: .unconditional, help: "Use at most this many images.") var limit: Int = 5000
+    @OptionGroup var modelOption: AutoencoderOption
+    @Option(help: "Output PNG (the points); an SVG with axes and the class names is written beside it.") var out: String
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws { guard limit >= 1 else { throw ValidationError("--limit must be positive") } }
+
+    func run() throws {
+        try common.apply()
+        let ae = try modelOption.load()
+        let data = try ImageClassificationData.load(data, channels: 1, height: ae.model.size, width: ae.model.size, limit: limit, split: split)
+        let plot = ae.latentPlot(data)
+        try plot.png().write(out)
+        let svg = (out as NSString).deletingPathExtension + ".svg"
+        try AtomicFile.write(Data(plot.svg().utf8), to: svg)
+        print("\(data.count) codes (latent \(ae.model.latent)\(ae.model.latent > 2 ? ", first two principal components" : "")): \(out), \(svg)")
+    }
+}
+
+struct Interpolate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Decode a straight walk between the codes of two pictures with a conv-ae: one strip, the two pictures at its ends.")
+
+    @Argument(help: "First picture.") var a: String
+    @Argument(help: "Second picture.") var b: String
+    @Option(parsing: .unconditional, help: "Decoded pictures between them, ends included (2...64).") var steps: Int = 8
+    @OptionGroup var modelOption: AutoencoderOption
+    @Option(help: "Output PNG.") var out: String
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws { guard (2...64).contains(steps) else { throw ValidationError("--steps must be in 2...64") } }
+
+    func run() throws {
+        try common.apply()
+        let ae = try modelOption.load()
+        let strip = ae.interpolate(try Image.read(a, mode: .gray), try Image.read(b, mode: .gray), steps: steps)
+        try strip.upscaled(3).write(out)
+        print("\(steps) steps from \(a) to \(b): \(out)")
+    }
+}
+
+struct Reconstruct: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Rows of clean | noisy | reconstructed for pictures through a conv-ae (the denoising autoencoder at work).")
+
+    @Argument(help: "Pictures or folders of them.") var inputs: [String]
+    @Option(parsing: .unconditional, help: "Noise level on the 0..255 scale (76.5 is 0.3 on the 0..1 scale).") var sigma: Float = 76.5
+    @Option(parsing: .unconditional, help: "Seed of the noise.") var seed: UInt64 = 0
+    @OptionGroup var modelOption: AutoencoderOption
+    @Option(help: "Output PNG.") var out: String
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws { guard sigma >= 0, sigma <= 255 else { throw ValidationError("--sigma must be in [0, 255]") } }
+
+    func run() throws {
+        try common.apply()
+        let ae = try modelOption.load()
+        let (files, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions)
+        if let note = InputPaths.note(skipped, kind: "images") { TerminalProgress.log(note) }
+        guard !files.isEmpty else { throw ValidationError("no image files in \(inputs.joined(separator: ", "))") }
+        let strip = ae.denoisingStrip(try files.map { try Image.read($0, mode: .gray) }, sigma: sigma, seed: seed)
+        try strip.upscaled(3).write(out)
+        print("\(files.count) rows of clean | noisy (sigma \(sigma)) | reconstructed: \(out)")
     }
 }

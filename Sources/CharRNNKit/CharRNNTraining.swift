@@ -25,33 +25,26 @@ public enum CharRNNTraining {
         if settings.epochs == nil && settings.minutes == nil { settings.epochs = 10 }
         try settings.validate()
         settings.text = settings.text.map(RunFolder.absolute)
-        let (run, lock, created) = try RunFolder.forNewRun(out, overwrite: overwrite)
-        do {
-            return try withExtendedLifetime(lock) {
-                try train(settings, run: run, resuming: false, threads: threads, sampleEvery: sampleEvery, events: events, cancellation: cancellation)
-            }
-        } catch {
-            if created { run.removeIfUnused() }
-            throw error
+        return try RunFolder.withNewRun(out, overwrite: overwrite) { run in
+            try train(settings, run: run, resuming: false, threads: threads, sampleEvery: sampleEvery, events: events, cancellation: cancellation)
         }
     }
 
     public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), threads: Int = Parallel.threads,
                               sampleEvery: Int = 0, events: any TrainingEvents = SilentEvents(),
                               cancellation: any Cancellation = NoCancellation()) throws -> CharRNNTrainingReport {
-        let (run, lock) = try RunFolder.forResume(folder)
-        var settings = try run.readConfig(CharRNNSettings.self, program: "char-rnn", marker: "cell")
-        if let e = overrides.epochs { settings.epochs = e }
-        if let m = overrides.minutes { settings.minutes = m }
-        if let p = overrides.patience { settings.patience = p }
-        if let t = overrides.data.map(RunFolder.absolute), t != settings.text {
-            events.log("resuming on \(t) instead of the run's \(settings.text ?? "(none)")")
-            settings.text = t
-        }
-        if settings.epochs == nil && settings.minutes == nil { settings.epochs = 10 }
-        try settings.validate()
-        return try withExtendedLifetime(lock) {
-            try train(settings, run: run, resuming: true, threads: threads, sampleEvery: sampleEvery, events: events, cancellation: cancellation)
+        return try RunFolder.withResumedRun(folder) { run in
+            var settings = try run.readConfig(CharRNNSettings.self, program: "char-rnn", marker: "cell")
+            if let e = overrides.epochs { settings.epochs = e }
+            if let m = overrides.minutes { settings.minutes = m }
+            if let p = overrides.patience { settings.patience = p }
+            if let t = overrides.data.map(RunFolder.absolute), t != settings.text {
+                events.log("resuming on \(t) instead of the run's \(settings.text ?? "(none)")")
+                settings.text = t
+            }
+            if settings.epochs == nil && settings.minutes == nil { settings.epochs = 10 }
+            try settings.validate()
+            return try train(settings, run: run, resuming: true, threads: threads, sampleEvery: sampleEvery, events: events, cancellation: cancellation)
         }
     }
 

@@ -34,12 +34,7 @@ public final class DenoiserTrainer: TrainingTask {
 
     /// Cosine from lr to lr/100 over the run (epochs, or the clock with minutes).
     public func learningRate(at p: TrainingPosition) -> Float {
-        let progress: Double
-        if let m = settings.minutes { progress = p.seconds / (m * 60) } else {
-            progress = Double(p.step) / Double(Swift.max(1, (settings.epochs ?? 1) * batchesPerPass))
-        }
-        let lo = settings.lr / 100
-        return lo + (settings.lr - lo) * Float(0.5 * (1 + cos(Double.pi * Swift.min(progress, 1))))
+        p.cosineRate(peak: settings.lr, minutes: settings.minutes, totalSteps: (settings.epochs ?? 1) * batchesPerPass)
     }
 
     public func step(_ p: TrainingPosition) throws -> StepResult {

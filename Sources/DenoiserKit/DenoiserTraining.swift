@@ -22,25 +22,22 @@ public enum DenoiserTraining {
         if s.epochs == nil && s.minutes == nil { s.epochs = 10 }
         try s.validate()
         s.data = s.data.map(RunFolder.absolute)
-        let (run, lock, created) = try RunFolder.forNewRun(out, overwrite: overwrite)
-        do {
-            return try withExtendedLifetime(lock) { try train(s, run: run, resuming: false, threads: threads, events: events, cancellation: cancellation) }
-        } catch {
-            if created { run.removeIfUnused() }
-            throw error
+        return try RunFolder.withNewRun(out, overwrite: overwrite) { run in
+            try train(s, run: run, resuming: false, threads: threads, events: events, cancellation: cancellation)
         }
     }
 
     public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), threads: Int = Parallel.threads,
                               events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> DenoiserTrainingReport {
-        let (run, lock) = try RunFolder.forResume(folder)
-        var s = try run.readConfig(DenoiserSettings.self, program: "denoiser", marker: "sigma_range")
-        if let e = overrides.epochs { s.epochs = e }
-        if let m = overrides.minutes { s.minutes = m }
-        if let p = overrides.patience { s.patience = p }
-        if let d = overrides.data.map(RunFolder.absolute), d != s.data { events.log("resuming on \(d) instead of the run's \(s.data ?? "(none)")"); s.data = d }
-        try s.validate()
-        return try withExtendedLifetime(lock) { try train(s, run: run, resuming: true, threads: threads, events: events, cancellation: cancellation) }
+        return try RunFolder.withResumedRun(folder) { run in
+            var s = try run.readConfig(DenoiserSettings.self, program: "denoiser", marker: "sigma_range")
+            if let e = overrides.epochs { s.epochs = e }
+            if let m = overrides.minutes { s.minutes = m }
+            if let p = overrides.patience { s.patience = p }
+            if let d = overrides.data.map(RunFolder.absolute), d != s.data { events.log("resuming on \(d) instead of the run's \(s.data ?? "(none)")"); s.data = d }
+            try s.validate()
+            return try train(s, run: run, resuming: true, threads: threads, events: events, cancellation: cancellation)
+        }
     }
 
     static func train(_ s: DenoiserSettings, run: RunFolder, resuming: Bool, threads: Int,

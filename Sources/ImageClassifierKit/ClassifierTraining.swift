@@ -23,30 +23,23 @@ public enum ClassifierTraining {
         var settings = settings
         try settings.validate()
         settings.data = settings.data.map(RunFolder.absolute)
-        let (run, lock, created) = try RunFolder.forNewRun(out, overwrite: overwrite)
-        do {
-            return try withExtendedLifetime(lock) {
-                try train(settings, run: run, resuming: false, threads: threads, events: events, cancellation: cancellation)
-            }
-        } catch {
-            if created { run.removeIfUnused() }
-            throw error
+        return try RunFolder.withNewRun(out, overwrite: overwrite) { run in
+            try train(settings, run: run, resuming: false, threads: threads, events: events, cancellation: cancellation)
         }
     }
 
     public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), threads: Int = Parallel.threads,
                               events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> ClassifierTrainingReport {
-        let (run, lock) = try RunFolder.forResume(folder)
-        var settings = try run.readConfig(ClassifierSettings.self, program: "image-classifier", marker: "arch")
-        if let e = overrides.epochs { settings.epochs = e }
-        if let p = overrides.patience { settings.patience = p }
-        if let d = overrides.data.map(RunFolder.absolute), d != settings.data {
-            events.log("resuming on \(d) instead of the run's \(settings.data ?? "(none)")")
-            settings.data = d
-        }
-        try settings.validate()
-        return try withExtendedLifetime(lock) {
-            try train(settings, run: run, resuming: true, threads: threads, events: events, cancellation: cancellation)
+        return try RunFolder.withResumedRun(folder) { run in
+            var settings = try run.readConfig(ClassifierSettings.self, program: "image-classifier", marker: "arch")
+            if let e = overrides.epochs { settings.epochs = e }
+            if let p = overrides.patience { settings.patience = p }
+            if let d = overrides.data.map(RunFolder.absolute), d != settings.data {
+                events.log("resuming on \(d) instead of the run's \(settings.data ?? "(none)")")
+                settings.data = d
+            }
+            try settings.validate()
+            return try train(settings, run: run, resuming: true, threads: threads, events: events, cancellation: cancellation)
         }
     }
 

@@ -113,3 +113,36 @@ extension Image {
         return out
     }
 }
+
+extension Image {
+    /// Pictures side by side, top-aligned, `gap` white pixels between them; channels of the first
+    /// (gray ones are widened to colour when the first has 3).
+    public static func strip(_ images: [Image], gap: Int = 2) -> Image { tiled(images, gap: gap, across: true) }
+
+    /// Pictures one above the other, left-aligned, `gap` white pixels between them.
+    public static func stack(_ images: [Image], gap: Int = 2) -> Image { tiled(images, gap: gap, across: false) }
+
+    static func tiled(_ images: [Image], gap: Int, across: Bool) -> Image {
+        guard let first = images.first else { return Image(width: 1, height: 1, channels: 1, value: 1) }
+        let c = first.channels, along = images.map { across ? $0.width : $0.height }.reduce(0, +) + gap * (images.count - 1)
+        let side = images.map { across ? $0.height : $0.width }.max()!
+        var out = Image(width: across ? along : side, height: across ? side : along, channels: c, value: 1)
+        var offset = 0
+        for img in images {
+            let (dy, dx) = across ? (0, offset) : (offset, 0)
+            for y in 0..<img.height { for x in 0..<img.width { for k in 0..<c { out[dy + y, dx + x, k] = img[y, x, Swift.min(k, img.channels - 1)] } } }
+            offset += (across ? img.width : img.height) + gap
+        }
+        return out
+    }
+}
+
+extension Image {
+    /// Each pixel repeated k x k times (a small picture made visible without blurring it).
+    public func upscaled(_ k: Int) -> Image {
+        require(k >= 1, "upscaled: factor \(k) must be at least 1")
+        var out = Image(width: width * k, height: height * k, channels: channels)
+        for y in 0..<(height * k) { for x in 0..<(width * k) { for c in 0..<channels { out[y, x, c] = self[y / k, x / k, c] } } }
+        return out
+    }
+}

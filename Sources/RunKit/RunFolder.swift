@@ -150,3 +150,24 @@ public struct RunFolder {
         }
     }
 }
+
+extension RunFolder {
+    /// `body` on a new run in `out`, under the folder's lock (a folder holding a run is refused
+    /// unless `overwrite`); a folder this call created is removed again when `body` throws before
+    /// anything was written to it.
+    public static func withNewRun<R>(_ out: String, overwrite: Bool, _ body: (RunFolder) throws -> R) throws -> R {
+        let (run, lock, created) = try forNewRun(out, overwrite: overwrite)
+        do {
+            return try withExtendedLifetime(lock) { try body(run) }
+        } catch {
+            if created { run.removeIfUnused() }
+            throw error
+        }
+    }
+
+    /// `body` on the run in `folder`, under its lock.
+    public static func withResumedRun<R>(_ folder: String, _ body: (RunFolder) throws -> R) throws -> R {
+        let (run, lock) = try forResume(folder)
+        return try withExtendedLifetime(lock) { try body(run) }
+    }
+}

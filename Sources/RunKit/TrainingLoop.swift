@@ -15,6 +15,18 @@ public struct TrainingPosition: Sendable, Equatable {
     public var items = 0
     public init() {}
 
+    /// How far a run is, 0...1: by the clock when it has a budget of minutes, else by steps.
+    public func progress(minutes: Double?, totalSteps: Int) -> Double {
+        let p = minutes.map { seconds / ($0 * 60) } ?? Double(step) / Double(Swift.max(1, totalSteps))
+        return Swift.min(Swift.max(p, 0), 1)
+    }
+
+    /// Cosine decay from `peak` to peak/100 over the run (`progress`).
+    public func cosineRate(peak: Float, minutes: Double?, totalSteps: Int) -> Float {
+        let lo = peak / 100
+        return lo + (peak - lo) * Float(0.5 * (1 + cos(Double.pi * progress(minutes: minutes, totalSteps: totalSteps))))
+    }
+
     var metadata: [String: String] {
         ["epoch": "\(pass)", "window": "\(batch)", "step": "\(step)", "train_seconds": "\(seconds)", "chars": "\(items)"]
     }
