@@ -109,4 +109,51 @@ final class DenoiserTests: XCTestCase {
         XCTAssertTrue(e2.2.contains("cut.mkv"), e2.2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.mkv").path))
     }
+
+    /// The autoencoder lab end to end on two classes drawn here: train --arch conv-ae, then latent
+    /// (PNG + SVG), interpolate and reconstruct; a DnCNN model and a missing picture give one line
+    /// and a non-zero exit, --steps 1 the argument parser's error with its usage.
+    func testAutoencoderLab() throws {
+        let data = dir.appendingPathComponent("classes")
+        for (c, name) in ["dark", "light"].enumerated() {
+            let folder = data.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for k in 0..<8 {
+                var img = Image(width: 16, height: 16, channels: 1)
+                for y in 0..<16 { for x in 0..<16 { img[y, x, 0] = (c == 0 ? 0.2 : 0.7) + 0.1 * Float((x + y + k) % 3) } }
+                try img.writePNG(folder.appendingPathComponent("\(k).png").path)
+            }
+        }
+        let runDir = dir.appendingPathComponent("ae").path
+        let (code, out, err) = try run(["train", "--arch", "conv-ae", "--data", data.path, "--size", "16", "--latent", "3",
+                                        "--batch-size", "4", "--epochs", "2", "--out", runDir])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("at sigma 0.3"), out)
+        let model = runDir + "/best.safetensors"
+        let plot = dir.appendingPathComponent("latent.png").path
+        let (lc, lo, le) = try run(["latent", "--data", data.path, "--model", model, "--out", plot])
+        XCTAssertEqual(lc, 0, le)
+        XCTAssertTrue(lo.contains("16 codes") && lo.contains("principal components"), lo)
+        XCTAssertTrue(try String(contentsOfFile: dir.appendingPathComponent("latent.svg").path, encoding: .utf8).contains("light"))
+        let walk = dir.appendingPathComponent("walk.png").path
+        let a = data.path + "/dark/0.png", b = data.path + "/light/0.png"
+        XCTAssertEqual(try run(["interpolate", a, b, "--steps", "4", "--model", model, "--out", walk]).0, 0)
+        XCTAssertEqual(try Image.read(walk, mode: .gray).width, 3 * (6 * 16 + 5 * 2))
+        let strip = dir.appendingPathComponent("strip.png").path
+        XCTAssertEqual(try run(["reconstruct", a, b, "--model", model, "--out", strip]).0, 0)
+        XCTAssertEqual(try Image.read(strip, mode: .gray).height, 3 * (2 * 16 + 2))
+
+        let pics = dir.appendingPathComponent("pics").path, dn = dir.appendingPathComponent("dn").path
+        XCTAssertEqual(try run(["train", "--data", pics, "--depth", "3", "--channels", "4", "--patch", "16", "--batch-size", "4",
+                                "--patches-per-epoch", "8", "--epochs", "1", "--val-fraction", "0.25", "--out", dn]).0, 0)
+        for bad in [["latent", "--data", data.path, "--model", dn + "/checkpoint.safetensors", "--out", plot],
+                    ["interpolate", a, data.path + "/nope.png", "--model", model, "--out", walk]] {
+            let r = try run(bad)
+            XCTAssertNotEqual(r.0, 0, bad.joined(separator: " "))
+            XCTAssertEqual(r.2.split(separator: "\n").count, 1, r.2)
+        }
+        let steps = try run(["interpolate", a, b, "--steps", "1", "--model", model, "--out", walk])
+        XCTAssertNotEqual(steps.0, 0)
+        XCTAssertTrue(steps.2.hasPrefix("Error: --steps must be in 2...64"), steps.2)
+    }
 }
