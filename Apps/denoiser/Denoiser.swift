@@ -236,17 +236,23 @@ struct Latent: ParsableCommand {
         let data = try ImageClassificationData.load(data, channels: 1, height: ae.model.size, width: ae.model.size, limit: limit, split: split)
         let plot = ae.latentPlot(data)
         try plot.png().write(out)
-        let svg = (out as NSString).deletingPathExtension + ".svg"
+        let stem = (out as NSString).deletingPathExtension, svg = stem + ".svg"
         try AtomicFile.write(Data(plot.svg().utf8), to: svg)
         print("\(data.count) codes (latent \(ae.model.latent)\(ae.model.latent > 2 ? ", first two principal components" : "")): \(out), \(svg)")
+        if ae.model.latent == 2 {
+            let grid = stem + "-manifold.png"
+            try ae.manifold(of: data.data.images, n: 15).upscaled(2).write(grid)
+            print("the plane decoded, 15 x 15 codes over the middle 90 % of each axis: \(grid)")
+        }
     }
 }
 
 struct Interpolate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Decode a straight walk between the codes of two pictures with a conv-ae: one strip, the two pictures at its ends.")
 
-    @Argument(help: "First picture.") var a: String
-    @Argument(help: "Second picture.") var b: String
+    @Argument(help: "First picture (with --data: an index into the set).") var a: String
+    @Argument(help: "Second picture (with --data: an index into the set).") var b: String
+    @Option(help: "Take the two pictures from this set (MNIST IDX files, CIFAR-10 batches or class subfolders) by index.") var data: String?
     @Option(parsing: .unconditional, help: "Decoded pictures between them, ends included (2...64).") var steps: Int = 8
     @OptionGroup var modelOption: AutoencoderOption
     @Option(help: "Output PNG.") var out: String
@@ -257,7 +263,8 @@ struct Interpolate: ParsableCommand {
     func run() throws {
         try common.apply()
         let ae = try modelOption.load()
-        let strip = ae.interpolate(try Image.read(a, mode: .gray), try Image.read(b, mode: .gray), steps: steps)
+        let pictures = try DataPictures(data, size: ae.model.size)
+        let strip = ae.interpolate(try pictures.picture(a), try pictures.picture(b), steps: steps)
         try strip.upscaled(3).write(out)
         print("\(steps) steps from \(a) to \(b): \(out)")
     }
@@ -266,7 +273,8 @@ struct Interpolate: ParsableCommand {
 struct Reconstruct: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Rows of clean | noisy | reconstructed for pictures through a conv-ae (the denoising autoencoder at work).")
 
-    @Argument(help: "Pictures or folders of them.") var inputs: [String]
+    @Argument(help: "Pictures or folders of them (with --data: indices into the set).") var inputs: [String]
+    @Option(help: "Take the pictures from this set (MNIST IDX files, CIFAR-10 batches or class subfolders) by index.") var data: String?
     @Option(parsing: .unconditional, help: "Noise level on the 0..255 scale (76.5 is 0.3 on the 0..1 scale).") var sigma: Float = 76.5
     @Option(parsing: .unconditional, help: "Seed of the noise.") var seed: UInt64 = 0
     @OptionGroup var modelOption: AutoencoderOption
@@ -278,11 +286,36 @@ struct Reconstruct: ParsableCommand {
     func run() throws {
         try common.apply()
         let ae = try modelOption.load()
-        let (files, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions)
-        if let note = InputPaths.note(skipped, kind: "images") { TerminalProgress.log(note) }
-        guard !files.isEmpty else { throw ValidationError("no image files in \(inputs.joined(separator: ", "))") }
-        let strip = ae.denoisingStrip(try files.map { try Image.read($0, mode: .gray) }, sigma: sigma, seed: seed)
+        let pictures = try DataPictures(data, size: ae.model.size)
+        var files = inputs
+        if data == nil {
+            let (found, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions)
+            if let note = InputPaths.note(skipped, kind: "images") { TerminalProgress.log(note) }
+            guard !found.isEmpty else { throw ValidationError("no image files in \(inputs.joined(separator: ", "))") }
+            files = found
+        }
+        let strip = ae.denoisingStrip(try files.map { try pictures.picture($0) }, sigma: sigma, seed: seed)
         try strip.upscaled(3).write(out)
         print("\(files.count) rows of clean | noisy (sigma \(sigma)) | reconstructed: \(out)")
+    }
+}
+
+/// Pictures named on the command line: files, or with --data indices into a labelled set.
+struct DataPictures {
+    let set: ImageClassificationData?
+    let source: String?
+
+    init(_ data: String?, size: Int) throws {
+        source = data
+        set = try data.map { try ImageClassificationData.load($0, channels: 1, height: size, width: size) }
+    }
+
+    func picture(_ name: String) throws -> Image {
+        guard let set, let source else { return try Image.read(name, mode: .gray) }
+        guard let i = Int(name), i >= 0, i < set.count else {
+            throw CommandLineError("\(name) is not an index into \(source) (0..<\(set.count))")
+        }
+        let s = set.data.images.shape[2]
+        return Image(chw: set.data.batch([i]).images.scalars, channels: 1, height: s, width: s)
     }
 }

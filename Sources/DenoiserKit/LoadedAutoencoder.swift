@@ -59,6 +59,27 @@ public final class LoadedAutoencoder: @unchecked Sendable {
         return plot
     }
 
+    /// For a 2-D latent: the pictures decoded on an n x n grid of codes spanning the middle 90 %
+    /// of the codes of `images` on each axis (z1 left to right, z2 bottom to top): the plane of
+    /// the scatter plot, drawn by the decoder.
+    public func manifold(of images: Tensor, n: Int) -> Image {
+        precondition(model.latent == 2, "manifold: needs a 2-D latent")
+        let z = encode(images).scalars, count = z.count / 2
+        func range(_ axis: Int) -> (Float, Float) {
+            let v = (0..<count).map { z[2 * $0 + axis] }.sorted()
+            return (v[count * 5 / 100], v[Swift.min(count - 1, count * 95 / 100)])
+        }
+        let (x0, x1) = range(0), (y0, y1) = range(1)
+        var codes: [Float] = []
+        for r in 0..<n { for c in 0..<n {
+            codes += [x0 + (x1 - x0) * Float(c) / Float(n - 1), y1 - (y1 - y0) * Float(r) / Float(n - 1)]
+        } }
+        let decoded = inference { model.decode(Tensor(shape: [n * n, 2], scalars: codes)) }.scalars
+        let s = model.size
+        let tiles = (0..<(n * n)).map { Image(chw: Array(decoded[($0 * s * s)..<(($0 + 1) * s * s)]), channels: 1, height: s, width: s) }
+        return Image.stack((0..<n).map { r in Image.strip(Array(tiles[(r * n)..<((r + 1) * n)]), gap: 0) }, gap: 0)
+    }
+
     /// Pictures decoded along the straight line between the codes of a and b (steps >= 2), as
     /// one strip, a and b themselves at both ends.
     public func interpolate(_ a: Image, _ b: Image, steps: Int) -> Image {

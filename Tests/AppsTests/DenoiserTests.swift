@@ -139,6 +139,10 @@ final class DenoiserTests: XCTestCase {
         let a = data.path + "/dark/0.png", b = data.path + "/light/0.png"
         XCTAssertEqual(try run(["interpolate", a, b, "--steps", "4", "--model", model, "--out", walk]).0, 0)
         XCTAssertEqual(try Image.read(walk, mode: .gray).width, 3 * (6 * 16 + 5 * 2))
+        XCTAssertEqual(try run(["interpolate", "0", "15", "--data", data.path, "--steps", "4", "--model", model, "--out", walk]).0, 0)
+        let index = try run(["reconstruct", "3", "16", "--data", data.path, "--model", model, "--out", walk])
+        XCTAssertNotEqual(index.0, 0)
+        XCTAssertTrue(index.2.contains("16 is not an index") && index.2.split(separator: "\n").count == 1, index.2)
         let strip = dir.appendingPathComponent("strip.png").path
         XCTAssertEqual(try run(["reconstruct", a, b, "--model", model, "--out", strip]).0, 0)
         XCTAssertEqual(try Image.read(strip, mode: .gray).height, 3 * (2 * 16 + 2))
