@@ -28,9 +28,12 @@ test: deps
 	swift build -c release --product misuse-probe
 	swift test --skip-build
 
+# MNIST for the autoencoder's latent plot (train-images-idx3-ubyte.gz and labels), when present.
+MNIST ?= ../shared/datasets/mnist
 demo: deps
 	swift build -c release --product image-classifier
 	swift build -c release --product char-rnn
+	swift build -c release --product denoiser
 	@echo "== the bundled MNIST model (Assets/models/mnist-lenet.safetensors) on digits drawn by scripts/draw_digits.py"
 	.build/release/image-classifier predict Assets/samples/digits --top 2
 	.build/release/image-classifier explain Assets/samples/digits/7.png --out runs/demo/saliency-7.png
@@ -38,8 +41,28 @@ demo: deps
 	@echo "== the bundled Shakespeare LSTM (Assets/models/shakespeare-lstm.safetensors) writes a passage"
 	.build/release/char-rnn generate --prime "ROMEO:" --length 500 --temperature 0.8 --seed 1
 	.build/release/char-rnn explain --text Assets/samples/text/sonnet.txt --cells 6 --out runs/demo/cells.html
+	@echo "== the bundled photo denoiser (Assets/models/photo-denoiser.safetensors) on a noisy copy of Assets/samples/photos/scene.png"
+	.build/release/denoiser add-noise Assets/samples/photos/scene.png --sigma 25 --out runs/demo/scene-noisy.png
+	.build/release/denoiser denoise runs/demo/scene-noisy.png --out runs/demo/scene-denoised.png
+	@echo "== the bundled MNIST autoencoder (Assets/models/mnist-conv-ae.safetensors, a 2-D latent)"
+	@if [ -f "$(MNIST)/train-images-idx3-ubyte.gz" ] || [ -f "$(MNIST)/train-images-idx3-ubyte" ]; then \
+	  .build/release/denoiser latent --data $(MNIST) --limit 5000 --out runs/demo/latent.png && \
+	  .build/release/denoiser interpolate 1 3 --data $(MNIST) --out runs/demo/walk.png && \
+	  .build/release/denoiser interpolate 1 3 --data $(MNIST) --steps 16 --out runs/demo/walk.mp4 && \
+	  .build/release/denoiser reconstruct 0 1 2 3 4 5 6 7 --data $(MNIST) --sigma 76.5 --out runs/demo/reconstruct.png; \
+	else \
+	  echo "no MNIST in $(MNIST) (make demo MNIST=folder draws the latent plot); the walk and strips use the drawn digits"; \
+	  .build/release/denoiser interpolate Assets/samples/digits/0.png Assets/samples/digits/1.png --out runs/demo/walk.png && \
+	  .build/release/denoiser interpolate Assets/samples/digits/0.png Assets/samples/digits/1.png --steps 16 --out runs/demo/walk.mp4 && \
+	  .build/release/denoiser reconstruct Assets/samples/digits --sigma 76.5 --out runs/demo/reconstruct.png; \
+	fi
+	@echo "== a video: the walk with noise added (sigma 25), then denoised frame by frame"
+	.build/release/denoiser add-noise runs/demo/walk.mp4 --sigma 25 --out runs/demo/walk-noisy.mp4
+	.build/release/denoiser denoise runs/demo/walk-noisy.mp4 --out runs/demo/walk-denoised.mp4
 	@echo "pictures: runs/demo/saliency-7.png, runs/demo/attack/original.png, adversarial.png, perturbation.png"
 	@echo "cells of the text model: runs/demo/cells.html"
+	@echo "denoiser: runs/demo/scene-noisy.png, scene-denoised.png, latent.png (+ .svg, -manifold.png), walk.png, reconstruct.png,"
+	@echo "          walk.mp4, walk-noisy.mp4, walk-denoised.mp4"
 
 # The programs into $(PREFIX)/bin and the bundled models and samples into
 # $(PREFIX)/share/deepmedia/Assets, where the installed programs look for them.

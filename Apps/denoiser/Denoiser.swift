@@ -102,11 +102,11 @@ struct Train: ParsableCommand {
     }
 }
 
-/// --model FILE (a checkpoint written by denoiser train).
+/// --model FILE (a checkpoint written by denoiser train), by default the bundled photo denoiser.
 struct ModelOption: ParsableArguments {
-    @Option(help: "Checkpoint written by denoiser train (best.safetensors or checkpoint.safetensors of a run).") var model: String
+    @Option(help: "Checkpoint written by denoiser train (best.safetensors or checkpoint.safetensors of a run); default: the bundled blind photo denoiser.") var model: String?
 
-    func load() throws -> LoadedDenoiser { try LoadedDenoiser.load(model) }
+    func load() throws -> LoadedDenoiser { try LoadedDenoiser.load(model ?? BundledAssets.model("photo-denoiser.safetensors")) }
 }
 
 struct Denoise: ParsableCommand {
@@ -189,23 +189,25 @@ struct Evaluate: ParsableCommand {
 }
 
 struct AddNoise: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add-noise", abstract: "Write an image with Gaussian noise of sigma/255 added (clipped to 8 bits in the file).")
+    static let configuration = CommandConfiguration(commandName: "add-noise", abstract: "Write an image or a video with Gaussian noise of sigma/255 added (clipped to 8 bits in the file; a video keeps its frame rate and audio).")
 
-    @Argument(help: "Image file.") var input: String
+    @Argument(help: "Image or video file.") var input: String
     @Option(parsing: .unconditional, help: "Noise level on the 0..255 scale.") var sigma: Float
-    @Option(help: "Output image file (.png, .jpg, ...).") var out: String
-    @Option(parsing: .unconditional, help: "Seed of the noise.") var seed: UInt64 = 0
+    @Option(help: "Output file (.png, .jpg, ... for an image; .mp4, .mkv, ... for a video).") var out: String
+    @Option(parsing: .unconditional, help: "Seed of the noise (frame k of a video: seed + k).") var seed: UInt64 = 0
     @OptionGroup var common: CommonOptions
 
     func validate() throws { guard sigma >= 0, sigma <= 255 else { throw ValidationError("--sigma must be in [0, 255]") } }
 
     func run() throws {
         try common.apply()
-        let image = try Image.read(input, mode: .rgb)
+        if VideoDecoder.fileExtensions.contains((input as NSString).pathExtension.lowercased()) {
+            let frames = try GaussianNoise.noisyVideo(input, to: out, sigma: sigma, seed: seed)
+            print("wrote \(out) (\(frames) frames)")
+            return
+        }
         var rng = RandomGenerator(seed: seed)
-        let x = Tensor(shape: [1, image.channels, image.height, image.width], scalars: image.chw)
-        let noisy = GaussianNoise.add(to: x, sigmas: [sigma], using: &rng).scalars.map { Swift.min(1, Swift.max(0, $0)) }
-        try Image(chw: noisy, channels: image.channels, height: image.height, width: image.width).write(out)
+        try GaussianNoise.noisy(try Image.read(input, mode: .rgb), sigma: sigma, using: &rng).write(out)
         print("wrote \(out)")
     }
 }
@@ -248,24 +250,38 @@ struct Latent: ParsableCommand {
 }
 
 struct Interpolate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Decode a straight walk between the codes of two pictures with a conv-ae: one strip, the two pictures at its ends.")
+    static let configuration = CommandConfiguration(abstract: "Decode a straight walk between the codes of two pictures with a conv-ae: one strip with the two pictures at its ends (.png), or a video of the walk there and back (.mp4, .mkv, ...).")
 
     @Argument(help: "First picture (with --data: an index into the set).") var a: String
     @Argument(help: "Second picture (with --data: an index into the set).") var b: String
     @Option(help: "Take the two pictures from this set (MNIST IDX files, CIFAR-10 batches or class subfolders) by index.") var data: String?
-    @Option(parsing: .unconditional, help: "Decoded pictures between them, ends included (2...64).") var steps: Int = 8
+    @Option(parsing: .unconditional, help: "Decoded pictures between them, ends included (2...64; a video: up to 2400).") var steps: Int = 8
+    @Option(parsing: .unconditional, help: "Frames per second of a video --out.") var fps: Double = 12
     @OptionGroup var modelOption: AutoencoderOption
     @Option(help: "Output PNG.") var out: String
     @OptionGroup var common: CommonOptions
 
-    func validate() throws { guard (2...64).contains(steps) else { throw ValidationError("--steps must be in 2...64") } }
+    var isVideo: Bool { VideoDecoder.fileExtensions.contains((out as NSString).pathExtension.lowercased()) }
+
+    func validate() throws {
+        guard (2...(isVideo ? 2400 : 64)).contains(steps) else { throw ValidationError("--steps must be in 2...\(isVideo ? 2400 : 64)") }
+        guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in (0, 240]") }
+    }
 
     func run() throws {
         try common.apply()
         let ae = try modelOption.load()
         let pictures = try DataPictures(data, size: ae.model.size)
-        let strip = ae.interpolate(try pictures.picture(a), try pictures.picture(b), steps: steps)
-        try strip.upscaled(3).write(out)
+        let (pa, pb) = (try pictures.picture(a), try pictures.picture(b))
+        if isVideo {
+            let frames = ae.walk(pa, pb, steps: steps).map { $0.upscaled(8).rgb() }
+            let sink = try VideoEncoder(out, width: frames[0].width, height: frames[0].height, frameRate: fps)
+            for f in frames + frames.reversed() { try sink.append(f) }
+            try sink.finish()
+            print("\(2 * steps) frames from \(a) to \(b) and back at \(fps) fps: \(out)")
+            return
+        }
+        try ae.interpolate(pa, pb, steps: steps).upscaled(3).write(out)
         print("\(steps) steps from \(a) to \(b): \(out)")
     }
 }

@@ -80,9 +80,9 @@ public final class LoadedAutoencoder: @unchecked Sendable {
         return Image.stack((0..<n).map { r in Image.strip(Array(tiles[(r * n)..<((r + 1) * n)]), gap: 0) }, gap: 0)
     }
 
-    /// Pictures decoded along the straight line between the codes of a and b (steps >= 2), as
-    /// one strip, a and b themselves at both ends.
-    public func interpolate(_ a: Image, _ b: Image, steps: Int) -> Image {
+    /// The pictures decoded along the straight line between the codes of a and b, `steps` of
+    /// them (>= 2), a's and b's reconstructions at the ends.
+    public func walk(_ a: Image, _ b: Image, steps: Int) -> [Image] {
         let za = inference { model.encode(input(a)) }.scalars, zb = inference { model.encode(input(b)) }.scalars
         var codes: [Float] = []
         for k in 0..<steps {
@@ -91,9 +91,14 @@ public final class LoadedAutoencoder: @unchecked Sendable {
         }
         let decoded = inference { model.decode(Tensor(shape: [steps, model.latent], scalars: codes)) }
         let s = model.size
+        return (0..<steps).map { Image(chw: Array(decoded.scalars[($0 * s * s)..<(($0 + 1) * s * s)]), channels: 1, height: s, width: s) }
+    }
+
+    /// The walk as one strip, a and b themselves (resized, gray) at both ends.
+    public func interpolate(_ a: Image, _ b: Image, steps: Int) -> Image {
+        let s = model.size
         let ends = [input(a), input(b)].map { Image(chw: $0.scalars, channels: 1, height: s, width: s) }
-        let middle = (0..<steps).map { Image(chw: Array(decoded.scalars[($0 * s * s)..<(($0 + 1) * s * s)]), channels: 1, height: s, width: s) }
-        return Image.strip([ends[0]] + middle + [ends[1]], gap: 2)
+        return Image.strip([ends[0]] + walk(a, b, steps: steps) + [ends[1]], gap: 2)
     }
 
     /// Rows of clean | noisy (sigma on the 0..255 scale, from seed) | reconstructed, one per picture.

@@ -54,6 +54,12 @@ public final class LoadedDenoiser: @unchecked Sendable {
     /// Large pictures go through in 256-pixel tiles with an overlap of the receptive radius.
     public func denoise(_ image: Image) -> Image {
         var out = image
+        // A colour picture whose channels are equal (a gray one stored as RGB) is denoised once.
+        if image.channels == 3 && Self.channelsEqual(image.pixels) {
+            let once = denoise(image.grayscale())
+            for i in 0..<(image.width * image.height) { for c in 0..<3 { out.pixels[3 * i + c] = once.pixels[i] } }
+            return out
+        }
         for c in 0..<image.channels {
             let plane = (0..<(image.width * image.height)).map { image.pixels[$0 * image.channels + c] }
             let x = Tensor(shape: [1, 1, image.height, image.width], scalars: plane)
@@ -61,6 +67,15 @@ public final class LoadedDenoiser: @unchecked Sendable {
             for i in 0..<(image.width * image.height) { out.pixels[i * image.channels + c] = y[i] }
         }
         return out
+    }
+
+    static func channelsEqual(_ p: [Float]) -> Bool {
+        var i = 0
+        while i + 2 < p.count {
+            if p[i] != p[i + 1] || p[i] != p[i + 2] { return false }
+            i += 3
+        }
+        return true
     }
 
     /// The standard protocol on clean pictures: noise of sigma/255 added in float from `seed`

@@ -92,6 +92,11 @@ final class DenoiserTests: XCTestCase {
         XCTAssertTrue(dec.hasAudio)
         XCTAssertEqual(try dec.frames().count, 6)
         XCTAssertTrue(FileManager.default.fileExists(atPath: outs + "/p0.png"))
+        let noisy = dir.appendingPathComponent("noisy.mkv").path
+        let (nc, no, ne) = try run(["add-noise", video, "--sigma", "25", "--out", noisy])
+        XCTAssertEqual(nc, 0, ne)
+        XCTAssertTrue(no.contains("6 frames"), no)
+        XCTAssertTrue(try VideoDecoder(noisy).hasAudio)
 
         // A file with sound and no picture, named as a video.
         let empty = dir.appendingPathComponent("empty.mkv").path
@@ -143,6 +148,11 @@ final class DenoiserTests: XCTestCase {
         let index = try run(["reconstruct", "3", "16", "--data", data.path, "--model", model, "--out", walk])
         XCTAssertNotEqual(index.0, 0)
         XCTAssertTrue(index.2.contains("16 is not an index") && index.2.split(separator: "\n").count == 1, index.2)
+        let movie = dir.appendingPathComponent("walk.mp4").path
+        XCTAssertEqual(try run(["interpolate", "0", "15", "--data", data.path, "--steps", "5", "--fps", "10", "--model", model, "--out", movie]).0, 0)
+        let walkVideo = try VideoDecoder(movie)
+        XCTAssertEqual([walkVideo.width, walkVideo.height], [128, 128])
+        XCTAssertEqual(try walkVideo.frames().count, 10, "there and back")
         let strip = dir.appendingPathComponent("strip.png").path
         XCTAssertEqual(try run(["reconstruct", a, b, "--model", model, "--out", strip]).0, 0)
         XCTAssertEqual(try Image.read(strip, mode: .gray).height, 3 * (2 * 16 + 2))
