@@ -93,7 +93,9 @@ struct Train: ParsableCommand {
             print("interrupted after \(r.steps) steps: checkpoint saved; continue with: denoiser train --resume \(r.runFolder)")
             throw ExitCode(130)
         }
-        if r.validationNoisyPSNR.isNaN {
+        if r.validationPSNR.isNaN {
+            print(String(format: "trained %d steps (%.1f min), no validation images; run folder %@", r.steps, r.minutes, r.runFolder))
+        } else if r.validationNoisyPSNR.isNaN {
             print(String(format: "trained %d steps (%.1f min): validation PSNR %.2f dB at sigma 0.3; run folder %@", r.steps, r.minutes, r.validationPSNR, r.runFolder))
         } else {
             print(String(format: "trained %d steps (%.1f min): validation PSNR %.2f dB at sigma 25 (noisy %.2f); run folder %@",
