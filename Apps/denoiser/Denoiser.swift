@@ -158,8 +158,7 @@ struct Denoise: ParsableCommand {
                 continue
             }
             let image = try Image.read(f, mode: .rgb)
-            let isGray = image.pixels.indices.allSatisfy { $0 % 3 != 0 || (image.pixels[$0] == image.pixels[$0 + 1] && image.pixels[$0] == image.pixels[$0 + 2]) }
-            let input = isGray ? image.grayscale() : image
+            let input = image.isGray ? image.grayscale() : image
             let target = folder?.file(stem + ".png") ?? out
             try d.denoise(input).write(target)
             if !json { print("\(f) -> \(target)") }
@@ -209,7 +208,8 @@ struct AddNoise: ParsableCommand {
             return
         }
         var rng = RandomGenerator(seed: seed)
-        try GaussianNoise.noisy(try Image.read(input, mode: .rgb), sigma: sigma, using: &rng).write(out)
+        let image = try Image.read(input, mode: .rgb)   // a gray picture stays gray: one noise field
+        try GaussianNoise.noisy(image.isGray ? image.grayscale() : image, sigma: sigma, using: &rng).write(out)
         print("wrote \(out)")
     }
 }

@@ -55,7 +55,7 @@ public final class LoadedDenoiser: @unchecked Sendable {
     public func denoise(_ image: Image) -> Image {
         var out = image
         // A colour picture whose channels are equal (a gray one stored as RGB) is denoised once.
-        if image.channels == 3 && Self.channelsEqual(image.pixels) {
+        if image.channels == 3 && image.isGray {
             let once = denoise(image.grayscale())
             for i in 0..<(image.width * image.height) { for c in 0..<3 { out.pixels[3 * i + c] = once.pixels[i] } }
             return out
@@ -67,15 +67,6 @@ public final class LoadedDenoiser: @unchecked Sendable {
             for i in 0..<(image.width * image.height) { out.pixels[i * image.channels + c] = y[i] }
         }
         return out
-    }
-
-    static func channelsEqual(_ p: [Float]) -> Bool {
-        var i = 0
-        while i + 2 < p.count {
-            if p[i] != p[i + 1] || p[i] != p[i + 2] { return false }
-            i += 3
-        }
-        return true
     }
 
     /// The standard protocol on clean pictures: noise of sigma/255 added in float from `seed`

@@ -95,6 +95,17 @@ extension Image {
         return out
     }
 
+    /// Whether every pixel has equal channels (a gray picture, perhaps stored as RGB).
+    public var isGray: Bool {
+        if channels == 1 { return true }
+        var i = 0
+        while i + channels <= pixels.count {
+            for c in 1..<channels where pixels[i + c] != pixels[i] { return false }
+            i += channels
+        }
+        return true
+    }
+
     /// One channel, ITU-R BT.601 luma (0.299 R + 0.587 G + 0.114 B).
     public func grayscale() -> Image {
         if channels == 1 { return self }

@@ -42,6 +42,7 @@ final class DenoiserTests: XCTestCase {
         for k in ["psnr", "ssim", "noisy_ssim"] { XCTAssertNotNil(j[k] as? Double, k) }
         let noisy = dir.appendingPathComponent("noisy.png").path
         XCTAssertEqual(try run(["add-noise", pics + "/p0.png", "--sigma", "25", "--out", noisy]).0, 0)
+        XCTAssertTrue(try Image.read(noisy, mode: .rgb).isGray, "a gray picture gets one noise field, not three")
         let one = dir.appendingPathComponent("one.png").path
         XCTAssertEqual(try run(["denoise", noisy, "--model", model, "--out", one]).0, 0)
         let img = try Image.read(one, mode: .gray)
