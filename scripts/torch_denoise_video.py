@@ -47,7 +47,7 @@ def main():
     torch.set_num_threads(a.threads)
     m = metadata(a.model)
     net = DnCNN(int(m["depth"]), int(m["channels"]), int(m.get("downscale", "1")))
-    net.load_state_dict({k: v for k, v in load_file(a.model).items() if not k.endswith("num_batches_tracked")}, strict=False)
+    net.load_state_dict({k: v for k, v in load_file(a.model).items() if not k.endswith("num_batches_tracked")}, strict=True)
     net.eval()
     frames = torch.rand(a.frames, 3, a.height, a.width)
     with torch.inference_mode():
