@@ -84,7 +84,8 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := image audio video gzip
 fuzz: deps
-	DEEPMEDIA_FUZZ=1 swift build -c release --scratch-path .build-fuzz --product MediaFuzz
+	DEEPMEDIA_FUZZ=1 swift build -c release --scratch-path .build-fuzz --product MediaFuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address
 	mkdir -p .build-fuzz/findings
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p .build-fuzz/corpus/$$t; \

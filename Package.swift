@@ -9,12 +9,11 @@ import Foundation
 // speed comes from CKernels, compiled for AVX-512, AVX2+FMA and portably in one build and chosen
 // at start-up (runtime dispatch; docs/ARCHITECTURE.md).
 
-// The libFuzzer harness has no main of its own; it is part of the package only for `make fuzz`.
+// The libFuzzer harness has no main of its own; it is part of the package only for `make fuzz`,
+// which passes the sanitizer flags on the command line (the manifest stays free of unsafe flags).
 let fuzzing = ProcessInfo.processInfo.environment["DEEPMEDIA_FUZZ"] == "1"
 let fuzzTargets: [Target] = fuzzing ? [
-    .executableTarget(name: "MediaFuzz", dependencies: ["MediaIO"], path: "Fuzz/MediaFuzz",
-                      swiftSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"])],
-                      linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]),
+    .executableTarget(name: "MediaFuzz", dependencies: ["MediaIO"], path: "Fuzz/MediaFuzz"),
 ] : []
 
 let package = Package(
@@ -60,10 +59,8 @@ let package = Package(
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CPUCheck", "CKernels", "SafeFiles", "Require"]),
 
         // libjpeg's setjmp/longjmp error path, kept entirely in C.
-        .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim",
-                cSettings: fuzzing ? [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])] : []),
-        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim", "SafeFiles", "Require"],
-                swiftSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
+        .target(name: "CJPEGShim", dependencies: ["CJPEG"], path: "Sources/CJPEGShim"),
+        .target(name: "MediaIO", dependencies: ["CZlib", "CFFmpeg", "CSndFile", "CJPEGShim", "SafeFiles", "Require"]),
         .target(name: "Models", dependencies: ["NeuralCore", "Require"]),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO", "Require"]),
         // One training loop, run folders, checkpoints, events and cancellation; no command line.
@@ -71,7 +68,7 @@ let package = Package(
         // One library per program: settings, the loaded model's verbs, its trainer.
         .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
         .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"]),
-        .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require"]),
+        .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require", "SafeFiles"]),
         // Shared option groups, terminal progress, Ctrl-C, --json output.
         .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -82,7 +79,7 @@ let package = Package(
         .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLI", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/image-classifier"),
-        .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "RunKit", "MediaIO", "Datasets", "NeuralCore", "SafeFiles",
+        .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "RunKit", "MediaIO", "Datasets", "NeuralCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/denoiser"),
         .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "RunKit", "Datasets",

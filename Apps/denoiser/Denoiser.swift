@@ -6,7 +6,6 @@ import Datasets
 import RunKit
 import CLI
 import DenoiserKit
-import SafeFiles
 
 extension ImageClassificationData.IDXSplit: ExpressibleByArgument {}
 
@@ -78,7 +77,7 @@ struct Train: ParsableCommand {
         let r = try flagged {
             let overrides = ResumeOverrides(epochs: epochs, minutes: minutes, data: data)
             if let resume {
-                if (try? RunFolder.existing(resume).readConfig(AutoencoderSettings.self, program: "denoiser", marker: "latent")) != nil {
+                if AutoencoderTraining.holdsRun(resume) {
                     return try AutoencoderTraining.resume(resume, overrides, threads: common.threads, events: events, cancellation: interrupt)
                 }
                 return try DenoiserTraining.resume(resume, overrides, threads: common.threads, events: events, cancellation: interrupt)
@@ -157,10 +156,8 @@ struct Denoise: ParsableCommand {
                                                                    f, target, r.frames, r.width, r.height, r.frameRate, r.audio ? " with its audio" : "", r.framesPerSecond))
                 continue
             }
-            let image = try Image.read(f, mode: .rgb)
-            let input = image.isGray ? image.grayscale() : image
             let target = folder?.file(stem + ".png") ?? out
-            try d.denoise(input).write(target)
+            try d.denoise(file: f, to: target)
             if !json { print("\(f) -> \(target)") }
         }
     }
@@ -202,15 +199,8 @@ struct AddNoise: ParsableCommand {
 
     func run() throws {
         try common.apply()
-        if VideoDecoder.fileExtensions.contains((input as NSString).pathExtension.lowercased()) {
-            let frames = try GaussianNoise.noisyVideo(input, to: out, sigma: sigma, seed: seed)
-            print("wrote \(out) (\(frames) frames)")
-            return
-        }
-        var rng = RandomGenerator(seed: seed)
-        let image = try Image.read(input, mode: .rgb)   // a gray picture stays gray: one noise field
-        try GaussianNoise.noisy(image.isGray ? image.grayscale() : image, sigma: sigma, using: &rng).write(out)
-        print("wrote \(out)")
+        let frames = try GaussianNoise.addToFile(input, to: out, sigma: sigma, seed: seed)
+        print("wrote \(out)\(frames.map { " (\($0) frames)" } ?? "")")
     }
 }
 
@@ -238,16 +228,8 @@ struct Latent: ParsableCommand {
         try common.apply()
         let ae = try modelOption.load()
         let data = try ImageClassificationData.load(data, channels: 1, height: ae.model.size, width: ae.model.size, limit: limit, split: split)
-        let plot = ae.latentPlot(data)
-        try plot.png().write(out)
-        let stem = (out as NSString).deletingPathExtension, svg = stem + ".svg"
-        try AtomicFile.write(Data(plot.svg().utf8), to: svg)
-        print("\(data.count) codes (latent \(ae.model.latent)\(ae.model.latent > 2 ? ", first two principal components" : "")): \(out), \(svg)")
-        if ae.model.latent == 2 {
-            let grid = stem + "-manifold.png"
-            try ae.manifold(of: data.data.images, n: 15).upscaled(2).write(grid)
-            print("the plane decoded, 15 x 15 codes over the middle 90 % of each axis: \(grid)")
-        }
+        let files = try ae.writeLatent(data, to: out)
+        print("\(data.count) codes (latent \(ae.model.latent)\(ae.model.latent > 2 ? ", first two principal components" : "")): \(files.joined(separator: ", "))")
     }
 }
 
@@ -273,18 +255,9 @@ struct Interpolate: ParsableCommand {
     func run() throws {
         try common.apply()
         let ae = try modelOption.load()
-        let pictures = try DataPictures(data, size: ae.model.size)
-        let (pa, pb) = (try pictures.picture(a), try pictures.picture(b))
-        if isVideo {
-            let frames = ae.walk(pa, pb, steps: steps).map { $0.upscaled(8).rgb() }
-            let sink = try VideoEncoder(out, width: frames[0].width, height: frames[0].height, frameRate: fps)
-            for f in frames + frames.reversed() { try sink.append(f) }
-            try sink.finish()
-            print("\(2 * steps) frames from \(a) to \(b) and back at \(fps) fps: \(out)")
-            return
-        }
-        try ae.interpolate(pa, pb, steps: steps).upscaled(3).write(out)
-        print("\(steps) steps from \(a) to \(b): \(out)")
+        let pictures = try PictureSource(data, size: ae.model.size)
+        let n = try ae.writeWalk(try pictures.picture(a), try pictures.picture(b), steps: steps, fps: fps, to: out)
+        print(isVideo ? "\(n) frames from \(a) to \(b) and back at \(fps) fps: \(out)" : "\(n) steps from \(a) to \(b): \(out)")
     }
 }
 
@@ -304,7 +277,7 @@ struct Reconstruct: ParsableCommand {
     func run() throws {
         try common.apply()
         let ae = try modelOption.load()
-        let pictures = try DataPictures(data, size: ae.model.size)
+        let pictures = try PictureSource(data, size: ae.model.size)
         var files = inputs
         if data == nil {
             let (found, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions)
@@ -315,25 +288,5 @@ struct Reconstruct: ParsableCommand {
         let strip = ae.denoisingStrip(try files.map { try pictures.picture($0) }, sigma: sigma, seed: seed)
         try strip.upscaled(3).write(out)
         print("\(files.count) rows of clean | noisy (sigma \(sigma)) | reconstructed: \(out)")
-    }
-}
-
-/// Pictures named on the command line: files, or with --data indices into a labelled set.
-struct DataPictures {
-    let set: ImageClassificationData?
-    let source: String?
-
-    init(_ data: String?, size: Int) throws {
-        source = data
-        set = try data.map { try ImageClassificationData.load($0, channels: 1, height: size, width: size) }
-    }
-
-    func picture(_ name: String) throws -> Image {
-        guard let set, let source else { return try Image.read(name, mode: .gray) }
-        guard let i = Int(name), i >= 0, i < set.count else {
-            throw CommandLineError("\(name) is not an index into \(source) (0..<\(set.count))")
-        }
-        let s = set.data.images.shape[2]
-        return Image(chw: set.data.batch([i]).images.scalars, channels: 1, height: s, width: s)
     }
 }

@@ -69,6 +69,12 @@ public final class LoadedDenoiser: @unchecked Sendable {
         return out
     }
 
+    /// A picture file denoised into `target` (a gray one stays gray).
+    public func denoise(file: String, to target: String) throws {
+        let image = try Image.read(file, mode: .rgb)
+        try denoise(image.isGray ? image.grayscale() : image).write(target)
+    }
+
     /// The standard protocol on clean pictures: noise of sigma/255 added in float from `seed`
     /// (no clipping or rounding), denoised, PSNR and SSIM against the clean picture.
     public func evaluate(_ images: [(file: String, image: Image)], sigma: Float, seed: UInt64) -> DenoiserEvaluation {
