@@ -37,15 +37,18 @@ public struct RunFolder {
                                        "best.safetensors", "curves.svg", "confusion.png", "confusion.svg"]
 
     /// A folder for a new training, locked for the run's life. A folder that already holds a run
-    /// is refused unless `overwrite` (then that run's files are removed; other files stay).
+    /// is refused unless `overwrite` (then that run's files are removed; other files stay); the
+    /// files of a run that never reached its first checkpoint are replaced without asking.
     /// `created` says whether this call made the folder (so a run that fails at once can remove it).
     public static func forNewRun(_ path: String, overwrite: Bool) throws -> (run: RunFolder, lock: RunLock, created: Bool) {
         let created = !FileManager.default.fileExists(atPath: path)
         let run = try RunFolder(path)
         let lock = try RunLock(run)
         let present = trainingFiles.filter { FileManager.default.fileExists(atPath: run.file($0)) }
+        // A run killed before its first save left config.json alone; it cannot be resumed: replaced.
+        let neverSaved = present == ["config.json"]
         if !present.isEmpty {
-            guard overwrite else {
+            guard overwrite || neverSaved else {
                 throw AppError.badInput(path, "already holds a run (\(present.joined(separator: ", "))); continue it with --resume or replace it with --overwrite")
             }
             for f in present { try? FileManager.default.removeItem(atPath: run.file(f)) }

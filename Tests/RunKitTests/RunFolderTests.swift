@@ -48,6 +48,27 @@ final class RunFolderTests: XCTestCase {
         withExtendedLifetime(first.lock) {}
     }
 
+    /// A run killed (kill -9) before its first save leaves config.json only: it cannot be resumed,
+    /// so a new run in that folder replaces it; one with a checkpoint is still refused.
+    func testARunWithoutACheckpointIsReplaced() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let first = try RunFolder.forNewRun(dir, overwrite: false)
+            FileManager.default.createFile(atPath: first.run.file("config.json"), contents: Data("{}".utf8))
+            withExtendedLifetime(first.lock) {}
+        }
+        XCTAssertThrowsError(try RunFolder.forResume(dir))
+        do {
+            let second = try RunFolder.forNewRun(dir, overwrite: false)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: second.run.file("config.json")))
+            FileManager.default.createFile(atPath: second.run.file("config.json"), contents: Data("{}".utf8))
+            FileManager.default.createFile(atPath: second.run.file("checkpoint.safetensors"), contents: Data())
+            withExtendedLifetime(second.lock) {}
+        }
+        XCTAssertThrowsError(try RunFolder.forNewRun(dir, overwrite: false)) { XCTAssertTrue("\($0)".contains("already holds a run"), "\($0)") }
+    }
+
     func testOverwriteRemovesOnlyTheRunsFiles() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
