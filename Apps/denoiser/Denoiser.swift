@@ -40,6 +40,8 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Epochs (default 10 unless --minutes).") var epochs: Int?
     @Option(parsing: .unconditional, help: "Minutes of training.") var minutes: Double?
     @Option(parsing: .unconditional, help: "Peak learning rate (Adam, cosine decay).") var lr: Float = 1e-3
+    @Option(name: .customLong("init"), help: "dncnn: start from this denoiser model's weights (fine-tuning; its depth, channels and downscale are used).") var initModel: String?
+    @Option(parsing: .unconditional, help: "Steps over which the learning rate rises to --lr (default 100 with --init, else 0).") var warmup: Int?
     @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Last fraction of the images held out (scored at sigma 25; conv-ae: 0.3 on the 0..1 scale). Default 0.05, conv-ae 0.1.") var valFraction: Double?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run folder.") var out: String = "runs/denoiser"
@@ -54,6 +56,7 @@ struct Train: ParsableCommand {
         if let sigmaRange { s.sigmaRange = try numberList(sigmaRange, flag: "--sigma-range", in: 0...255) }
         s.patch = patch; s.batchSize = batchSize; s.patchesPerEpoch = patchesPerEpoch; s.epochs = epochs; s.minutes = minutes
         s.lr = lr; s.valFraction = valFraction ?? s.valFraction; s.seed = seed
+        s.startFrom = initModel; s.warmupSteps = warmup ?? (initModel == nil ? 0 : 100)
         return s
     }
 
@@ -69,6 +72,7 @@ struct Train: ParsableCommand {
         let s = try settings()
         try flagged { try s.validate() }
         if resume == nil && data == nil { throw ValidationError("--data DIR|FILE.tar.gz is required (or --resume RUN_DIR)") }
+        if initModel != nil && (arch != .dncnn || resume != nil) { throw ValidationError("--init starts a new dncnn run (not with --arch conv-ae or --resume)") }
     }
 
     func run() throws {

@@ -19,6 +19,10 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
     public var epochs: Int? = nil
     public var minutes: Double? = nil
     public var lr: Float = 1e-3
+    /// Steps over which the learning rate rises linearly to the schedule's (0: none).
+    public var warmupSteps = 0
+    /// A denoiser model whose weights (and depth, channels, downscale) the run starts from.
+    public var startFrom: String?
     /// Images held out for validation (the last ones), scored at `validationSigma`.
     public var valFraction = 0.05
     public var validationSigma: Float = 25
@@ -44,6 +48,7 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
         guard valFraction >= 0, valFraction < 1 else { throw SettingsError(["val_fraction"], "must be in [0, 1)") }
         if let e = epochs, e < 1 { throw SettingsError(["epochs"], "must be positive") }
         if let m = minutes, !(m > 0) { throw SettingsError(["minutes"], "must be positive") }
+        guard warmupSteps >= 0 else { throw SettingsError(["warmup_steps"], "must not be negative") }
         if let p = patience, p < 1 { throw SettingsError(["patience"], "must be positive") }
     }
 }

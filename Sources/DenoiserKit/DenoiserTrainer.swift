@@ -32,9 +32,11 @@ public final class DenoiserTrainer: TrainingTask {
          "sigma_range": settings.sigmaRange.map { "\($0)" }.joined(separator: ",")]
     }
 
-    /// Cosine from lr to lr/100 over the run (epochs, or the clock with minutes).
+    /// Cosine from lr to lr/100 over the run (epochs, or the clock with minutes), after a linear
+    /// warmup over warmupSteps (fresh Adam moments on trained weights take sign-sized steps).
     public func learningRate(at p: TrainingPosition) -> Float {
-        p.cosineRate(peak: settings.lr, minutes: settings.minutes, totalSteps: (settings.epochs ?? 1) * batchesPerPass)
+        let warm = settings.warmupSteps > 0 ? min(1, Float(p.step + 1) / Float(settings.warmupSteps)) : 1
+        return warm * p.cosineRate(peak: settings.lr, minutes: settings.minutes, totalSteps: (settings.epochs ?? 1) * batchesPerPass)
     }
 
     public func step(_ p: TrainingPosition) throws -> StepResult {

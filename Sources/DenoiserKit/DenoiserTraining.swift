@@ -22,6 +22,12 @@ public enum DenoiserTraining {
         if s.epochs == nil && s.minutes == nil { s.epochs = 10 }
         try s.validate()
         s.data = s.data.map(RunFolder.absolute)
+        if let start = s.startFrom.map(RunFolder.absolute) {
+            // The architecture is the starting model's; loading it first checks the file.
+            let d = try LoadedDenoiser.load(start)
+            s.startFrom = start; s.depth = d.depth; s.channels = d.channels
+            s.downscale = d.model.downscale == 1 ? nil : d.model.downscale
+        }
         return try RunFolder.withNewRun(out, overwrite: overwrite) { run in
             try train(s, run: run, resuming: false, threads: threads, events: events, cancellation: cancellation)
         }
@@ -48,6 +54,10 @@ public enum DenoiserTraining {
         let (train, val) = all.split(validationFraction: s.valFraction)
         var rng = RandomGenerator(seed: s.seed)
         let model = DnCNN(channels: 1, width: s.channels, middleLayers: s.depth - 2, downscale: s.downscale ?? 1, rng: &rng)
+        if !resuming, let start = s.startFrom {
+            try model.load(try SafetensorsFile.read(path: start), path: start)
+            events.log("starting from the weights of \(start)")
+        }
         let task = DenoiserTrainer(model: model, settings: s, train: train, validation: val)
         var options = TrainingLoop.Options()
         options.epochs = s.epochs; options.minutes = s.minutes; options.patience = s.patience

@@ -70,4 +70,29 @@ final class DenoiserTrainingTests: XCTestCase {
         var odd = s; odd.patch = 21
         XCTAssertThrowsError(try odd.validate())
     }
+
+    /// --init: a new run starts from a trained model's weights and architecture (the settings'
+    /// depth and width give way), warms its learning rate up, and one epoch later is still near
+    /// the starting model (a fresh model after one epoch is far below it); a non-denoiser refuses.
+    func testStartFromATrainedModel() throws {
+        var s = DenoiserSettings()
+        s.data = dir.appendingPathComponent("pics.tar.gz").path
+        s.depth = 4; s.channels = 12; s.patch = 20; s.batchSize = 8; s.patchesPerEpoch = 8 * 40; s.epochs = 3
+        s.sigma = 25; s.lr = 3e-3; s.valFraction = 0.34
+        let first = try DenoiserTraining.run(s, out: dir.appendingPathComponent("a").path)
+        var next = s
+        next.depth = 9; next.channels = 5; next.epochs = 1; next.warmupSteps = 20
+        next.startFrom = try RunFolder.existing(first.runFolder).file("best.safetensors")
+        let second = try DenoiserTraining.run(next, out: dir.appendingPathComponent("b").path)
+        let config = try String(contentsOfFile: dir.appendingPathComponent("b/config.json").path, encoding: .utf8)
+        XCTAssertTrue(config.contains("\"depth\" : 4") && config.contains("\"channels\" : 12"), config)
+        XCTAssertGreaterThan(second.validationPSNR, first.validationPSNR - 0.5, "from \(first.validationPSNR) dB to \(second.validationPSNR) dB")
+        var fresh = s; fresh.epochs = 1
+        let once = try DenoiserTraining.run(fresh, out: dir.appendingPathComponent("c").path)
+        XCTAssertLessThan(once.validationPSNR, second.validationPSNR - 1, "fresh \(once.validationPSNR) dB, started \(second.validationPSNR) dB")
+        var wrong = s
+        wrong.startFrom = dir.appendingPathComponent("pics.tar.gz").path
+        XCTAssertThrowsError(try DenoiserTraining.run(wrong, out: dir.appendingPathComponent("d").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("d").path))
+    }
 }
