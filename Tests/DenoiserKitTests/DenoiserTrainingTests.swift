@@ -27,6 +27,14 @@ final class DenoiserTrainingTests: XCTestCase {
         try tar.run(); tar.waitUntilExit()
         XCTAssertEqual(tar.terminationStatus, 0)
     }
+    /// A 4-layer, 12-channel recipe at sigma 25 for 3 epochs of 40 steps.
+    func tiny() -> DenoiserSettings {
+        var s = DenoiserSettings()
+        s.data = dir.appendingPathComponent("pics.tar.gz").path
+        s.depth = 4; s.channels = 12; s.patch = 20; s.batchSize = 8; s.patchesPerEpoch = 8 * 40; s.epochs = 3
+        s.sigma = 25; s.lr = 3e-3; s.valFraction = 0.34
+        return s
+    }
     override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 
     func testTarArchiveAndTruncation() throws {
@@ -39,10 +47,7 @@ final class DenoiserTrainingTests: XCTestCase {
     }
 
     func testTinyDnCNNLearnsToDenoise() throws {
-        var s = DenoiserSettings()
-        s.data = dir.appendingPathComponent("pics.tar.gz").path
-        s.depth = 4; s.channels = 12; s.patch = 20; s.batchSize = 8; s.patchesPerEpoch = 8 * 40; s.epochs = 3
-        s.sigma = 25; s.lr = 3e-3; s.valFraction = 0.34
+        let s = tiny()
         let r = try DenoiserTraining.run(s, out: dir.appendingPathComponent("run").path)
         XCTAssertEqual(r.outcome, "finished")
         XCTAssertEqual(r.validationNoisyPSNR, 20.2, accuracy: 0.3)
@@ -75,10 +80,7 @@ final class DenoiserTrainingTests: XCTestCase {
     /// depth and width give way), warms its learning rate up, and one epoch later is still near
     /// the starting model (a fresh model after one epoch is far below it); a non-denoiser refuses.
     func testStartFromATrainedModel() throws {
-        var s = DenoiserSettings()
-        s.data = dir.appendingPathComponent("pics.tar.gz").path
-        s.depth = 4; s.channels = 12; s.patch = 20; s.batchSize = 8; s.patchesPerEpoch = 8 * 40; s.epochs = 3
-        s.sigma = 25; s.lr = 3e-3; s.valFraction = 0.34
+        let s = tiny()
         let first = try DenoiserTraining.run(s, out: dir.appendingPathComponent("a").path)
         var next = s
         next.depth = 9; next.channels = 5; next.epochs = 1; next.warmupSteps = 20
