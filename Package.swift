@@ -27,10 +27,12 @@ let package = Package(
         .library(name: "ImageClassifierKit", targets: ["ImageClassifierKit"]),
         .library(name: "CharRNNKit", targets: ["CharRNNKit"]),
         .library(name: "DenoiserKit", targets: ["DenoiserKit"]),
+        .library(name: "AudioTaggerKit", targets: ["AudioTaggerKit"]),
         .executable(name: "deepmedia-bench", targets: ["deepmedia-bench"]),
         .executable(name: "image-classifier", targets: ["image-classifier"]),
         .executable(name: "char-rnn", targets: ["char-rnn"]),
         .executable(name: "denoiser", targets: ["denoiser"]),
+        .executable(name: "audio-tagger", targets: ["audio-tagger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -69,6 +71,7 @@ let package = Package(
         .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
         .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"]),
         .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require", "SafeFiles"]),
+        .target(name: "AudioTaggerKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
         // Shared option groups, terminal progress, Ctrl-C, --json output.
         .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -82,6 +85,9 @@ let package = Package(
         .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "RunKit", "MediaIO", "Datasets", "NeuralCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/denoiser"),
+        .executableTarget(name: "audio-tagger", dependencies: ["AudioTaggerKit", "CLI", "RunKit", "MediaIO", "Datasets",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Apps/audio-tagger"),
         .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "RunKit", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/char-rnn"),
@@ -96,6 +102,7 @@ let package = Package(
         .testTarget(name: "RunKitTests", dependencies: ["RunKit", "NeuralCore", "MediaIO"]),
         .testTarget(name: "ImageClassifierKitTests", dependencies: ["ImageClassifierKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "TestSupport"]),
         .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore", "MediaIO", "RunKit", "Models"]),
+        .testTarget(name: "AudioTaggerKitTests", dependencies: ["AudioTaggerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models"]),
         .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -37,7 +37,9 @@ public struct ImagePatches {
             defer { try? FileManager.default.removeItem(at: tmp) }
             for (i, e) in entries.enumerated() {
                 let file = tmp.appendingPathComponent("\(i).\((e.name as NSString).pathExtension)").path
-                FileManager.default.createFile(atPath: file, contents: Data(e.bytes))
+                guard FileManager.default.createFile(atPath: file, contents: Data(e.bytes)) else {
+                    throw MediaError.cannotOpen(path: file, reason: "cannot write a temporary file (disk full?)")
+                }
                 names.append(e.name)
                 do { images.append(try Image.read(file, mode: mode)) } catch {
                     throw MediaError.corrupt(path: "\(path):\(e.name)", reason: "\(error)")

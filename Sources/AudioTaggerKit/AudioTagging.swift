@@ -1,0 +1,148 @@
+import Foundation
+import MediaIO
+import Datasets
+import RunKit
+
+/// How `tag` reads a recording.
+public struct TagOptions: Codable, Sendable, Equatable {
+    /// Seconds of audio per window (nil: the model's clip length) and between windows.
+    public var window: Double? = nil
+    public var hop = 0.25
+    /// Tags listed for a short clip.
+    public var top = 3
+    /// Windows whose best probability is below it get no tag.
+    public var threshold: Float = 0.5
+    /// Windows whose middle half is quieter than this (dB RMS, full scale 0 dB) are silent.
+    public var silenceDB: Float = -45
+    public init() {}
+
+    public func validate() throws {
+        if let w = window { guard w >= 0.1, w <= 10 else { throw SettingsError(["window"], "must be in 0.1...10 seconds") } }
+        guard hop >= 0.01, hop <= 10 else { throw SettingsError(["hop"], "must be in 0.01...10 seconds") }
+        guard (1...100).contains(top) else { throw SettingsError(["top"], "must be in 1...100") }
+        guard threshold >= 0, threshold <= 1 else { throw SettingsError(["threshold"], "must be in [0, 1]") }
+        guard silenceDB.isFinite, silenceDB <= 0 else { throw SettingsError(["silence_db"], "must be a level in dB at or below 0") }
+    }
+}
+
+/// A file's tags: a short clip's top tags, and the segments of the timeline (silence and
+/// windows below the threshold are not segments).
+public struct FileTags: Codable, Sendable {
+    public var file: String
+    public var duration: Double
+    public var windows: Int
+    public var top: [ClipTags.Tag]?
+    public var segments: [TagSegment]
+}
+
+extension LoadedAudioTagger {
+    /// Shortest file `tag` accepts.
+    public static let shortestClip = 0.1
+
+    /// Tags a sound file or a video's soundtrack, streamed in windows (memory stays bounded for
+    /// hours of audio). A file no longer than 1.5 windows is one clip. `picture`: a PNG of the
+    /// spectrogram with the segments under it (and an SVG with their names beside it).
+    /// `progress(seconds done, duration if known)`.
+    public func tag(file: String, options: TagOptions = TagOptions(), picture: String? = nil,
+                    progress: (Double, Double?) -> Void = { _, _ in }) throws -> FileTags {
+        try options.validate()
+        let rate = features.sampleRate
+        let stream: AudioStream
+        do { stream = try AudioStream(path: file, sampleRate: rate) } catch let e as MediaError { throw AppError.badInput(file, "\(e)".replacingOccurrences(of: file + ": ", with: "")) }
+        let win = Int(((options.window ?? features.clipSeconds) * Double(rate)).rounded())
+        let hop = max(1, Int((options.hop * Double(rate)).rounded()))
+        let extractor = try ClipFeatureExtractor(features)
+        var timeline = TimelinePicture(rows: features.mels, framesPerSecond: Double(rate) / Double(features.hop))
+
+        // Short clips: one prediction of the whole clip.
+        let head = try readFully(stream, win + win / 2 + 1)
+        guard head.allSatisfy({ $0.isFinite }) else { throw AppError.badInput(file, "audio samples that are not finite") }
+        if head.count <= win + win / 2 {
+            let d = Double(head.count) / Double(rate)
+            guard d >= Self.shortestClip else {
+                throw AppError.badInput(file, String(format: "%.3f s of audio is too short to tag (at least %.1f s)", d, Self.shortestClip))
+            }
+            let t = try tags(clip: head, top: options.top)
+            let level = Self.levelDB(head[...])
+            let best = t.top[0]
+            var segments: [TagSegment] = []
+            if level >= options.silenceDB && Float(best.probability) >= options.threshold {
+                segments = [TagSegment(start: 0, end: d, tag: best.tag, confidence: best.probability)]
+            }
+            if let picture {
+                timeline.add(extractor.logMelDB(features.fit(head)), seconds: min(d, features.clipSeconds))
+                try timeline.write(picture, segments: segments, duration: min(d, features.clipSeconds), classes: classes)
+            }
+            return FileTags(file: file, duration: d, windows: 1, top: t.top, segments: segments)
+        }
+
+        // Long recordings: windows every hop, decided in batches of 64.
+        var decisions: [WindowDecision] = []
+        var buffer = head, bufferStart = 0   // bufferStart: the sample index of buffer[0]
+        var ended = false
+        var pending: [(start: Int, window: [Float])] = []
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let p = try probabilities(windows: pending.map(\.window))
+            for (k, w) in pending.enumerated() {
+                let centre = Double(w.start + win / 2) / Double(rate)
+                let a = decisions.isEmpty ? 0 : centre - options.hop / 2
+                let b = centre + options.hop / 2
+                let level = Self.levelDB(w.window[(win / 4)..<(win - win / 4)])
+                decisions.append(TagSegmentation.decide(p[k], levelDB: level, silenceDB: options.silenceDB, threshold: options.threshold, start: a, end: b))
+                if picture != nil {
+                    // The window's middle hop of frames, for the picture.
+                    let s = extractor.logMelDB(w.window)
+                    let f0 = max(0, (win / 2 - hop / 2) / features.hop), f1 = min(s.frames, f0 + max(1, hop / features.hop))
+                    timeline.add(s, frames: f0..<f1)
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+            progress(Double(bufferStart) / Double(rate), stream.duration)
+        }
+        var start = 0
+        while true {
+            while !ended && bufferStart + buffer.count < start + win {
+                let more = try stream.read(max(hop, 16_384))
+                if more.isEmpty { ended = true } else {
+                    guard more.allSatisfy({ $0.isFinite }) else { throw AppError.badInput(file, "audio samples that are not finite") }
+                    buffer += more
+                }
+            }
+            let offset = start - bufferStart
+            var w = Array(buffer[offset..<min(buffer.count, offset + win)])
+            if w.count < win { w += [Float](repeating: 0, count: win - w.count) }
+            pending.append((start, w))
+            if pending.count == 64 { try flush() }
+            if ended && start + win >= bufferStart + buffer.count { break }
+            start += hop
+            // Drop what no later window needs.
+            if start - bufferStart > 4 * win { buffer.removeFirst(start - bufferStart); bufferStart = start }
+        }
+        try flush()
+        let duration = Double(stream.position) / Double(rate)
+        if let last = decisions.indices.last { decisions[last].end = max(decisions[last].end, duration) }
+        let segments = TagSegmentation.segments(decisions, classes: classes).map { s in
+            var s = s; s.end = min(s.end, duration); return s
+        }
+        if let picture { try timeline.write(picture, segments: segments, duration: duration, classes: classes) }
+        return FileTags(file: file, duration: duration, windows: decisions.count, top: nil, segments: segments)
+    }
+
+    /// Up to n samples, fewer only at the end of the stream.
+    func readFully(_ s: AudioStream, _ n: Int) throws -> [Float] {
+        var out: [Float] = []
+        while out.count < n {
+            let more = try s.read(n - out.count)
+            if more.isEmpty { break }
+            out += more
+        }
+        return out
+    }
+
+    /// RMS level in dB (full scale 0 dB).
+    static func levelDB(_ x: ArraySlice<Float>) -> Float {
+        let p = x.reduce(0) { $0 + $1 * $1 } / Float(max(1, x.count))
+        return 10 * log10(max(p, 1e-12))
+    }
+}

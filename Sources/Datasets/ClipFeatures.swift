@@ -1,0 +1,114 @@
+import Foundation
+import MediaIO
+import NeuralCore
+
+/// How a sound clip becomes a network input: mono at `sampleRate`, a window of `clipSeconds`,
+/// log-mel (dB, 80 dB range below the window's peak) or MFCC, standardised per window (zero
+/// mean, unit variance: gain does not matter). Rows x frames, frames = window samples / hop.
+/// Stored in a model's metadata, so tagging computes exactly what training did.
+public struct ClipFeatures: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable { case logmel, mfcc }
+    public var kind: Kind = .logmel
+    public var sampleRate = 8000
+    public var clipSeconds = 1.0
+    public var nFFT = 512
+    public var winLength = 200
+    public var hop = 80
+    public var mels = 64
+    public var mfccCount = 20
+
+    public init() {}
+
+    public var windowSamples: Int { Int((clipSeconds * Double(sampleRate)).rounded()) }
+    public var frames: Int { windowSamples / hop }
+    public var rows: Int { kind == .logmel ? mels : mfccCount }
+
+    public func validate() throws {
+        guard (1000...96000).contains(sampleRate) else { throw MediaError.unsupported(path: "<features>", reason: "sample rate \(sampleRate) Hz is outside 1000...96000") }
+        guard clipSeconds >= 0.1, clipSeconds <= 10 else { throw MediaError.unsupported(path: "<features>", reason: "clip of \(clipSeconds) s is outside 0.1...10") }
+        guard hop > 0, winLength > 0, winLength <= nFFT, nFFT <= 8192, mels >= 8, mels <= 256, mfccCount >= 2, mfccCount <= mels, frames >= 8 else {
+            throw MediaError.unsupported(path: "<features>", reason: "nFFT \(nFFT), window \(winLength), hop \(hop), mels \(mels): at least 8 frames and mels needed")
+        }
+    }
+
+    /// The settings as checkpoint metadata, and back.
+    public var metadata: [String: String] {
+        ["features": kind.rawValue, "sample_rate": "\(sampleRate)", "clip_seconds": "\(clipSeconds)", "n_fft": "\(nFFT)",
+         "win_length": "\(winLength)", "hop": "\(hop)", "mels": "\(mels)", "mfcc": "\(mfccCount)"]
+    }
+
+    public init?(metadata m: [String: String]) {
+        guard let k = m["features"].flatMap(Kind.init(rawValue:)), let r = m["sample_rate"].flatMap(Int.init),
+              let c = m["clip_seconds"].flatMap(Double.init), let n = m["n_fft"].flatMap(Int.init), let w = m["win_length"].flatMap(Int.init),
+              let h = m["hop"].flatMap(Int.init), let mel = m["mels"].flatMap(Int.init), let f = m["mfcc"].flatMap(Int.init) else { return nil }
+        kind = k; sampleRate = r; clipSeconds = c; nFFT = n; winLength = w; hop = h; mels = mel; mfccCount = f
+        guard (try? validate()) != nil else { return nil }
+    }
+
+    /// A clip placed in a window of `windowSamples`: its energy centroid at the window's centre
+    /// plus `shift` samples; a clip longer than the window is cut around that centroid.
+    public func fit(_ clip: [Float], shift: Int = 0) -> [Float] {
+        let n = windowSamples
+        var energy = 0.0, moment = 0.0
+        for (i, v) in clip.enumerated() { let e = Double(v * v); energy += e; moment += e * Double(i) }
+        let centroid = energy > 0 ? Int(moment / energy) : clip.count / 2
+        let start = centroid - n / 2 - shift   // clip index at window position 0
+        var out = [Float](repeating: 0, count: n)
+        let lo = max(0, -start), hi = min(n, clip.count - start)
+        if lo < hi { for i in lo..<hi { out[i] = clip[start + i] } }
+        return out
+    }
+}
+
+/// Computes ClipFeatures of windows: the STFT and mel bank are made once. Not for concurrent
+/// use (one per thread).
+public final class ClipFeatureExtractor {
+    public let spec: ClipFeatures
+    private let stft: STFT
+    private let melBank: MelFilterBank
+
+    public init(_ spec: ClipFeatures) throws {
+        try spec.validate()
+        self.spec = spec
+        stft = try STFT(nFFT: spec.nFFT, hop: spec.hop, winLength: spec.winLength)
+        melBank = MelFilterBank(sampleRate: spec.sampleRate, nFFT: spec.nFFT, nMels: spec.mels)
+    }
+
+    /// Log-mel in dB of a window (mels x frames), 80 dB below its peak at most.
+    public func logMelDB(_ window: [Float]) -> Spectrogram {
+        let full = AudioFeatures.powerToDB(melBank.apply(stft.power(window)), topDB: 80)
+        let f = min(spec.frames, full.frames)
+        var v = [Float](repeating: 0, count: full.rows * f)
+        for r in 0..<full.rows { for t in 0..<f { v[r * f + t] = full[r, t] } }
+        return Spectrogram(rows: full.rows, frames: f, values: v)
+    }
+
+    /// The network input of one window of `spec.windowSamples`: rows x frames, standardised.
+    public func features(_ window: [Float]) -> [Float] {
+        var s = logMelDB(window)
+        if spec.kind == .mfcc { s = AudioFeatures.mfcc(logMel: s, count: spec.mfccCount) }
+        var v = s.values
+        let n = Float(v.count)
+        let mean = v.reduce(0, +) / n
+        let std = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+        let inv = std > 1e-4 ? 1 / std : 0
+        for i in v.indices { v[i] = (v[i] - mean) * inv }
+        return v
+    }
+}
+
+extension ClipFeatureExtractor {
+    /// Network inputs (N, 1, rows, frames) of N windows, or of N clips fitted into windows.
+    public func batch(windows: [[Float]]) -> Tensor {
+        let per = spec.rows * spec.frames
+        let out = Tensor(uninitializedShape: [windows.count, 1, spec.rows, spec.frames])
+        let p = out.storage.pointer
+        for (k, w) in windows.enumerated() {
+            let f = features(w)
+            for i in 0..<per { p[k * per + i] = f[i] }
+        }
+        return out
+    }
+
+    public func batch(clips: [[Float]]) -> Tensor { batch(windows: clips.map { spec.fit($0) }) }
+}
