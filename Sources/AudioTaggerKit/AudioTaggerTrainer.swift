@@ -54,19 +54,17 @@ public final class AudioTaggerTrainer: TrainingTask {
             for (k, i) in indices.enumerated() { (out.storage.pointer + k * per).update(from: cachedTrain.storage.pointer + i * per, count: per) }
             return out
         }
-        var rng = RandomGenerator(seed: settings.seed &* 0xD1B5_4A32_D192_ED03 &+ UInt64(step) &+ 0x7A6)
-        let spec = settings.features, a = settings.augmentation
-        let windows = indices.map { i in
-            a.window(train.clips[i].samples, other: train.clips[rng.int(below: train.count)].samples, spec: spec, using: &rng)
-        }
-        let x = extractor.batch(windows: windows)
-        let per = spec.rows * spec.frames
-        for k in 0..<indices.count {
-            var f = Array(UnsafeBufferPointer(start: x.storage.pointer + k * per, count: per))
+        let base = settings.seed &* 0xD1B5_4A32_D192_ED03 &+ UInt64(step) &* 0x9E37_79B9 &+ 0x7A6
+        let spec = settings.features, a = settings.augmentation, clips = train.clips
+        // Clip k's draws come from its own generator, whichever thread makes it.
+        return extractor.batch(count: indices.count, window: { k in
+            var rng = RandomGenerator(seed: base &+ UInt64(k) &* 0xBF58_476D_1CE4_E5B9)
+            let other = clips[rng.int(below: clips.count)].samples
+            return a.window(clips[indices[k]].samples, other: other, spec: spec, using: &rng)
+        }, change: { k, f in
+            var rng = RandomGenerator(seed: base &+ UInt64(k) &* 0xBF58_476D_1CE4_E5B9 &+ 0x51)
             a.mask(&f, rows: spec.rows, frames: spec.frames, using: &rng)
-            (x.storage.pointer + k * per).update(from: f, count: per)
-        }
-        return x
+        })
     }
 
     public func step(_ p: TrainingPosition) throws -> StepResult {

@@ -76,52 +76,54 @@ extension LoadedAudioTagger {
             return FileTags(file: file, duration: d, windows: 1, top: t.top, segments: segments)
         }
 
-        // Long recordings: windows every hop, decided in batches of 64.
+        // Long recordings: a window centred on every hop (the recording padded with half a window
+        // of silence at both ends), decided in batches of 64. Window k speaks for the span of
+        // one hop around its centre, and is silent when that span is.
         var decisions: [WindowDecision] = []
-        var buffer = head, bufferStart = 0   // bufferStart: the sample index of buffer[0]
+        let half = win / 2, span = max(hop, rate / 10)
+        var buffer = [Float](repeating: 0, count: half) + head
+        var bufferStart = 0   // padded index of buffer[0]; padded index = sample index + half
         var ended = false
-        var pending: [(start: Int, window: [Float])] = []
+        var pending: [(centre: Int, window: [Float])] = []
         func flush() throws {
             guard !pending.isEmpty else { return }
             let p = try probabilities(windows: pending.map(\.window))
             for (k, w) in pending.enumerated() {
-                let centre = Double(w.start + win / 2) / Double(rate)
-                let a = decisions.isEmpty ? 0 : centre - options.hop / 2
-                let b = centre + options.hop / 2
-                let level = Self.levelDB(w.window[(win / 4)..<(win - win / 4)])
-                decisions.append(TagSegmentation.decide(p[k], levelDB: level, silenceDB: options.silenceDB, threshold: options.threshold, start: a, end: b))
+                let centre = Double(w.centre) / Double(rate)
+                let level = Self.levelDB(w.window[max(0, half - span / 2)..<min(win, half + span / 2)])
+                decisions.append(TagSegmentation.decide(p[k], levelDB: level, silenceDB: options.silenceDB, threshold: options.threshold,
+                                                        start: max(0, centre - options.hop / 2), end: centre + options.hop / 2))
                 if picture != nil {
-                    // The window's middle hop of frames, for the picture.
+                    // The frames of the window's own span, for the picture.
                     let s = extractor.logMelDB(w.window)
-                    let f0 = max(0, (win / 2 - hop / 2) / features.hop), f1 = min(s.frames, f0 + max(1, hop / features.hop))
+                    let f0 = max(0, (half - hop / 2) / features.hop), f1 = min(s.frames, f0 + max(1, hop / features.hop))
                     timeline.add(s, frames: f0..<f1)
                 }
             }
             pending.removeAll(keepingCapacity: true)
             progress(Double(bufferStart) / Double(rate), stream.duration)
         }
-        var start = 0
+        var centre = 0   // sample index of the next window's centre = padded index of its start
         while true {
-            while !ended && bufferStart + buffer.count < start + win {
+            while !ended && bufferStart + buffer.count < centre + win {
                 let more = try stream.read(max(hop, 16_384))
                 if more.isEmpty { ended = true } else {
                     guard more.allSatisfy({ $0.isFinite }) else { throw AppError.badInput(file, "audio samples that are not finite") }
                     buffer += more
                 }
             }
-            let offset = start - bufferStart
+            if ended && centre >= bufferStart + buffer.count - half { break }   // past the last sample
+            let offset = centre - bufferStart
             var w = Array(buffer[offset..<min(buffer.count, offset + win)])
             if w.count < win { w += [Float](repeating: 0, count: win - w.count) }
-            pending.append((start, w))
+            pending.append((centre, w))
             if pending.count == 64 { try flush() }
-            if ended && start + win >= bufferStart + buffer.count { break }
-            start += hop
+            centre += hop
             // Drop what no later window needs.
-            if start - bufferStart > 4 * win { buffer.removeFirst(start - bufferStart); bufferStart = start }
+            if centre - bufferStart > 4 * win { buffer.removeFirst(centre - bufferStart); bufferStart = centre }
         }
         try flush()
         let duration = Double(stream.position) / Double(rate)
-        if let last = decisions.indices.last { decisions[last].end = max(decisions[last].end, duration) }
         let segments = TagSegmentation.segments(decisions, classes: classes).map { s in
             var s = s; s.end = min(s.end, duration); return s
         }

@@ -66,6 +66,8 @@ public final class ClipFeatureExtractor {
     public let spec: ClipFeatures
     private let stft: STFT
     private let melBank: MelFilterBank
+    /// Extractors of the other workers in `batch`.
+    private var helpers: [ClipFeatureExtractor] = []
 
     public init(_ spec: ClipFeatures) throws {
         try spec.validate()
@@ -98,17 +100,25 @@ public final class ClipFeatureExtractor {
 }
 
 extension ClipFeatureExtractor {
-    /// Network inputs (N, 1, rows, frames) of N windows, or of N clips fitted into windows.
-    public func batch(windows: [[Float]]) -> Tensor {
+    /// Network inputs (N, 1, rows, frames): window k is `window(k)`, its features then pass
+    /// through `change(k, &features)`. Windows are made on the library's threads (one extractor
+    /// per worker), so `window` and `change` must draw from k alone.
+    public func batch(count n: Int, window: (Int) -> [Float], change: ((Int, inout [Float]) -> Void)? = nil) -> Tensor {
         let per = spec.rows * spec.frames
-        let out = Tensor(uninitializedShape: [windows.count, 1, spec.rows, spec.frames])
+        let out = Tensor(uninitializedShape: [n, 1, spec.rows, spec.frames])
         let p = out.storage.pointer
-        for (k, w) in windows.enumerated() {
-            let f = features(w)
-            for i in 0..<per { p[k * per + i] = f[i] }
+        let workers = min(Parallel.threads, max(1, n), 255)
+        while helpers.count < workers - 1 { helpers.append(try! ClipFeatureExtractor(spec)) }   // spec was validated by init
+        Parallel.forEachClaimed(n) { w, k in
+            let extractor = w == 0 ? self : helpers[w - 1]
+            var f = extractor.features(window(k))
+            change?(k, &f)
+            (p + k * per).update(from: f, count: per)
         }
         return out
     }
 
-    public func batch(clips: [[Float]]) -> Tensor { batch(windows: clips.map { spec.fit($0) }) }
+    public func batch(windows: [[Float]]) -> Tensor { batch(count: windows.count) { windows[$0] } }
+
+    public func batch(clips: [[Float]]) -> Tensor { batch(count: clips.count) { spec.fit(clips[$0]) } }
 }
