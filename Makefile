@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # runs the bundled models (digits, Shakespeare) on sample inputs and says where the pictures are.
 
 APT_PACKAGES := pkg-config libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
-                libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev
+                libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev espeak-ng
 
 .PHONY: deps build test demo clean fuzz bench install
 
