@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "RunKitTests", dependencies: ["RunKit", "NeuralCore", "MediaIO"]),
         .testTarget(name: "ImageClassifierKitTests", dependencies: ["ImageClassifierKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "TestSupport"]),
         .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore", "MediaIO", "RunKit", "Models"]),
-        .testTarget(name: "AudioTaggerKitTests", dependencies: ["AudioTaggerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models"]),
+        .testTarget(name: "AudioTaggerKitTests", dependencies: ["AudioTaggerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models", "TestSupport"]),
         .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -47,10 +47,7 @@ public enum AudioTaggerTraining {
 
     static func train(_ s: AudioTaggerSettings, run: RunFolder, resuming: Bool, threads: Int,
                       events: any TrainingEvents, cancellation: any Cancellation) throws -> AudioTaggerTrainingReport {
-        let all: LabeledAudio
-        do { all = try LabeledAudio.load(s.data, sampleRate: s.features.sampleRate) } catch let e as MediaError {
-            throw AppError.badInput(s.data.joined(separator: ", "), "\(e)")
-        }
+        let all = try LabeledAudio.load(s.data, sampleRate: s.features.sampleRate)   // MediaErrors name the file
         guard all.classes.count >= 2 else {
             throw AppError.badInput(s.data.joined(separator: ", "), "holds one class only (\(all.classes[0])): a tagger needs at least two")
         }

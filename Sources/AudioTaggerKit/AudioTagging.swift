@@ -47,8 +47,7 @@ extension LoadedAudioTagger {
                     progress: (Double, Double?) -> Void = { _, _ in }) throws -> FileTags {
         try options.validate()
         let rate = features.sampleRate
-        let stream: AudioStream
-        do { stream = try AudioStream(path: file, sampleRate: rate) } catch let e as MediaError { throw AppError.badInput(file, "\(e)".replacingOccurrences(of: file + ": ", with: "")) }
+        let stream = try AudioStream(path: file, sampleRate: rate)
         let win = Int(((options.window ?? features.clipSeconds) * Double(rate)).rounded())
         let hop = max(1, Int((options.hop * Double(rate)).rounded()))
         let extractor = try ClipFeatureExtractor(features)

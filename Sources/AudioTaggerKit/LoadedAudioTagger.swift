@@ -71,8 +71,6 @@ public final class LoadedAudioTagger: @unchecked Sendable {
 
     /// Reads labelled data for this model (its sample rate and class list).
     public func read(_ sources: [String]) throws -> LabeledAudio {
-        do { return try LabeledAudio.load(sources, sampleRate: features.sampleRate, classes: classes) } catch let e as MediaError {
-            throw AppError.badInput(sources.joined(separator: ", "), "\(e)")
-        }
+        try LabeledAudio.load(sources, sampleRate: features.sampleRate, classes: classes)
     }
 }

@@ -4,6 +4,7 @@ import MediaIO
 import NeuralCore
 import RunKit
 import Datasets
+import TestSupport
 @testable import AudioTaggerKit
 
 /// A tiny tagger trained in-process on generated tones must tell them apart on held-out
@@ -93,8 +94,7 @@ final class AudioTaggerTrainingTests: XCTestCase {
         let short = dir.appendingPathComponent("short.wav").path
         try AudioBuffer(sampleRate: 8000, channels: 1, samples: [Float](repeating: 0.1, count: 200)).write(short)
         refuses({ _ = try m.tag(file: short) }, "too short")
-        let lenet = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Assets/models/mnist-lenet.safetensors").path
+        let lenet = Fixtures.repoRoot.appendingPathComponent("Assets/models/mnist-lenet.safetensors").path
         refuses({ _ = try LoadedAudioTagger.load(lenet) }, "not an audio tagger model")
         let one = dir.appendingPathComponent("oneclass/low")
         try FileManager.default.createDirectory(at: one, withIntermediateDirectories: true)

@@ -4,11 +4,11 @@ import NeuralCore
 
 /// Generated sound for the tagger's tests: three classes of tones (low 300 Hz, mid 900 Hz, high
 /// 2000 Hz, each ±5 %, 0.3-0.6 s, random amplitude, a little noise) at 8 kHz.
-enum ToneClips {
-    static let classes = ["high", "low", "mid"]
-    static let hertz: [String: Double] = ["low": 300, "mid": 900, "high": 2000]
+public enum ToneClips {
+    public static let classes = ["high", "low", "mid"]
+    public static let hertz: [String: Double] = ["low": 300, "mid": 900, "high": 2000]
 
-    static func tone(_ cls: String, seconds: Double, using rng: inout RandomGenerator) -> [Float] {
+    public static func tone(_ cls: String, seconds: Double, using rng: inout RandomGenerator) -> [Float] {
         let f = hertz[cls]! * Double(rng.uniform(0.95, 1.05)), a = rng.uniform(0.1, 0.5)
         let n = Int(seconds * 8000)
         return (0..<n).map { i in
@@ -18,7 +18,7 @@ enum ToneClips {
     }
 
     /// dir/<class>/s<k>_<i>.wav: `perClass` clips per class, speakers s0..s3.
-    static func write(to dir: URL, perClass: Int, seed: UInt64 = 1) throws {
+    public static func write(to dir: URL, perClass: Int, seed: UInt64 = 1) throws {
         var rng = RandomGenerator(seed: seed)
         for c in classes {
             let sub = dir.appendingPathComponent(c)
@@ -31,7 +31,7 @@ enum ToneClips {
     }
 
     /// Silence and tones: the tags in order and where each tone is (seconds).
-    static func sequence(_ tags: [String], gap: Double = 0.7, seed: UInt64 = 9) -> (samples: [Float], spans: [(Double, Double)]) {
+    public static func sequence(_ tags: [String], gap: Double = 0.7, seed: UInt64 = 9) -> (samples: [Float], spans: [(Double, Double)]) {
         var rng = RandomGenerator(seed: seed)
         var out = [Float](repeating: 0, count: Int(gap * 8000))
         var spans: [(Double, Double)] = []
