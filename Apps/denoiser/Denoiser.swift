@@ -245,8 +245,9 @@ struct Interpolate: ParsableCommand {
     @Option(help: "Take the two pictures from this set (MNIST IDX files, CIFAR-10 batches or class subfolders) by index.") var data: String?
     @Option(parsing: .unconditional, help: "Decoded pictures between them, ends included (2...64; a video: up to 2400).") var steps: Int = 8
     @Option(parsing: .unconditional, help: "Frames per second of a video --out.") var fps: Double = 12
+    @Option(help: "A sound or video file whose audio track becomes the video's soundtrack, copied as it is (PCM WAV needs an .mkv --out).") var audio: String?
     @OptionGroup var modelOption: AutoencoderOption
-    @Option(help: "Output PNG.") var out: String
+    @Option(help: "Output PNG, or a video (.mp4, .mkv, ...).") var out: String
     @OptionGroup var common: CommonOptions
 
     var isVideo: Bool { VideoDecoder.fileExtensions.contains((out as NSString).pathExtension.lowercased()) }
@@ -254,13 +255,14 @@ struct Interpolate: ParsableCommand {
     func validate() throws {
         guard (2...(isVideo ? 2400 : 64)).contains(steps) else { throw ValidationError("--steps must be in 2...\(isVideo ? 2400 : 64)") }
         guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in (0, 240]") }
+        if audio != nil && !isVideo { throw ValidationError("--audio needs a video --out (.mkv, .mp4, ...)") }
     }
 
     func run() throws {
         try common.apply()
         let ae = try modelOption.load()
         let pictures = try PictureSource(data, size: ae.model.size)
-        let n = try ae.writeWalk(try pictures.picture(a), try pictures.picture(b), steps: steps, fps: fps, to: out)
+        let n = try ae.writeWalk(try pictures.picture(a), try pictures.picture(b), steps: steps, fps: fps, audio: audio, to: out)
         print(isVideo ? "\(n) frames from \(a) to \(b) and back at \(fps) fps: \(out)" : "\(n) steps from \(a) to \(b): \(out)")
     }
 }

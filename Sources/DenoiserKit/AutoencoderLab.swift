@@ -37,14 +37,15 @@ extension LoadedAutoencoder {
     }
 
     /// The walk from a to b written to `out`: a video there and back (8x larger frames at `fps`)
-    /// when its extension is a video's, else a strip; the pictures written.
-    public func writeWalk(_ a: Image, _ b: Image, steps: Int, fps: Double, to out: String) throws -> Int {
+    /// when its extension is a video's (with the audio track of `audio`, copied), else a strip;
+    /// the pictures written.
+    public func writeWalk(_ a: Image, _ b: Image, steps: Int, fps: Double, audio: String? = nil, to out: String) throws -> Int {
         guard VideoDecoder.fileExtensions.contains((out as NSString).pathExtension.lowercased()) else {
             try interpolate(a, b, steps: steps).upscaled(3).write(out)
             return steps
         }
         let frames = walk(a, b, steps: steps).map { $0.upscaled(8).rgb() }
-        let sink = try VideoEncoder(out, width: frames[0].width, height: frames[0].height, frameRate: fps)
+        let sink = try VideoEncoder(out, width: frames[0].width, height: frames[0].height, frameRate: fps, audioFrom: audio)
         for f in frames + frames.reversed() { try sink.append(f) }
         try sink.finish()
         return 2 * steps
