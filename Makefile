@@ -34,6 +34,7 @@ demo: deps
 	swift build -c release --product image-classifier
 	swift build -c release --product char-rnn
 	swift build -c release --product denoiser
+	swift build -c release --product audio-tagger
 	@echo "== the bundled MNIST model (Assets/models/mnist-lenet.safetensors) on digits drawn by scripts/draw_digits.py"
 	.build/release/image-classifier predict Assets/samples/digits --top 2
 	.build/release/image-classifier explain Assets/samples/digits/7.png --out runs/demo/saliency-7.png
@@ -59,15 +60,24 @@ demo: deps
 	@echo "== a video: the walk with noise added (sigma 25), then denoised frame by frame"
 	.build/release/denoiser add-noise runs/demo/walk.mp4 --sigma 25 --out runs/demo/walk-noisy.mp4
 	.build/release/denoiser denoise runs/demo/walk-noisy.mp4 --out runs/demo/walk-denoised.mp4
+	@echo "== the bundled spoken-digit tagger (Assets/models/spoken-digits.safetensors) on ten digits said by an espeak-ng voice it never heard"
+	.build/release/audio-tagger collect --voices en-us+klatt3 --variants 1 --out runs/demo/voice
+	python3 scripts/digit_sequence.py runs/demo/voice "4 0 7 1 9 2 8 3 6 5" runs/demo/digits.wav
+	.build/release/audio-tagger tag runs/demo/digits.wav --out runs/demo
+	@echo "== the same recording as the soundtrack of a video (the autoencoder's walk)"
+	.build/release/denoiser interpolate Assets/samples/digits/0.png Assets/samples/digits/1.png --steps 35 --fps 4 \
+	  --audio runs/demo/digits.wav --out runs/demo/walk-digits.mkv
+	.build/release/audio-tagger tag runs/demo/walk-digits.mkv
 	@echo "pictures: runs/demo/saliency-7.png, runs/demo/attack/original.png, adversarial.png, perturbation.png"
 	@echo "cells of the text model: runs/demo/cells.html"
 	@echo "denoiser: runs/demo/scene-noisy.png, scene-denoised.png, latent.png (+ .svg, -manifold.png), walk.png, reconstruct.png,"
 	@echo "          walk.mp4, walk-noisy.mp4, walk-denoised.mp4"
+	@echo "audio tagger: runs/demo/digits.png (+ .svg: the spectrogram with its segments), walk-digits.mkv"
 
 # The programs into $(PREFIX)/bin and the bundled models and samples into
 # $(PREFIX)/share/deepmedia/Assets, where the installed programs look for them.
 PREFIX ?= /usr/local
-PROGRAMS := image-classifier char-rnn denoiser deepmedia-bench
+PROGRAMS := image-classifier char-rnn denoiser audio-tagger deepmedia-bench
 install: deps
 	@for p in $(PROGRAMS); do swift build -c release --product $$p || exit 1; done
 	install -d "$(PREFIX)/bin" "$(PREFIX)/share/deepmedia"

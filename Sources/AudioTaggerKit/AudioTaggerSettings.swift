@@ -42,7 +42,7 @@ public struct AudioTaggerSettings: Codable, Sendable, Equatable {
         if let p = patience, p < 1 { throw SettingsError(["patience"], "must be positive") }
         let a = augmentation
         guard a.speed.count == 2, a.speed[0] > 0.25, a.speed[0] <= a.speed[1], a.speed[1] < 4,
-              a.noiseSNR.count == 2, a.noiseSNR[0] <= a.noiseSNR[1], a.mixSNR.count == 2, a.mixSNR[0] <= a.mixSNR[1],
-              a.shiftSeconds >= 0, a.gainDB >= 0 else { throw SettingsError(["augmentation"], "has an empty or reversed range") }
+              a.noiseSnr.count == 2, a.noiseSnr[0] <= a.noiseSnr[1], a.mixSnr.count == 2, a.mixSnr[0] <= a.mixSnr[1],
+              a.shiftSeconds >= 0, a.gainDecibels >= 0 else { throw SettingsError(["augmentation"], "has an empty or reversed range") }
     }
 }

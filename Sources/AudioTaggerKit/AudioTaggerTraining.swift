@@ -14,6 +14,7 @@ public struct AudioTaggerTrainingReport: Codable, Sendable {
     public var trainingClips: Int
     public var validationClips: Int
     public var validationAccuracy: Double
+    /// Accuracy per held-out speaker (with valSpeakers).
     public var perSpeaker: [String: Double]?
 }
 
@@ -91,6 +92,6 @@ public enum AudioTaggerTraining {
         }
         return AudioTaggerTrainingReport(runFolder: run.path, outcome: word, epochs: loop.position.pass, minutes: loop.position.seconds / 60,
                                          trainingClips: train.count, validationClips: val.count,
-                                         validationAccuracy: e?.accuracy ?? .nan, perSpeaker: e?.perSpeaker)
+                                         validationAccuracy: e?.accuracy ?? .nan, perSpeaker: s.valSpeakers == nil ? nil : e?.perSpeaker)
     }
 }

@@ -94,7 +94,7 @@ public enum SpeechCollection {
                     let rc = try run(espeak, ["-v", v, "-s", "\(speed)", "-p", "\(pitch)", "-a", "\(amp)", "-w", tmp, w])
                     guard rc == 0, (try? FileManager.default.attributesOfItem(atPath: tmp)[.size] as? Int) ?? 0 > 44 else {
                         unlink(tmp)
-                        throw AppError.cannotWrite(file, "espeak-ng failed (exit \(rc)) speaking \"\(w)\" as \(v): disk full?")
+                        throw AppError.cannotWrite(file, "espeak-ng did not write \"\(w)\" as \(v) (exit \(rc)): disk full?")
                     }
                     guard rename(tmp, file) == 0 else { unlink(tmp); throw AppError.cannotWrite(file, String(cString: strerror(errno))) }
                     count += 1

@@ -3,18 +3,18 @@ import NeuralCore
 
 /// Random changes to a training clip, drawn from the generator passed in:
 /// - on the waveform: speed/pitch (resampled by a factor in `speed`), placement in the window
-///   (energy centroid moved up to `shiftSeconds`), gain (± `gainDB`), white noise at an SNR
-///   drawn from `noiseSNR` (dB, with probability `noiseProbability`), and another recording mixed
-///   in at an SNR from `mixSNR` (probability `mixProbability`);
+///   (energy centroid moved up to `shiftSeconds`), gain (± `gainDecibels`), white noise at an SNR
+///   drawn from `noiseSnr` (dB, with probability `noiseProbability`), and another recording mixed
+///   in at an SNR from `mixSnr` (probability `mixProbability`);
 /// - on the features (SpecAugment): `frequencyMasks` bands of up to `frequencyMaskWidth` rows
 ///   and `timeMasks` spans of up to `timeMaskWidth` frames set to 0 (the mean).
 public struct AudioAugmentation: Codable, Sendable, Equatable {
     public var speed: [Float] = [0.85, 1.15]
     public var shiftSeconds: Double = 0.25
-    public var gainDB: Float = 6
-    public var noiseSNR: [Float] = [5, 40]
+    public var gainDecibels: Float = 6
+    public var noiseSnr: [Float] = [5, 40]
     public var noiseProbability: Float = 0.7
-    public var mixSNR: [Float] = [10, 30]
+    public var mixSnr: [Float] = [10, 30]
     public var mixProbability: Float = 0.3
     public var frequencyMasks = 2, frequencyMaskWidth = 8
     public var timeMasks = 2, timeMaskWidth = 10
@@ -39,19 +39,19 @@ public struct AudioAugmentation: Codable, Sendable, Equatable {
         let sped = Self.changeSpeed(clip, by: rng.uniform(speed[0], speed[1]))
         let maxShift = Int(shiftSeconds * Double(spec.sampleRate))
         var w = spec.fit(sped, shift: maxShift > 0 ? rng.int(below: 2 * maxShift + 1) - maxShift : 0)
-        let g = Float(pow(10, Double(rng.uniform(-gainDB, gainDB)) / 20))
+        let g = Float(pow(10, Double(rng.uniform(-gainDecibels, gainDecibels)) / 20))
         for i in w.indices { w[i] *= g }
         let p = max(Self.power(w), 1e-8)
         if let other, rng.uniform() < mixProbability {
             let o = spec.fit(other, shift: rng.int(below: spec.windowSamples) - spec.windowSamples / 2)
             let po = Self.power(o)
             if po > 0 {
-                let k = (p / po / Float(pow(10, Double(rng.uniform(mixSNR[0], mixSNR[1])) / 10))).squareRoot()
+                let k = (p / po / Float(pow(10, Double(rng.uniform(mixSnr[0], mixSnr[1])) / 10))).squareRoot()
                 for i in w.indices { w[i] += k * o[i] }
             }
         }
         if rng.uniform() < noiseProbability {
-            let sd = (p / Float(pow(10, Double(rng.uniform(noiseSNR[0], noiseSNR[1])) / 10))).squareRoot()
+            let sd = (p / Float(pow(10, Double(rng.uniform(noiseSnr[0], noiseSnr[1])) / 10))).squareRoot()
             for i in w.indices { w[i] += sd * rng.normal() }
         }
         return w

@@ -11,7 +11,7 @@ public struct ClipFeatures: Codable, Sendable, Equatable {
     public var kind: Kind = .logmel
     public var sampleRate = 8000
     public var clipSeconds = 1.0
-    public var nFFT = 512
+    public var fftSize = 512
     public var winLength = 200
     public var hop = 80
     public var mels = 64
@@ -26,14 +26,14 @@ public struct ClipFeatures: Codable, Sendable, Equatable {
     public func validate() throws {
         guard (1000...96000).contains(sampleRate) else { throw MediaError.unsupported(path: "<features>", reason: "sample rate \(sampleRate) Hz is outside 1000...96000") }
         guard clipSeconds >= 0.1, clipSeconds <= 10 else { throw MediaError.unsupported(path: "<features>", reason: "clip of \(clipSeconds) s is outside 0.1...10") }
-        guard hop > 0, winLength > 0, winLength <= nFFT, nFFT <= 8192, mels >= 8, mels <= 256, mfccCount >= 2, mfccCount <= mels, frames >= 8 else {
-            throw MediaError.unsupported(path: "<features>", reason: "nFFT \(nFFT), window \(winLength), hop \(hop), mels \(mels): at least 8 frames and mels needed")
+        guard hop > 0, winLength > 0, winLength <= fftSize, fftSize <= 8192, mels >= 8, mels <= 256, mfccCount >= 2, mfccCount <= mels, frames >= 8 else {
+            throw MediaError.unsupported(path: "<features>", reason: "FFT size \(fftSize), window \(winLength), hop \(hop), mels \(mels): at least 8 frames and mels needed")
         }
     }
 
     /// The settings as checkpoint metadata, and back.
     public var metadata: [String: String] {
-        ["features": kind.rawValue, "sample_rate": "\(sampleRate)", "clip_seconds": "\(clipSeconds)", "n_fft": "\(nFFT)",
+        ["features": kind.rawValue, "sample_rate": "\(sampleRate)", "clip_seconds": "\(clipSeconds)", "n_fft": "\(fftSize)",
          "win_length": "\(winLength)", "hop": "\(hop)", "mels": "\(mels)", "mfcc": "\(mfccCount)"]
     }
 
@@ -41,7 +41,7 @@ public struct ClipFeatures: Codable, Sendable, Equatable {
         guard let k = m["features"].flatMap(Kind.init(rawValue:)), let r = m["sample_rate"].flatMap(Int.init),
               let c = m["clip_seconds"].flatMap(Double.init), let n = m["n_fft"].flatMap(Int.init), let w = m["win_length"].flatMap(Int.init),
               let h = m["hop"].flatMap(Int.init), let mel = m["mels"].flatMap(Int.init), let f = m["mfcc"].flatMap(Int.init) else { return nil }
-        kind = k; sampleRate = r; clipSeconds = c; nFFT = n; winLength = w; hop = h; mels = mel; mfccCount = f
+        kind = k; sampleRate = r; clipSeconds = c; fftSize = n; winLength = w; hop = h; mels = mel; mfccCount = f
         guard (try? validate()) != nil else { return nil }
     }
 
@@ -72,8 +72,8 @@ public final class ClipFeatureExtractor {
     public init(_ spec: ClipFeatures) throws {
         try spec.validate()
         self.spec = spec
-        stft = try STFT(nFFT: spec.nFFT, hop: spec.hop, winLength: spec.winLength)
-        melBank = MelFilterBank(sampleRate: spec.sampleRate, nFFT: spec.nFFT, nMels: spec.mels)
+        stft = try STFT(nFFT: spec.fftSize, hop: spec.hop, winLength: spec.winLength)
+        melBank = MelFilterBank(sampleRate: spec.sampleRate, nFFT: spec.fftSize, nMels: spec.mels)
     }
 
     /// Log-mel in dB of a window (mels x frames), 80 dB below its peak at most.

@@ -107,3 +107,32 @@ final class AudioTaggerTrainingTests: XCTestCase {
         refuses({ _ = try m.read([picture]) }, "picture.png")
     }
 }
+
+/// A run cancelled within its second epoch and resumed from its folder (config.json read back,
+/// the checkpoint taken at the stop) ends with the same metrics as one that ran straight through.
+final class AudioTaggerResumeTests: XCTestCase {
+    /// Cancelled from the n-th question on (the loop asks before every step).
+    final class StopAfter: Cancellation, @unchecked Sendable {
+        var asked = 0
+        let n: Int
+        init(_ n: Int) { self.n = n }
+        var isCancelled: Bool { asked += 1; return asked > n }
+    }
+
+    func testResumeIsExact() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atr-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try ToneClips.write(to: dir.appendingPathComponent("tones"), perClass: 12)
+        var s = AudioTaggerSettings()
+        s.data = [dir.appendingPathComponent("tones").path]
+        s.width = 4; s.batchSize = 8; s.epochs = 3; s.lr = 1e-2; s.valFraction = 0.25
+        _ = try AudioTaggerTraining.run(s, out: dir.appendingPathComponent("straight").path)
+        let stopped = try AudioTaggerTraining.run(s, out: dir.appendingPathComponent("parts").path, cancellation: StopAfter(5))
+        XCTAssertEqual(stopped.outcome, "cancelled")
+        _ = try AudioTaggerTraining.resume(dir.appendingPathComponent("parts").path)
+        let a = try RunFolder.existing(dir.appendingPathComponent("straight").path).readMetrics()
+        let b = try RunFolder.existing(dir.appendingPathComponent("parts").path).readMetrics()
+        XCTAssertEqual(a.count, 3); XCTAssertEqual(b.count, 3)
+        for k in ["train_loss", "val_loss", "val_accuracy"] { XCTAssertEqual(a[2][k]?.double, b[2][k]?.double, k) }
+    }
+}

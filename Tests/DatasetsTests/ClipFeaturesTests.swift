@@ -11,7 +11,7 @@ import TestSupport
 final class ClipFeaturesTests: XCTestCase {
     func spec8k() -> ClipFeatures {
         var s = ClipFeatures()
-        s.sampleRate = 8000; s.clipSeconds = 1; s.nFFT = 256; s.winLength = 200; s.hop = 80; s.mels = 40
+        s.sampleRate = 8000; s.clipSeconds = 1; s.fftSize = 256; s.winLength = 200; s.hop = 80; s.mels = 40
         return s
     }
 
