@@ -8,6 +8,7 @@ import AudioTaggerKit
 
 extension ClipFeatures.Kind: ExpressibleByArgument {}
 extension AudioTaggerSettings.Pooling: ExpressibleByArgument {}
+extension ClipFeatures.Padding: ExpressibleByArgument {}
 
 /// Tag sounds with an AudioCNN on log-mel spectrograms: the command line of AudioTaggerKit.
 @main
@@ -66,6 +67,7 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("sample-rate"), parsing: .unconditional, help: "Sample rate clips are resampled to.") var sampleRate = 8000
     @Option(parsing: .unconditional, help: "Seconds of audio per window.") var clip = 1.0
     @Option(help: "Input features.") var features: ClipFeatures.Kind = .logmel
+    @Option(help: "What fills the window around a short clip: zeros, or the clip's own quietest 50 ms (background).") var padding: ClipFeatures.Padding = .zeros
     @Flag(inversion: .prefixedNo, help: "Time shift, gain, white noise and other recordings mixed in, speed/pitch, SpecAugment masks.") var augment = true
     @Option(parsing: .unconditional, help: "AudioCNN width (16: the benchmark's audio_cnn).") var width = 16
     @Option(help: "time: average over time only, the last layer sees frequency; global: the benchmark's audio_cnn.") var pooling: AudioTaggerSettings.Pooling = .time
@@ -85,7 +87,7 @@ struct Train: ParsableCommand {
 
     func settings() -> AudioTaggerSettings {
         var s = AudioTaggerSettings()
-        s.data = data; s.features.sampleRate = sampleRate; s.features.clipSeconds = clip; s.features.kind = features
+        s.data = data; s.features.sampleRate = sampleRate; s.features.clipSeconds = clip; s.features.kind = features; s.features.padding = padding
         s.augment = augment; s.width = width; s.pooling = pooling; s.dropout = dropout; s.epochs = epochs; s.minutes = minutes; s.batchSize = batchSize
         s.lr = lr; s.valSpeakers = valSpeakers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         s.valFraction = valFraction; s.patience = patience; s.seed = seed

@@ -16,6 +16,12 @@ public struct ClipFeatures: Codable, Sendable, Equatable {
     public var hop = 80
     public var mels = 64
     public var mfccCount = 20
+    /// What fills the window around a short clip: digital silence, or its own background (its
+    /// quietest 50 ms, repeated back and forth), as in a long recording. Zeros scored better:
+    /// with background, a held-out speaker with a noisy room (Free Spoken Digit's nicolas) fell
+    /// from 67 % to 25 %.
+    public var padding = Padding.zeros
+    public enum Padding: String, Codable, Sendable, CaseIterable { case background, zeros }
 
     public init() {}
 
@@ -34,7 +40,7 @@ public struct ClipFeatures: Codable, Sendable, Equatable {
     /// The settings as checkpoint metadata, and back.
     public var metadata: [String: String] {
         ["features": kind.rawValue, "sample_rate": "\(sampleRate)", "clip_seconds": "\(clipSeconds)", "n_fft": "\(fftSize)",
-         "win_length": "\(winLength)", "hop": "\(hop)", "mels": "\(mels)", "mfcc": "\(mfccCount)"]
+         "win_length": "\(winLength)", "hop": "\(hop)", "mels": "\(mels)", "mfcc": "\(mfccCount)", "padding": padding.rawValue]
     }
 
     public init?(metadata m: [String: String]) {
@@ -42,11 +48,13 @@ public struct ClipFeatures: Codable, Sendable, Equatable {
               let c = m["clip_seconds"].flatMap(Double.init), let n = m["n_fft"].flatMap(Int.init), let w = m["win_length"].flatMap(Int.init),
               let h = m["hop"].flatMap(Int.init), let mel = m["mels"].flatMap(Int.init), let f = m["mfcc"].flatMap(Int.init) else { return nil }
         kind = k; sampleRate = r; clipSeconds = c; fftSize = n; winLength = w; hop = h; mels = mel; mfccCount = f
+        padding = m["padding"].flatMap(Padding.init(rawValue:)) ?? .zeros
         guard (try? validate()) != nil else { return nil }
     }
 
     /// A clip placed in a window of `windowSamples`: its energy centroid at the window's centre
-    /// plus `shift` samples; a clip longer than the window is cut around that centroid.
+    /// plus `shift` samples; a clip longer than the window is cut around that centroid; the rest
+    /// of the window padded as `padding` says.
     public func fit(_ clip: [Float], shift: Int = 0) -> [Float] {
         let n = windowSamples
         var energy = 0.0, moment = 0.0
@@ -56,7 +64,30 @@ public struct ClipFeatures: Codable, Sendable, Equatable {
         var out = [Float](repeating: 0, count: n)
         let lo = max(0, -start), hi = min(n, clip.count - start)
         if lo < hi { for i in lo..<hi { out[i] = clip[start + i] } }
+        if padding == .background && (lo > 0 || hi < n) {
+            let bg = Array(Self.quietestStretch(clip, length: sampleRate / 20))
+            if bg.count >= 2 {
+                let period = 2 * bg.count - 2
+                for i in 0..<n where i < lo || i >= hi {
+                    let j = (i - start).mod(period)   // continues the clip's own time axis
+                    out[i] = bg[j < bg.count ? j : period - j]
+                }
+            }
+        }
         return out
+    }
+
+    /// The `length` samples of `x` with the least energy (all of x when shorter).
+    static func quietestStretch(_ x: [Float], length: Int) -> ArraySlice<Float> {
+        guard x.count > length, length > 0 else { return x[...] }
+        var e = 0.0
+        for i in 0..<length { e += Double(x[i] * x[i]) }
+        var best = e, at = 0
+        for i in length..<x.count {
+            e += Double(x[i] * x[i]) - Double(x[i - length] * x[i - length])
+            if e < best { best = e; at = i - length + 1 }
+        }
+        return x[at..<(at + length)]
     }
 }
 
@@ -121,4 +152,9 @@ extension ClipFeatureExtractor {
     public func batch(windows: [[Float]]) -> Tensor { batch(count: windows.count) { windows[$0] } }
 
     public func batch(clips: [[Float]]) -> Tensor { batch(count: clips.count) { spec.fit(clips[$0]) } }
+}
+
+extension Int {
+    /// The remainder in 0..<m (m > 0), also for negative numbers.
+    fileprivate func mod(_ m: Int) -> Int { let r = self % m; return r < 0 ? r + m : r }
 }

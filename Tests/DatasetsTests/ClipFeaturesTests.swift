@@ -55,7 +55,7 @@ final class ClipFeaturesTests: XCTestCase {
     }
 
     func testFitCentresTheEnergyAndCutsLongClips() {
-        var s = ClipFeatures(); s.sampleRate = 1000; s.clipSeconds = 0.1   // 100-sample windows
+        var s = ClipFeatures(); s.sampleRate = 1000; s.clipSeconds = 0.1; s.padding = .zeros   // 100-sample windows
         let burst = [Float](repeating: 0, count: 10) + [Float](repeating: 1, count: 10)   // centroid 14.5 -> 14
         let w = s.fit(burst)
         XCTAssertEqual(w.count, 100)
@@ -64,6 +64,24 @@ final class ClipFeaturesTests: XCTestCase {
         let long = (0..<300).map { Float($0 >= 200 && $0 < 220 ? 1 : 0) }
         let cut = s.fit(long)
         XCTAssertEqual(cut.firstIndex(of: 1), 41); XCTAssertEqual(cut.filter { $0 == 1 }.count, 20)
+    }
+
+    /// Background padding: around a short clip, its quietest 50 ms, back and forth, at the
+    /// clip's own floor level (a long recording's window has no digital silence either).
+    func testBackgroundPaddingRepeatsTheQuietestStretch() {
+        var s = ClipFeatures(); s.sampleRate = 1000; s.clipSeconds = 0.4; s.padding = .background   // 400-sample windows, 50-sample stretch
+        var rng = RandomGenerator(seed: 4)
+        let floor = (0..<100).map { _ in 0.01 * rng.normal() }
+        let clip = floor + (0..<60).map { Float(sin(Double($0))) } + floor.map { $0 * 3 }
+        let w = s.fit(clip)
+        XCTAssertEqual(w.count, 400)
+        let inside = Set(clip.map(\.bitPattern)), quiet = Set(floor.map(\.bitPattern))
+        let padded = w.enumerated().filter { !inside.contains($0.element.bitPattern) }
+        XCTAssertTrue(padded.isEmpty, "every padded sample comes from the clip")
+        let head = w.prefix(50)   // before the clip (its centroid is near 130, the window starts near -70)
+        XCTAssertTrue(head.allSatisfy { quiet.contains($0.bitPattern) }, "padding comes from the quiet floor, not the tone")
+        XCTAssertLessThan(head.map { abs($0) }.max()!, 0.05)
+        XCTAssertFalse(head.allSatisfy { $0 == 0 })
     }
 
     func testFeaturesAreStandardisedAndGainFree() throws {
@@ -80,7 +98,9 @@ final class ClipFeaturesTests: XCTestCase {
     }
 
     func testMetadataRoundTrip() {
-        var s = ClipFeatures(); s.kind = .mfcc; s.clipSeconds = 0.75
+        var s = ClipFeatures(); s.kind = .mfcc; s.clipSeconds = 0.75; s.padding = .zeros
+        XCTAssertEqual(ClipFeatures(metadata: s.metadata), s)
+        s.padding = .background
         XCTAssertEqual(ClipFeatures(metadata: s.metadata), s)
         var m = s.metadata; m["hop"] = "0"
         XCTAssertNil(ClipFeatures(metadata: m))
