@@ -59,7 +59,7 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         try flagged { try settings().validate() }
-        if resume == nil && data == nil { throw ValidationError("--data DIR is required (or --resume RUN_DIR)") }
+        if resume == nil && data == nil { throw CommandLineError("--data DIR is required (or --resume RUN_DIR)") }
     }
 
     func run() throws {
@@ -96,8 +96,8 @@ struct Sample: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard (1...100_000).contains(count) else { throw ValidationError("--count must be in 1...100000") }
-        if let columns, !(1...1000).contains(columns) { throw ValidationError("--columns must be in 1...1000") }
+        guard (1...100_000).contains(count) else { throw CommandLineError("--count must be in 1...100000") }
+        if let columns, !(1...1000).contains(columns) { throw CommandLineError("--columns must be in 1...1000") }
     }
 
     func run() throws {
@@ -135,9 +135,9 @@ struct Interpolate: ParsableCommand {
     var isVideo: Bool { VideoDecoder.fileExtensions.contains((out as NSString).pathExtension.lowercased()) }
 
     func validate() throws {
-        guard (2...(isVideo ? 10_000 : 64)).contains(steps) else { throw ValidationError("--steps must be in 2...\(isVideo ? 10_000 : 64)") }
-        guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in (0, 240]") }
-        if toSeed == nil && toClass == nil { throw ValidationError("give --to SEED or --to-class C (or both)") }
+        guard (2...(isVideo ? 10_000 : 64)).contains(steps) else { throw CommandLineError("--steps must be in 2...\(isVideo ? 10_000 : 64)") }
+        guard fps > 0, fps <= 240 else { throw CommandLineError("--fps must be in (0, 240]") }
+        if toSeed == nil && toClass == nil { throw CommandLineError("give --to SEED or --to-class C (or both)") }
     }
 
     func run() throws {
@@ -169,7 +169,7 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var common: CommonOptions
 
-    func validate() throws { guard (2...100_000).contains(count) else { throw ValidationError("--count must be in 2...100000") } }
+    func validate() throws { guard (2...100_000).contains(count) else { throw CommandLineError("--count must be in 2...100000") } }
 
     func run() throws {
         try common.apply()
