@@ -35,6 +35,7 @@ demo: deps
 	swift build -c release --product char-rnn
 	swift build -c release --product denoiser
 	swift build -c release --product audio-tagger
+	swift build -c release --product gan-sampler
 	@echo "== the bundled MNIST model (Assets/models/mnist-lenet.safetensors) on digits drawn by scripts/draw_digits.py"
 	.build/release/image-classifier predict Assets/samples/digits --top 2
 	.build/release/image-classifier explain Assets/samples/digits/7.png --out runs/demo/saliency-7.png
@@ -68,16 +69,21 @@ demo: deps
 	.build/release/denoiser interpolate Assets/samples/digits/0.png Assets/samples/digits/1.png --steps 35 --fps 4 \
 	  --audio runs/demo/digits.wav --out runs/demo/walk-digits.mkv
 	.build/release/audio-tagger tag runs/demo/walk-digits.mkv
+	@echo "== the bundled conditional digit GAN (Assets/models/mnist-cgan.safetensors)"
+	.build/release/gan-sampler sample --count 100 --grid --out runs/demo/gan-grid.png
+	.build/release/gan-sampler sample --count 10 --seed 3 --grid --out runs/demo/gan-one-per-class.png
+	.build/release/gan-sampler interpolate --from 1 --to 2 --class 3 --to-class 8 --steps 48 --out runs/demo/gan-walk.mp4
 	@echo "pictures: runs/demo/saliency-7.png, runs/demo/attack/original.png, adversarial.png, perturbation.png"
 	@echo "cells of the text model: runs/demo/cells.html"
 	@echo "denoiser: runs/demo/scene-noisy.png, scene-denoised.png, latent.png (+ .svg, -manifold.png), walk.png, reconstruct.png,"
 	@echo "          walk.mp4, walk-noisy.mp4, walk-denoised.mp4"
 	@echo "audio tagger: runs/demo/digits.png (+ .svg: the spectrogram with its segments), walk-digits.mkv"
+	@echo "GAN: runs/demo/gan-grid.png (a row per class), gan-one-per-class.png, gan-walk.mp4 (a 3 turning into an 8)"
 
 # The programs into $(PREFIX)/bin and the bundled models and samples into
 # $(PREFIX)/share/deepmedia/Assets, where the installed programs look for them.
 PREFIX ?= /usr/local
-PROGRAMS := image-classifier char-rnn denoiser audio-tagger deepmedia-bench
+PROGRAMS := image-classifier char-rnn denoiser audio-tagger gan-sampler deepmedia-bench
 install: deps
 	@for p in $(PROGRAMS); do swift build -c release --product $$p || exit 1; done
 	install -d "$(PREFIX)/bin" "$(PREFIX)/share/deepmedia"
