@@ -70,19 +70,18 @@ public final class GANTrainer: TrainingTask {
         var rng = RandomGenerator(seed: settings.seed &* 0xD1B5_4A32_D192_ED03 &+ UInt64(p.step) &+ 0x6A4)
         let z = Tensor.normal([batch, settings.latent], using: &rng)
         let fakeLabels = (0..<batch).map { _ in rng.int(below: max(1, classes)) }
-        // D: real -> realLabel, generated -> 0.
+        // D: real -> realLabel, generated -> 0 (the generated batch detached); then G through the
+        // updated D on the same batch (one forward of G per step, as the benchmark's step).
+        let fake = generate(z, fakeLabels)
         optD.zeroGrad()
-        let fake = withoutGrad { generate(z, fakeLabels) }
-        let dReal = discriminate(real, y), dFake = discriminate(fake, fakeLabels)
+        let dReal = discriminate(real, y), dFake = discriminate(fake.detached(), fakeLabels)
         let lossD = bceWithLogits(dReal, label: settings.realLabel) + bceWithLogits(dFake, label: 0)
         let ld = lossD.item
         guard ld.isFinite else { return StepResult(loss: Double(ld), items: batch) }
         lossD.backward()
         optD.step()
-        // G: generated -> 1 in D's eyes.
         optG.zeroGrad()
-        let dGen = discriminate(generate(z, fakeLabels), fakeLabels)
-        let lossG = bceWithLogits(dGen, label: 1)
+        let lossG = bceWithLogits(discriminate(fake, fakeLabels), label: 1)
         let lg = lossG.item
         guard lg.isFinite else { return StepResult(loss: Double(lg), items: batch) }
         lossG.backward()
