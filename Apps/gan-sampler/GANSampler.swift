@@ -143,17 +143,8 @@ struct Interpolate: ParsableCommand {
     func run() throws {
         try common.apply()
         let gan = try modelOption.load()
-        let frames = try gan.interpolate(fromSeed: fromSeed, toSeed: toSeed ?? fromSeed, fromClass: cls, toClass: toClass, steps: steps)
-        if isVideo {
-            let big = frames.map { $0.upscaled(8).rgb() }
-            let video = try VideoEncoder(out, width: big[0].width, height: big[0].height, frameRate: fps)
-            for f in big { try video.append(f) }
-            try video.finish()
-            print("\(steps) frames at \(fps) fps: \(out)")
-        } else {
-            try Image.strip(frames.map { $0.upscaled(2) }).write(out)
-            print("\(steps) steps: \(out)")
-        }
+        let n = try gan.writeWalk(fromSeed: fromSeed, toSeed: toSeed ?? fromSeed, fromClass: cls, toClass: toClass, steps: steps, fps: fps, to: out)
+        print(isVideo ? "\(n) frames at \(fps) fps: \(out)" : "\(n) steps: \(out)")
     }
 }
 

@@ -100,6 +100,21 @@ public final class LoadedGAN: @unchecked Sendable {
         return SampleGrid.images(inference { generator(z, classCodes: Tensor(shape: [steps, classes], scalars: codes)) })
     }
 
+    /// The walk written to `out`: a video (8x larger frames at `fps`) when its extension is a
+    /// video's, else a strip of 2x pictures; the pictures written.
+    public func writeWalk(fromSeed: UInt64, toSeed: UInt64, fromClass: Int?, toClass: Int?, steps: Int, fps: Double, to out: String) throws -> Int {
+        let frames = try interpolate(fromSeed: fromSeed, toSeed: toSeed, fromClass: fromClass, toClass: toClass, steps: steps)
+        guard VideoDecoder.fileExtensions.contains((out as NSString).pathExtension.lowercased()) else {
+            try Image.strip(frames.map { $0.upscaled(2) }).write(out)
+            return steps
+        }
+        let big = frames.map { $0.upscaled(8).rgb() }
+        let video = try VideoEncoder(out, width: big[0].width, height: big[0].height, frameRate: fps)
+        for f in big { try video.append(f) }
+        try video.finish()
+        return steps
+    }
+
     /// Spherical interpolation of two vectors (linear where they are parallel).
     static func slerp(_ a: [Float], _ b: [Float], _ t: Float) -> [Float] {
         let na = a.reduce(0) { $0 + $1 * $1 }.squareRoot(), nb = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
