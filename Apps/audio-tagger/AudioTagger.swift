@@ -114,9 +114,9 @@ struct Train: ParsableCommand {
             throw ExitCode(130)
         }
         let speakers = (r.perSpeaker ?? [:]).sorted { $0.key < $1.key }.map { String(format: "%@ %.1f %%", $0.key, 100 * $0.value) }
-        print(String(format: "trained %d epochs (%.1f min) on %d clips: validation accuracy %.2f %% on %d clips%@; run folder %@",
-                     r.epochs, r.minutes, r.trainingClips, 100 * r.validationAccuracy, r.validationClips,
-                     speakers.isEmpty ? "" : " (" + speakers.joined(separator: ", ") + ")", r.runFolder))
+        let scores = r.validationClips == 0 ? "no validation clips" : String(format: "validation accuracy %.2f %% on %d clips%@", 100 * r.validationAccuracy,
+                                                                                r.validationClips, speakers.isEmpty ? "" : " (" + speakers.joined(separator: ", ") + ")")
+        print(String(format: "trained %d epochs (%.1f min) on %d clips: %@; run folder %@", r.epochs, r.minutes, r.trainingClips, scores, r.runFolder))
     }
 }
 
