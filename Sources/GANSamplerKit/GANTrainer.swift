@@ -24,7 +24,8 @@ public final class GANTrainer: TrainingTask {
     private var order: [Int] = []
     /// Fixed noise and labels of the per-epoch grid (10 x 10; row = class when conditional).
     let gridNoise: Tensor, gridLabels: [Int]
-    private(set) var grids: [Image] = []
+    /// The epoch being trained (1-based), for the grid's file name.
+    private var epoch = 1
 
     public init(pair: GANPair, settings: GANSettings, data: LabeledImages, classes: Int, judge: SampleJudge?, run: RunFolder) {
         self.pair = pair; self.settings = settings; self.data = data; self.classes = classes; self.judge = judge; self.run = run
@@ -53,6 +54,7 @@ public final class GANTrainer: TrainingTask {
 
     public func beginPass(_ position: TrainingPosition) {
         pair.generator.train(); pair.discriminator.train()
+        epoch = position.pass + 1
         var rng = RandomGenerator(seed: settings.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(position.pass) &+ 0x6A)
         order = rng.permutation(data.count)
     }
@@ -103,8 +105,7 @@ public final class GANTrainer: TrainingTask {
         var out: [String: Double] = [:]
         // The grid of this epoch.
         let grid = SampleGrid.grid(SampleGrid.images(inference { generate(gridNoise, gridLabels) }), columns: 10)
-        grids.append(grid)
-        try? grid.writePNG(run.file(String(format: "samples-%03d.png", grids.count)))
+        try? grid.writePNG(run.file(String(format: "samples-%03d.png", epoch)))
         guard let judge, let realFeatures, settings.evalSamples > 0, !settings.rgb else { return out }
         let x = samples(settings.evalSamples, seed: 0xE7A1)
         let (p, f) = judge.judge((x + 1) * 0.5)
