@@ -78,7 +78,7 @@ demo: deps
 	@echo "denoiser: runs/demo/scene-noisy.png, scene-denoised.png, latent.png (+ .svg, -manifold.png), walk.png, reconstruct.png,"
 	@echo "          walk.mp4, walk-noisy.mp4, walk-denoised.mp4"
 	@echo "audio tagger: runs/demo/digits.png (+ .svg: the spectrogram with its segments), walk-digits.mkv"
-	@echo "GAN: runs/demo/gan-grid.png (a row per class), gan-one-per-class.png, gan-walk.mp4 (a 3 turning into an 8)"
+	@echo "GAN: runs/demo/gan-grid.png (a column per class), gan-one-per-class.png, gan-walk.mp4 (a 3 turning into an 8)"
 
 # The programs into $(PREFIX)/bin and the bundled models and samples into
 # $(PREFIX)/share/deepmedia/Assets, where the installed programs look for them.
