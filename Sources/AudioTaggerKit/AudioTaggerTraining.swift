@@ -84,13 +84,7 @@ public enum AudioTaggerTraining {
             try cm.writePictures(in: run, classNames: all.classes)
             try ValidationPicture.write(in: run, clips: Array(val.clips.prefix(8)), model: model, features: s.features, classes: all.classes)
         }
-        let word: String
-        switch outcome {
-        case .finished: word = "finished"
-        case .earlyStopped: word = "early-stopped"
-        case .cancelled: word = "cancelled"
-        }
-        return AudioTaggerTrainingReport(runFolder: run.path, outcome: word, epochs: loop.position.pass, minutes: loop.position.seconds / 60,
+        return AudioTaggerTrainingReport(runFolder: run.path, outcome: outcome.word, epochs: loop.position.pass, minutes: loop.position.seconds / 60,
                                          trainingClips: train.count, validationClips: val.count,
                                          validationAccuracy: e?.accuracy ?? .nan, perSpeaker: s.valSpeakers == nil ? nil : e?.perSpeaker)
     }

@@ -86,7 +86,7 @@ extension LoadedAudioTagger {
         var pending: [(centre: Int, window: [Float])] = []
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let p = try probabilities(windows: pending.map(\.window))
+            let p = probabilities(windows: pending.map(\.window), extractor: extractor)
             for (k, w) in pending.enumerated() {
                 let centre = Double(w.centre) / Double(rate)
                 let level = Self.levelDB(w.window[max(0, half - span / 2)..<min(win, half + span / 2)])

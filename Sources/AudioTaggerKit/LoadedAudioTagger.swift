@@ -48,8 +48,13 @@ public final class LoadedAudioTagger: @unchecked Sendable {
 
     /// Class probabilities (N, classes) of N windows of `features.windowSamples`.
     public func probabilities(windows: [[Float]]) throws -> [[Float]] {
+        try probabilities(windows: windows, extractor: try ClipFeatureExtractor(features))
+    }
+
+    /// The same with an extractor the caller keeps (a long file's batches share one).
+    func probabilities(windows: [[Float]], extractor: ClipFeatureExtractor) -> [[Float]] {
         guard !windows.isEmpty else { return [] }
-        let x = try ClipFeatureExtractor(features).batch(windows: windows)
+        let x = extractor.batch(windows: windows)
         let p = inference { model(x).softmax() }
         let c = classes.count
         return (0..<windows.count).map { k in Array(UnsafeBufferPointer(start: p.storage.pointer + k * c, count: c)) }

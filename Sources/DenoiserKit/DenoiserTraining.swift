@@ -70,7 +70,7 @@ public enum DenoiserTraining {
         events.log("dncnn \(s.depth)x\(s.channels)\((s.downscale ?? 1) > 1 ? " on \(s.downscale!)x\(s.downscale!) sub-images" : ""): \(model.parameterCount) parameters; \(train.count) training and \(val.count) validation images")
         let outcome = try loop.train()
         let v = task.validate()
-        return DenoiserTrainingReport(runFolder: run.path, outcome: outcome == .cancelled ? "cancelled" : "finished", steps: loop.position.step,
+        return DenoiserTrainingReport(runFolder: run.path, outcome: outcome.word, steps: loop.position.step,
                                       minutes: loop.position.seconds / 60, validationPSNR: v["val_psnr"] ?? .nan,
                                       validationNoisyPSNR: v["val_noisy_psnr"] ?? .nan)
     }

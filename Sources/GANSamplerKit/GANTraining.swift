@@ -70,7 +70,7 @@ public enum GANTraining {
         let outcome = try loop.train()
         try writeProgressVideo(run)
         let last = run.readMetrics().last
-        return GANTrainingReport(runFolder: run.path, outcome: outcome == .cancelled ? "cancelled" : "finished", epochs: loop.position.pass,
+        return GANTrainingReport(runFolder: run.path, outcome: outcome.word, epochs: loop.position.pass,
                                  minutes: loop.position.seconds / 60, images: set.count, inceptionScore: last?["inception_score"]?.double,
                                  frechetDistance: last?["frechet_distance"]?.double, classAgreement: last?["class_agreement"]?.double)
     }

@@ -74,13 +74,7 @@ public enum ClassifierTraining {
         if outcome != .cancelled && val.count > 0 {
             try cm.writePictures(in: run, classNames: all.classNames)
         }
-        let word: String
-        switch outcome {
-        case .finished: word = "finished"
-        case .earlyStopped: word = "early-stopped"
-        case .cancelled: word = "cancelled"
-        }
-        return ClassifierTrainingReport(runFolder: run.path, epochs: loop.position.pass, outcome: word, trainingImages: train.count, validationImages: val.count,
+        return ClassifierTrainingReport(runFolder: run.path, epochs: loop.position.pass, outcome: outcome.word, trainingImages: train.count, validationImages: val.count,
                                         validationAccuracy: Double(va), validationLoss: Double(vl))
     }
 }

@@ -135,7 +135,17 @@ public final class TrainingLoop {
         public init() {}
     }
 
-    public enum Outcome: Sendable, Equatable { case finished, earlyStopped(bestPass: Int), cancelled }
+    public enum Outcome: Sendable, Equatable {
+        case finished, earlyStopped(bestPass: Int), cancelled
+        /// "finished", "early-stopped" or "cancelled", as reports say it.
+        public var word: String {
+            switch self {
+            case .finished: return "finished"
+            case .earlyStopped: return "early-stopped"
+            case .cancelled: return "cancelled"
+            }
+        }
+    }
 
     let task: any TrainingTask
     let options: Options
