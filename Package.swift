@@ -29,15 +29,18 @@ let package = Package(
         .library(name: "DenoiserKit", targets: ["DenoiserKit"]),
         .library(name: "AudioTaggerKit", targets: ["AudioTaggerKit"]),
         .library(name: "GANSamplerKit", targets: ["GANSamplerKit"]),
+        .library(name: "Showcase", targets: ["Showcase"]),
         .executable(name: "deepmedia-bench", targets: ["deepmedia-bench"]),
         .executable(name: "image-classifier", targets: ["image-classifier"]),
         .executable(name: "char-rnn", targets: ["char-rnn"]),
         .executable(name: "denoiser", targets: ["denoiser"]),
         .executable(name: "audio-tagger", targets: ["audio-tagger"]),
         .executable(name: "gan-sampler", targets: ["gan-sampler"]),
+        .executable(name: "deepmedia-showcase", targets: ["deepmedia-showcase"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // C libraries, found through pkg-config; the providers are Debian's -dev packages.
@@ -75,6 +78,10 @@ let package = Package(
         .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require", "SafeFiles"]),
         .target(name: "AudioTaggerKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
         .target(name: "GANSamplerKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
+        // The web showcase: every program's Kit behind a JSON API and static pages (Assets/showcase).
+        .target(name: "Showcase", dependencies: ["ImageClassifierKit", "CharRNNKit", "DenoiserKit", "AudioTaggerKit",
+                                                 "GANSamplerKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "Models",
+                                                 .product(name: "Hummingbird", package: "hummingbird")]),
         // Shared option groups, terminal progress, Ctrl-C, --json output.
         .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -94,6 +101,9 @@ let package = Package(
         .executableTarget(name: "gan-sampler", dependencies: ["GANSamplerKit", "CLI", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/gan-sampler"),
+        .executableTarget(name: "deepmedia-showcase", dependencies: ["Showcase", "CLI",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Apps/deepmedia-showcase"),
         .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "RunKit", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/char-rnn"),
@@ -111,6 +121,8 @@ let package = Package(
         .testTarget(name: "AudioTaggerKitTests", dependencies: ["AudioTaggerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models", "TestSupport"]),
         .testTarget(name: "GANSamplerKitTests", dependencies: ["GANSamplerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models", "TestSupport"]),
         .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
+        .testTarget(name: "ShowcaseTests", dependencies: ["Showcase", "MediaIO", "NeuralCore",
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore", "TestSupport"]),

@@ -6,15 +6,16 @@ import RunKit
 extension CharRNNModel {
     /// Feeds `prime` (context; "\n" when empty), then samples `length` characters one at a time,
     /// handing each to `emit` as soon as it is drawn. temperature 0 = always the most likely
-    /// character; topK keeps only the K most likely. Same seed, same text.
+    /// character; topK keeps only the K most likely. Same seed, same text. `shouldStop` is asked
+    /// before each character (a reader that went away ends the generation early).
     public func generate(prime: [Unicode.Scalar], length: Int, temperature: Float = 1, topK: Int? = nil,
-                         seed: UInt64, emit: (Unicode.Scalar) -> Void) {
+                         seed: UInt64, shouldStop: () -> Bool = { false }, emit: (Unicode.Scalar) -> Void) {
         var rng = RandomGenerator(seed: seed)
         let context = vocabulary.encode(prime.isEmpty ? ["\n"] : prime).ids
         inference {
             var (logits, state) = network(context, batch: 1, steps: context.count)
             var last = Array(logits.scalars.suffix(vocabulary.count))
-            for _ in 0..<length {
+            for _ in 0..<length where !shouldStop() {
                 let id = Self.sample(last, temperature: temperature, topK: topK, rng: &rng)
                 emit(vocabulary.scalars[id])
                 (logits, state) = network([id], batch: 1, steps: 1, state: state)

@@ -41,6 +41,16 @@ public final class LoadedAutoencoder: @unchecked Sendable {
         return Tensor.concatenate(parts, axis: 0)
     }
 
+    /// The picture decoded from one code (latent numbers): gray, the network's side.
+    public func decode(code: [Float]) throws -> Image {
+        guard code.count == model.latent, code.allSatisfy({ $0.isFinite }) else {
+            throw AppError.badInput("code", "needs \(model.latent) finite numbers (got \(code.count))")
+        }
+        let s = model.size
+        let y = inference { model.decode(Tensor(shape: [1, model.latent], scalars: code)) }
+        return Image(chw: y.scalars, channels: 1, height: s, width: s)
+    }
+
     /// The codes of a labelled set on a plane: as they are for a 2-D latent, else their first two
     /// principal components (axes named PC1, PC2).
     public func latentPlot(_ data: ImageClassificationData) -> ScatterPlot {

@@ -83,6 +83,36 @@ public final class LoadedGAN: @unchecked Sendable {
         return (out.count == 1 ? out[0] : Tensor.concatenate(out, axis: 0), labels)
     }
 
+    /// `count` unit directions of the latent space, orthogonal to each other, fixed by `seed`:
+    /// the handles of the steering sliders. (count, latent)
+    public func directions(count: Int, seed: UInt64 = 7) -> [[Float]] {
+        var rng = RandomGenerator(seed: seed)
+        var out: [[Float]] = []
+        for _ in 0..<Swift.min(count, latent) {
+            var v = (0..<latent).map { _ in rng.normal() }
+            for u in out { let d = zip(v, u).reduce(0) { $0 + $1.0 * $1.1 }; v = zip(v, u).map { $0 - d * $1 } }
+            let n = Swift.max(v.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-6)
+            out.append(v.map { $0 / n })
+        }
+        return out
+    }
+
+    /// Samples as `sample(count:cls:seed:)` draws them, each latent vector moved by
+    /// `offsets[i]` standard deviations along `directions(count: offsets.count)[i]`.
+    public func steered(count: Int, cls: Int?, seed: UInt64, offsets: [Float]) throws -> (images: Tensor, labels: [Int]) {
+        guard (1...1000).contains(count) else { throw AppError.badInput("count", "\(count) must be in 1...1000") }
+        guard offsets.count <= latent, offsets.allSatisfy({ $0.isFinite }) else { throw AppError.badInput("offsets", "at most \(latent) finite numbers") }
+        try check(cls)
+        var z = noise(seed: seed, count: count).scalars
+        for (u, k) in zip(directions(count: offsets.count), offsets) {
+            for i in 0..<count { for j in 0..<latent { z[i * latent + j] += k * u[j] } }
+        }
+        let zt = Tensor(shape: [count, latent], scalars: z)
+        guard classes > 0 else { return (inference { generator(zt) }, []) }
+        let labels = (0..<count).map { cls ?? $0 % classes }
+        return (inference { generator(zt, labels: labels) }, labels)
+    }
+
     /// A spherical walk from the noise of `fromSeed` to that of `toSeed`, the class code blended
     /// from `fromClass` to `toClass` (conditional GANs); `steps` pictures, ends included.
     public func interpolate(fromSeed: UInt64, toSeed: UInt64, fromClass: Int?, toClass: Int?, steps: Int) throws -> [Image] {

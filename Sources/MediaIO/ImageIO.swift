@@ -69,6 +69,9 @@ extension Image {
 
     func encodePNG(path: String) throws -> [UInt8] { try encodeStill(AV_CODEC_ID_PNG, path: path) }
 
+    /// The picture as the bytes of a lossless PNG (8-bit gray or RGB), in memory.
+    public func pngData() throws -> [UInt8] { try encodePNG(path: "PNG in memory") }
+
     /// One picture through an FFmpeg still-image encoder (8-bit gray or RGB in; the encoder's
     /// nearest pixel format when it takes neither).
     func encodeStill(_ id: AVCodecID, path: String, options: [String: String] = [:]) throws -> [UInt8] {
