@@ -5,7 +5,7 @@ SHELL := /bin/bash
 APT_PACKAGES := pkg-config libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
                 libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev espeak-ng
 
-.PHONY: deps build test demo clean fuzz bench install
+.PHONY: deps build test demo clean fuzz bench install showcase showcase-test showcase-load
 
 # apt-get as root (or through sudo), only for the packages that are missing.
 deps:
@@ -80,10 +80,34 @@ demo: deps
 	@echo "audio tagger: runs/demo/digits.png (+ .svg: the spectrogram with its segments), walk-digits.mkv"
 	@echo "GAN: runs/demo/gan-grid.png (a column per class), gan-one-per-class.png, gan-walk.mp4 (a 3 turning into an 8)"
 
+# The web showcase on the bundled models: open the URL it prints (SHOWCASE_ARGS=--host 0.0.0.0
+# serves the network).
+SHOWCASE_ARGS ?=
+showcase: deps
+	swift build -c release --product deepmedia-showcase
+	.build/release/deepmedia-showcase $(SHOWCASE_ARGS)
+
+# Headless Chromium performs each page's main action and screenshots it to runs/showcase/
+# (installs chromium when missing).
+showcase-test: deps
+	@command -v chromium >/dev/null || { if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+	swift build -c release --product deepmedia-showcase
+	swift build -c release --product audio-tagger
+	scripts/showcase_check.sh browser runs/showcase
+
+# wrk against the API (64 connections, 60 s), the answers checked against serial ones, RSS before
+# and after, then the hostile requests (installs wrk when missing).
+showcase-load: deps
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk; }
+	swift build -c release --product deepmedia-showcase
+	scripts/showcase_check.sh load runs/showcase
+
 # The programs into $(PREFIX)/bin and the bundled models and samples into
 # $(PREFIX)/share/deepmedia/Assets, where the installed programs look for them.
 PREFIX ?= /usr/local
-PROGRAMS := image-classifier char-rnn denoiser audio-tagger gan-sampler deepmedia-bench
+PROGRAMS := image-classifier char-rnn denoiser audio-tagger gan-sampler deepmedia-showcase deepmedia-bench
 install: deps
 	@for p in $(PROGRAMS); do swift build -c release --product $$p || exit 1; done
 	install -d "$(PREFIX)/bin" "$(PREFIX)/share/deepmedia"

@@ -8,8 +8,10 @@ const run = latestOnly(async () => {
   if (!dropped) query.sample = sample.value;
   const a = await api("/api/denoiser/denoise", { query, body: dropped || undefined, method: "POST" });
   showError(null);
-  document.getElementById("noisy").src = a.noisy;
-  document.getElementById("denoised").src = a.denoised;
+  for (const id of ["noisy", "denoised"]) {
+    const img = document.getElementById(id);
+    img.src = a[id]; img.classList.toggle("small", a.width < 200);   // small pictures shown as pixels
+  }
   document.getElementById("npsnr").textContent = a.noisy_psnr.toFixed(2) + " dB";
   document.getElementById("dpsnr").textContent = a.psnr.toFixed(2) + " dB";
   document.body.dataset.psnr = a.psnr.toFixed(2);
@@ -20,6 +22,7 @@ acceptDrops(document.getElementById("drop"), f => { dropped = f; run(); });
 
 api("/api/denoiser/samples").then(a => {
   sample.innerHTML = a.samples.map(s => `<option>${s}</option>`).join("");
+  if (a.samples.includes("scene.png")) sample.value = "scene.png";
   run();
 }).catch(showError);
 
@@ -35,6 +38,7 @@ api("/api/denoiser/latent").then(m => {
       const [x, y] = toCanvas(p.x, p.y);
       mctx.fillStyle = CLASS_COLORS[p.label % 10]; mctx.beginPath(); mctx.arc(x, y, 3, 0, 2 * Math.PI); mctx.fill();
     }
+    document.getElementById("legend").innerHTML = CLASS_COLORS.map((c, k) => `<span style="color:${c}">&#9679; ${k}</span>`).join("");
     document.body.dataset.latent = m.points.length;
   };
   img.src = m.manifold;

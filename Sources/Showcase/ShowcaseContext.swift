@@ -13,7 +13,7 @@ public struct ShowcaseContext: RequestContext {
         let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase; return d
     }
     public var responseEncoder: JSONEncoder {
-        let e = JSONEncoder(); e.keyEncodingStrategy = .convertToSnakeCase
+        let e = JSONEncoder(); e.keyEncodingStrategy = .convertToSnakeCase; e.outputFormatting = .sortedKeys
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return e
     }
