@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(name: "gan-sampler", dependencies: ["GANSamplerKit", "CLI", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/gan-sampler"),
-        .executableTarget(name: "deepmedia-showcase", dependencies: ["Showcase", "CLI",
+        .executableTarget(name: "deepmedia-showcase", dependencies: ["Showcase", "CLI", "NeuralCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/deepmedia-showcase"),
         .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "RunKit", "Datasets",

@@ -24,7 +24,7 @@ public enum ShowcaseLimits {
     /// Largest request body: a phone photo or a minute of recorded audio fits.
     public static let uploadBytes = 16 << 20
     /// Longest side a photo is scaled down to before denoising (a lecture wants answers in a second).
-    public static let photoSide = 480
+    public static let photoSide = 360
     /// Characters one char-rnn request may generate.
     public static let maxCharacters = 2000
     /// Samples in one GAN grid, frames in one walk.

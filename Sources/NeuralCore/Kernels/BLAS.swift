@@ -31,28 +31,55 @@ public enum BLAS {
     ) {
         _ = configured
         if m == 0 || n == 0 { return }
-        let ta = transA ? CblasTrans : CblasNoTrans
-        let tb = transB ? CblasTrans : CblasNoTrans
         let flops = m * n * k
         let workers = Parallel.isNested ? 1 : min(Parallel.threads, max(1, flops / 400_000))
         if workers <= 1 {
-            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            serial(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         if m >= n {
             // Split rows of C: rows of op(A).
             Parallel.forRanges(m, minPerChunk: 8) { r in
                 let aOff = transA ? r.lowerBound : r.lowerBound * lda
-                cblas_sgemm(CblasRowMajor, ta, tb, Int32(r.count), Int32(n), Int32(k), alpha, a + aOff, Int32(lda),
-                            b, Int32(ldb), beta, c + r.lowerBound * ldc, Int32(ldc))
+                serial(transA: transA, transB: transB, m: r.count, n: n, k: k, alpha: alpha, a: a + aOff, lda: lda,
+                       b: b, ldb: ldb, beta: beta, c: c + r.lowerBound * ldc, ldc: ldc)
             }
         } else {
             // Split columns of C: columns of op(B).
             Parallel.forRanges(n, minPerChunk: 16) { r in
                 let bOff = transB ? r.lowerBound * ldb : r.lowerBound
-                cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(r.count), Int32(k), alpha, a, Int32(lda),
-                            b + bOff, Int32(ldb), beta, c + r.lowerBound, Int32(ldc))
+                serial(transA: transA, transB: transB, m: m, n: r.count, k: k, alpha: alpha, a: a, lda: lda,
+                       b: b + bOff, ldb: ldb, beta: beta, c: c + r.lowerBound, ldc: ldc)
             }
         }
+    }
+
+    /// One product on the calling thread. A single row or column of C is a matrix-vector
+    /// product: sgemv reads the matrix once, where sgemm first copies it into packed panels
+    /// (OpenBLAS 0.3.21 skips the copy only below 10^6 multiply-adds, and only on its SkylakeX
+    /// cores): a char-RNN's batch-1 step ran 5x slower on one thread than on two for that.
+    static func serial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                       beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 1 && k > 0 {
+            // c (1, n) = x (1, k) op(B) (k, n); x's step is lda when A is stored transposed (k, 1).
+            if transB {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, Int32(transA ? lda : 1), beta, c, 1)
+            } else {
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(ldb), a, Int32(transA ? lda : 1), beta, c, 1)
+            }
+            return
+        }
+        if n == 1 && k > 0 {
+            // c (m, 1), step ldc = op(A) (m, k) x (k, 1); x's step is ldb unless B is stored transposed (1, k).
+            if transA {
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(m), alpha, a, Int32(lda), b, Int32(transB ? 1 : ldb), beta, c, Int32(ldc))
+            } else {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), alpha, a, Int32(lda), b, Int32(transB ? 1 : ldb), beta, c, Int32(ldc))
+            }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }
