@@ -65,6 +65,15 @@ expect() {  # expect STATUS WHAT CURL-ARGS...
 fails=0
 head -c 50000000 /dev/urandom > "$work/big.bin"
 expect 413 "50 MB upload" -X POST --data-binary @"$work/big.bin" "$url/api/classifier/predict"
+python3 -c "import struct, zlib, sys
+raw = zlib.compress(bytes(12001) * 12000, 9)   # 12000x12000 black, gray 8-bit: 144 megapixels in ~140 kB
+chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))
+sys.stdout.buffer.write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 12000, 12000, 8, 0, 0, 0, 0)) + chunk(b'IDAT', raw) + chunk(b'IEND', b''))" > "$work/bomb.png"
+expect 400 "a 140 kB PNG of 144 megapixels" -X POST --data-binary @"$work/bomb.png" "$url/api/denoiser/denoise"
+python3 -c "import wave
+w = wave.open('$work/hours.wav', 'wb'); w.setnchannels(1); w.setsampwidth(1); w.setframerate(1000)
+w.writeframes(bytes([128]) * 15_000_000); w.close()"
+expect 400 "15 MB of 8-bit audio at 1 kHz (4.2 hours)" -X POST --data-binary @"$work/hours.wav" "$url/api/tagger/tag"
 head -c 3000 /dev/urandom > "$work/noise.png"
 expect 400 "random bytes named .png" -X POST --data-binary @"$work/noise.png" "$url/api/classifier/predict"
 head -c 700 Assets/samples/photos/scene.png > "$work/cut.png"

@@ -14,6 +14,8 @@ public struct TagOptions: Codable, Sendable, Equatable {
     public var threshold: Float = 0.5
     /// Windows whose middle half is quieter than this (dB RMS, full scale 0 dB) are silent.
     public var silenceDB: Float = -45
+    /// Longest recording read (seconds; nil: any length): a server's bound on one request.
+    public var maxSeconds: Double? = nil
     public init() {}
 
     public func validate() throws {
@@ -22,6 +24,7 @@ public struct TagOptions: Codable, Sendable, Equatable {
         guard (1...100).contains(top) else { throw SettingsError(["top"], "must be in 1...100") }
         guard threshold >= 0, threshold <= 1 else { throw SettingsError(["threshold"], "must be in [0, 1]") }
         guard silenceDB.isFinite, silenceDB <= 0 else { throw SettingsError(["silence_db"], "must be a level in dB at or below 0") }
+        if let m = maxSeconds { guard m > 0, m.isFinite else { throw SettingsError(["max_seconds"], "must be a positive number of seconds") } }
     }
 }
 
@@ -109,6 +112,9 @@ extension LoadedAudioTagger {
                 if more.isEmpty { ended = true } else {
                     guard more.allSatisfy({ $0.isFinite }) else { throw AppError.badInput(file, "audio samples that are not finite") }
                     buffer += more
+                    if let m = options.maxSeconds, Double(bufferStart + buffer.count - half) > m * Double(rate) {
+                        throw AppError.badInput(file, String(format: "longer than %.0f s, the most this tags in one go", m))
+                    }
                 }
             }
             if ended && centre >= bufferStart + buffer.count - half { break }   // past the last sample

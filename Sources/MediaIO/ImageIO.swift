@@ -10,11 +10,12 @@ public enum ColorMode: Sendable {
 extension Image {
     /// Decodes an image file: JPEG through libjpeg; PNG, BMP, TIFF, WebP, GIF (first frame) and any
     /// other still format FFmpeg reads through FFmpeg. 8- and 16-bit, gray/RGB/RGBA sources
-    /// (alpha dropped). The format is found from the content, not the name.
-    public static func read(_ path: String, mode: ColorMode = .rgb) throws -> Image {
+    /// (alpha dropped). The format is found from the content, not the name. `maxPixels` lowers
+    /// the size limit (a server's bound on one request); the size is checked before decoding.
+    public static func read(_ path: String, mode: ColorMode = .rgb, maxPixels: Int = MediaLimits.maxImagePixels) throws -> Image {
         let head = try FileBytes.prefix(path, count: 3)
         if JPEGCodec.isJPEG(head) {
-            return try JPEGCodec.decode(try FileBytes.read(path), channels: mode.channels, path: path)
+            return try JPEGCodec.decode(try FileBytes.read(path), channels: mode.channels, path: path, maxPixels: maxPixels)
         }
         if head.isEmpty { throw MediaError.corrupt(path: path, reason: "empty file") }
         let input: FFmpegInput
@@ -26,6 +27,9 @@ extension Image {
         guard Int(par.width) <= MediaLimits.maxImageSide, Int(par.height) <= MediaLimits.maxImageSide,
               Int(par.width) * Int(par.height) <= MediaLimits.maxImagePixels else {
             throw MediaError.tooLarge(path: path, reason: "image size \(par.width)x\(par.height)")
+        }
+        guard Int(par.width) * Int(par.height) <= maxPixels else {
+            throw MediaError.tooLarge(path: path, reason: "image size \(par.width)x\(par.height) (at most \(maxPixels) pixels are read)")
         }
         guard try input.nextFrame() else { throw MediaError.corrupt(path: path, reason: "no picture could be decoded") }
         return try FrameToImage().convert(input.frame.frame, channels: mode.channels, path: path)

@@ -4,14 +4,14 @@ internal import CJPEGShim
 enum JPEGCodec {
     static func isJPEG(_ b: [UInt8]) -> Bool { b.count >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF }
 
-    static func decode(_ bytes: [UInt8], channels: Int, path: String) throws -> Image {
+    static func decode(_ bytes: [UInt8], channels: Int, path: String, maxPixels: Int = MediaLimits.maxImagePixels) throws -> Image {
         var err = [CChar](repeating: 0, count: 256)
         var w: Int32 = 0, h: Int32 = 0, comps: Int32 = 0
         let info = bytes.withUnsafeBufferPointer { dm_jpeg_info($0.baseAddress, $0.count, &w, &h, &comps, &err, err.count) }
         guard info == 0 else { throw MediaError.library(path: path, library: "libjpeg", message: String(cString: err)) }
         guard w > 0, h > 0, Int(w) <= MediaLimits.maxImageSide, Int(h) <= MediaLimits.maxImageSide,
-              Int(w) * Int(h) <= MediaLimits.maxImagePixels else {
-            throw MediaError.tooLarge(path: path, reason: "JPEG header declares \(w)x\(h)")
+              Int(w) * Int(h) <= min(maxPixels, MediaLimits.maxImagePixels) else {
+            throw MediaError.tooLarge(path: path, reason: "JPEG header declares \(w)x\(h) (at most \(min(maxPixels, MediaLimits.maxImagePixels)) pixels are read)")
         }
         var out = [UInt8](repeating: 0, count: Int(w) * Int(h) * channels)
         let rc = bytes.withUnsafeBufferPointer { src in

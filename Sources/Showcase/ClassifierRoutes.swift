@@ -34,7 +34,7 @@ struct ClassifierRoutes {
     }
 
     static func answer(_ c: LoadedClassifier, file: String, epsilon: Float, frame: Bool) throws -> Answer {
-        let picture = try Image.read(file, mode: c.arch.channels == 1 ? .gray : .rgb)
+        let picture = try Image.read(file, mode: c.arch.channels == 1 ? .gray : .rgb, maxPixels: ShowcaseLimits.imagePixels)
         let seen = frame && c.arch.channels == 1 && c.arch.size == 28 ? DigitFraming.frame(picture) : picture
         let x = c.input(seen)
         let shown = Image(chw: x.scalars, channels: c.arch.channels, height: c.arch.size, width: c.arch.size)

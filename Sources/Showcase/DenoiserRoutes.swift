@@ -51,7 +51,7 @@ struct DenoiserRoutes {
     /// The picture (scaled down to ShowcaseLimits.photoSide), noisy in float from the seed,
     /// denoised; PSNRs against the clean picture, pictures clipped to 8 bits for the page.
     static func answer(_ d: LoadedDenoiser, file: String, sigma: Float, seed: UInt64) throws -> Answer {
-        var clean = try Image.read(file, mode: .rgb)
+        var clean = try Image.read(file, mode: .rgb, maxPixels: ShowcaseLimits.imagePixels)
         if clean.isGray { clean = clean.grayscale() }
         let side = max(clean.width, clean.height)
         if side > ShowcaseLimits.photoSide {

@@ -23,8 +23,12 @@ public struct ShowcaseContext: RequestContext {
 public enum ShowcaseLimits {
     /// Largest request body: a phone photo or a minute of recorded audio fits.
     public static let uploadBytes = 16 << 20
+    /// Largest picture decoded (a 16 MB PNG can declare 268 megapixels): a 16-megapixel photo fits.
+    public static let imagePixels = 16_000_000
     /// Longest side a photo is scaled down to before denoising (a lecture wants answers in a second).
     public static let photoSide = 360
+    /// Longest recording one tagging request reads (a 16 MB file can hold hours of audio).
+    public static let audioSeconds: Double = 600
     /// Characters one char-rnn request may generate.
     public static let maxCharacters = 2000
     /// Samples in one GAN grid, frames in one walk.

@@ -22,6 +22,7 @@ struct TaggerRoutes {
         router.post("/api/tagger/tag") { request, context -> Answer in
             let q = QueryValues(request)
             var options = TagOptions()
+            options.maxSeconds = ShowcaseLimits.audioSeconds
             options.threshold = try q.float("threshold", default: options.threshold, in: 0...1)
             options.hop = Double(try q.float("hop", default: Float(options.hop), in: 0.05...2))
             let body = try await request.body.collect(upTo: context.maxUploadSize)

@@ -91,6 +91,13 @@ final class ShowcaseRoutesTests: XCTestCase {
             for route in ["/api/classifier/predict", "/api/denoiser/denoise", "/api/tagger/tag"] {
                 try assertError(try await c.execute(uri: route, method: .post, body: big), .contentTooLarge, containing: "MB")
             }
+            // A small file that declares more pixels than the server decodes (16.4 megapixels of black).
+            let huge = NSTemporaryDirectory() + "showcase-huge-\(getpid()).png"
+            defer { try? FileManager.default.removeItem(atPath: huge) }
+            try Image(width: 4100, height: 4000, channels: 1).writePNG(huge)
+            for route in ["/api/classifier/predict", "/api/denoiser/denoise"] {
+                try assertError(try await post(c, route, file: huge), .badRequest, containing: "at most 16000000 pixels")
+            }
             _ = try await post(c, "/api/classifier/predict", file: assets + "/samples/digits/3.png")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: s.uploads.path), [])
@@ -157,6 +164,13 @@ final class ShowcaseRoutesTests: XCTestCase {
         try await app(try services()).test(.router) { c in
             try assertError(try await post(c, "/api/tagger/tag", file: assets + "/samples/digits/7.png"), .badRequest, containing: "the upload")
             try assertError(try await c.execute(uri: "/api/tagger/tag?threshold=3", method: .post, body: ByteBuffer(string: "x")), .badRequest, containing: "threshold")
+            // An hour of quiet 1 kHz 8-bit audio: 3.6 MB, over the server's 10 minutes.
+            var wavBytes = Data("RIFF".utf8); let n = 3_600_000
+            func le32(_ v: Int) -> Data { withUnsafeBytes(of: UInt32(v).littleEndian) { Data($0) } }
+            func le16(_ v: Int) -> Data { withUnsafeBytes(of: UInt16(v).littleEndian) { Data($0) } }
+            wavBytes += le32(36 + n) + Data("WAVEfmt ".utf8) + le32(16) + le16(1) + le16(1) + le32(1000) + le32(1000) + le16(1) + le16(8)
+            wavBytes += Data("data".utf8) + le32(n) + Data(repeating: 128, count: n)
+            try assertError(try await c.execute(uri: "/api/tagger/tag", method: .post, body: ByteBuffer(bytes: wavBytes)), .badRequest, containing: "longer than 600 s")
             guard let espeak = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].first(where: FileManager.default.isExecutableFile) else {
                 throw XCTSkip("espeak-ng is not installed (make installs it)")
             }
