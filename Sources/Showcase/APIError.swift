@@ -35,7 +35,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let e as APIError {
             return APIError.json(status: e.status, message: e.message)
         } catch let e as HTTPError {
-            return APIError.json(status: e.status, message: e.body ?? e.status.reasonPhrase.lowercased())
+            return APIError.json(status: e.status, message: Self.snakeCased(e.body ?? e.status.reasonPhrase.lowercased()))
         } catch let e as any HTTPResponseError {
             let message = e.status == .contentTooLarge ? "the request body is larger than \(ShowcaseLimits.uploadBytes >> 20) MB" : e.status.reasonPhrase.lowercased()
             return APIError.json(status: e.status, message: message)
@@ -51,5 +51,14 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("\(request.method) \(request.uri.path): \(error)")
             return APIError.json(status: .internalServerError, message: "the server could not answer this request")
         }
+    }
+
+    /// JSON decoding errors name Swift's camelCase keys in backquotes; the API's are snake_case.
+    /// Quoted names that start upper-case are types (`Int`) and stay.
+    static func snakeCased(_ message: String) -> String {
+        message.split(separator: "`", omittingEmptySubsequences: false).enumerated().map { k, part in
+            guard k % 2 == 1, part.first?.isLowercase == true else { return String(part) }
+            return part.map { $0.isUppercase ? "_" + $0.lowercased() : String($0) }.joined()
+        }.joined(separator: "`")
     }
 }

@@ -127,7 +127,7 @@ final class ShowcaseRoutesTests: XCTestCase {
             let first = try XCTUnwrap((cells["cells"] as? [[String: Any]])?.first)
             XCTAssertEqual((first["values"] as? [Double])?.count, 23)
 
-            try assertError(try await post(c, "/api/charrnn/generate", json: #"{"length": "long"}"#), .badRequest)
+            try assertError(try await post(c, "/api/charrnn/generate", json: #"{"length": "long"}"#), .badRequest, containing: "`length` key, expected `Int`")
             try assertError(try await post(c, "/api/charrnn/generate", json: #"{"length": 100000}"#), .badRequest, containing: "length")
             try assertError(try await post(c, "/api/charrnn/generate", json: "not json"), .badRequest)
             try assertError(try await c.execute(uri: "/api/charrnn/stream?temperature=-1", method: .get), .badRequest, containing: "temperature")
@@ -203,7 +203,7 @@ final class ShowcaseRoutesTests: XCTestCase {
             try assertError(try await post(c, "/api/gan/sample", json: #"{"count": 5000}"#), .badRequest, containing: "count")
             try assertError(try await post(c, "/api/gan/sample", json: #"{"offsets": [1e9]}"#), .badRequest, containing: "offset")
             try assertError(try await post(c, "/api/gan/interpolate", json: #"{"from_seed": 1, "to_seed": 2, "steps": 1000}"#), .badRequest, containing: "steps")
-            try assertError(try await post(c, "/api/gan/interpolate", json: #"{"from_seed": "one", "to_seed": 2, "steps": 4}"#), .badRequest)
+            try assertError(try await post(c, "/api/gan/interpolate", json: #"{"from_seed": "one", "to_seed": 2, "steps": 4}"#), .badRequest, containing: "`from_seed`")
         }
     }
 
