@@ -78,7 +78,7 @@ struct DeepMediaBench: ParsableCommand {
 
     func bench(_ name: String, _ c: BenchCase) -> [String: Any] {
         let start = Date()
-        let skipped = (median: 0.0, rates: [1.0], calls: 0)
+        let skipped = (median: 0.0, rates: [1.0], calls: 0, wait: [Double]())
         let train = phase == .infer ? skipped : timedPhase(c.trainStep, budget: 0.55 * seconds, warmup: 0.08 * seconds)
         let infer = phase == .train ? skipped : timedPhase(c.infer, budget: 0.30 * seconds, warmup: 0.05 * seconds)
         let b = Double(c.batch)
@@ -97,6 +97,11 @@ struct DeepMediaBench: ParsableCommand {
         }
         out["train_spread"] = round3(train.rates.max()! / train.rates.min()! - 1)
         out["infer_spread"] = round3(infer.rates.max()! / infer.rates.min()! - 1)
+        if threads > 1 && !train.wait.isEmpty {
+            // Each thread's share of the timed training spent waiting (caller first, then workers).
+            out["train_wait"] = round3(train.wait.max()!)
+            out["train_wait_by_thread"] = train.wait.map(round3)
+        }
         out["train_steps_per_repeat"] = train.calls
         out["infer_batches_per_repeat"] = infer.calls
         out["repeats"] = repeats
@@ -108,7 +113,7 @@ struct DeepMediaBench: ParsableCommand {
         return out
     }
 
-    func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double) -> (median: Double, rates: [Double], calls: Int) {
+    func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double) -> (median: Double, rates: [Double], calls: Int, wait: [Double]) {
         var t0 = DispatchTime.now()
         var n = 0
         while n < 2 || elapsed(t0) < warmup { fn(); n += 1 }
@@ -118,6 +123,7 @@ struct DeepMediaBench: ParsableCommand {
         let perCall = elapsed(t0) / Double(k)
         let calls = max(1, Int(budget / Double(repeats) / perCall))
         var rates: [Double] = []
+        Parallel.startUsage()
         for _ in 0..<repeats {
             let s = DispatchTime.now()
             for _ in 0..<calls { fn() }
@@ -125,7 +131,7 @@ struct DeepMediaBench: ParsableCommand {
         }
         let sorted = rates.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        return (median, rates, calls)
+        return (median, rates, calls, Parallel.usage())
     }
 
     func elapsed(_ t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
@@ -144,7 +150,7 @@ struct DeepMediaBench: ParsableCommand {
         // Keys in torch_reference's order first, the rest after.
         let order = ["model", "batch", "train_steps_per_s", "train_samples_per_s", "infer_samples_per_s", "params", "threads",
                      "train_tokens_per_s", "infer_tokens_per_s", "g_infer_samples_per_s", "params_g", "params_d",
-                     "train_spread", "infer_spread", "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
+                     "train_spread", "infer_spread", "train_wait", "train_wait_by_thread", "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
                      "framework", "kernels", "params_match_models_md", "peak_rss_mb", "wall_s"]
         var parts: [String] = []
         for k in order {
@@ -155,6 +161,7 @@ struct DeepMediaBench: ParsableCommand {
             case let b as Bool: value = b ? "true" : "false"
             case let i as Int: value = String(i)
             case let x as Double: value = x == x.rounded() && Swift.abs(x) < 1e15 ? String(format: "%.1f", x) : String(x)
+            case let xs as [Double]: value = "[" + xs.map { String($0) }.joined(separator: ", ") + "]"
             default: value = "null"
             }
             parts.append("\"\(k)\": \(value)")

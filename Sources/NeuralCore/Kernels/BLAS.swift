@@ -32,7 +32,7 @@ public enum BLAS {
         _ = configured
         if m == 0 || n == 0 { return }
         let flops = m * n * k
-        let workers = Parallel.isNested ? 1 : min(Parallel.threads, max(1, flops / 400_000))
+        let workers = Parallel.isNested ? 1 : min(Parallel.threads, max(1, flops / 150_000))
         if workers <= 1 {
             serial(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return

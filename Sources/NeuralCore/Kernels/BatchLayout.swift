@@ -47,7 +47,10 @@ enum BatchLayout {
 
     /// gb[c] += Σ over images and positions of g (N, C, L): the bias gradient of a convolution.
     static func addChannelSums(_ g: UnsafePointer<Float>, into gb: UnsafeMutablePointer<Float>, n: Int, c: Int, l: Int) {
-        for s in 0..<n { for ch in 0..<c { gb[ch] += vectorSum(g + (s * c + ch) * l, l) } }
+        // Split by channels: each channel's sum runs over the images in order on one thread.
+        Parallel.forRanges(c, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / Swift.max(n * l, 1))) { chs in
+            for s in 0..<n { for ch in chs { gb[ch] += vectorSum(g + (s * c + ch) * l, l) } }
+        }
     }
 
     /// How many images go into one sgemm: column buffers of about 2 MB, so they are still in

@@ -5,7 +5,7 @@ import Foundation
 /// Runs `body(range)` over 0..<n, split across threads when large.
 @inline(__always)
 func pointwise(_ n: Int, _ body: (Range<Int>) -> Void) {
-    Parallel.forRanges(n, minPerChunk: 1 << 16, body)
+    Parallel.forRanges(n, minPerChunk: Parallel.pointwiseGrain, body)
 }
 
 /// p[0..<n] = max(p, 0) in place, as relu() has it (NaN -> 0): the ReLU of fused inference paths.

@@ -9,7 +9,7 @@ private func binary(_ a: Tensor, _ b: Tensor,
     if a.shape == b.shape {
         let y = Tensor(uninitializedShape: a.shape)
         let pa = a.storage.pointer, pb = b.storage.pointer, py = y.storage.pointer
-        Parallel.forRanges(a.count, minPerChunk: 1 << 16) { r in
+        pointwise(a.count) { r in
             for i in r { py[i] = f(pa[i], pb[i]) }
         }
         return (y, nil)
@@ -103,9 +103,13 @@ extension Tensor {
         let x = self
         let y = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = y.storage.pointer
-        Parallel.forRanges(count, minPerChunk: 1 << 16) { r in for i in r { py[i] = f(px[i], c) } }
+        pointwise(count) { r in for i in r { py[i] = f(px[i], c) } }
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in for i in 0..<x.count { gx[i] += df(g[i], px[i], c) } }
+            x.writeGrad { gx, fresh in
+                pointwise(x.count) { r in
+                    if fresh { for i in r { gx[i] = df(g[i], px[i], c) } } else { for i in r { gx[i] += df(g[i], px[i], c) } }
+                }
+            }
         }
     }
 }

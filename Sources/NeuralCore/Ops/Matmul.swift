@@ -47,7 +47,9 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let px = x.storage.pointer, pw = weight.storage.pointer, py = y.storage.pointer
     if let bias {
         let pb = bias.storage.pointer
-        for r in 0..<rows { (py + r * outF).update(from: pb, count: outF) }
+        Parallel.forRanges(rows, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / Swift.max(outF, 1))) { r in
+            for i in r { (py + i * outF).update(from: pb, count: outF) }
+        }
     }
     BLAS.sgemm(transB: true, m: rows, n: outF, k: inF, a: px, lda: inF, b: pw, ldb: inF, beta: bias == nil ? 0 : 1, c: py, ldc: outF)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
@@ -55,7 +57,13 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
         x.writeGrad { gx, fresh in BLAS.sgemm(m: rows, n: inF, k: outF, a: g, lda: outF, b: pw, ldb: inF, beta: fresh ? 0 : 1, c: gx, ldc: inF) }
         if weight.requiresGrad { weight.addGrad { gw in BLAS.sgemm(transA: true, m: outF, n: inF, k: rows, a: g, lda: outF, b: px, ldb: inF, beta: 1, c: gw, ldc: inF) } }
         if let bias, bias.requiresGrad {
-            bias.addGrad { gb in for r in 0..<rows { let gr = g + r * outF; for j in 0..<outF { gb[j] += gr[j] } } }
+            // gb[j] += Σ_r g[r, j], split by columns (each column's sum in row order on one thread).
+            bias.addGrad { gb in
+                let grain = Swift.max(8, Parallel.pointwiseGrain / Swift.max(rows, 1))
+                Parallel.forRanges(outF, minPerChunk: grain) { cols in
+                    for r in 0..<rows { let gr = g + r * outF; for j in cols { gb[j] += gr[j] } }
+                }
+            }
         }
     }
 }

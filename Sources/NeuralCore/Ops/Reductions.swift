@@ -15,6 +15,9 @@ extension Tensor {
         for a in ax { keep[a] = 1 }
         let outShape = keepDims ? keep : shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
         let x = self
+        if !ax.isEmpty && ax == Array((rank - ax.count)..<rank) && count > 0 {
+            return sumTrailing(ax.count, outShape: outShape)
+        }
         let y = Tensor(shape: outShape, repeating: 0)
         let plan = BroadcastPlan(keep, shape)   // A = output (0-strided on reduced axes), B = input
         let px = storage.pointer, py = y.storage.pointer
@@ -30,6 +33,27 @@ extension Tensor {
         return y.recorded(from: [x]) { g in
             x.addGrad { gx in
                 plan.forEachRow { o, oa, _, n, sa, _ in for j in 0..<n { gx[o + j] += g[oa + j * sa] } }
+            }
+        }
+    }
+
+    /// Sum over the last `axes` axes (a global pool: (N, C, H, W) -> (N, C)): each output is one
+    /// contiguous run of `inner` inputs; outputs are split across threads, forward and backward.
+    private func sumTrailing(_ axes: Int, outShape: [Int]) -> Tensor {
+        let x = self
+        let inner = shape.suffix(axes).reduce(1, *), outer = count / inner
+        let y = Tensor(uninitializedShape: outShape)
+        let px = storage.pointer, py = y.storage.pointer
+        let grain = Swift.max(1, Parallel.pointwiseGrain / inner)
+        Parallel.forRanges(outer, minPerChunk: grain) { r in for i in r { py[i] = vectorSum(px + i * inner, inner) } }
+        return y.recorded(from: [x]) { g in
+            x.writeGrad { gx, fresh in
+                Parallel.forRanges(outer, minPerChunk: grain) { r in
+                    for i in r {
+                        let v = g[i], row = gx + i * inner
+                        if fresh { row.update(repeating: v, count: inner) } else { for j in 0..<inner { row[j] += v } }
+                    }
+                }
             }
         }
     }

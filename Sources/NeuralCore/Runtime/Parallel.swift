@@ -22,8 +22,25 @@ public enum Parallel {
         set { _threads = max(1, newValue) }
     }
 
+    /// Elements below which a pointwise pass runs on one thread (a region costs about a
+    /// microsecond; 16k floats take a few).
+    public static let pointwiseGrain = 1 << 14
+
+    /// p[0..<n] = 0, split across threads when large (a gradient buffer of a million floats).
+    public static func zero(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        forRanges(n, minPerChunk: 1 << 16) { r in (p + r.lowerBound).update(repeating: 0, count: r.count) }
+    }
+
     /// How long an idle worker polls for the next region before it sleeps.
     nonisolated(unsafe) public static var spinSeconds = 0.002
+
+    /// Starts counting how long each thread of the pool waits (see `usage()`); off until called.
+    public static func startUsage() { WorkerPool.shared.startUsage() }
+
+    /// Each thread's share of the time since `startUsage()` spent waiting: [0] is the calling
+    /// thread (done with its part of a region, waiting for the workers), [w] pool worker w (no
+    /// region to work on: the caller runs serial code, or its part of the region is done).
+    public static func usage() -> [Double] { WorkerPool.shared.usage(threads: threads) }
 
     /// True inside a `forEach` body: nested calls then run serially.
     public static var isNested: Bool { pthread_getspecific(depthKey) != nil }
@@ -94,6 +111,12 @@ final class WorkerPool: @unchecked Sendable {
     private var body: ((Int, Int) -> Void)?
     private var chunks = 0, participants = 0
     private var workers = 0
+    // Usage counting (off until `startUsage`): nanoseconds per participant, one cache line each;
+    // slot 0 is the caller's waiting time, slot w the busy time of worker w. A worker writes its
+    // slot before it bumps `finished`, which the caller reads with acquire ordering.
+    private var counting = false
+    private var countingSince: UInt64 = 0
+    private let nanos = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
 
     private init() {
         pthread_mutex_init(&sleepLock, nil)
@@ -110,6 +133,21 @@ final class WorkerPool: @unchecked Sendable {
 
     func end() { busy.withLock { $0 = false } }
 
+    func startUsage() {
+        nanos.initialize(repeating: 0, count: 256 * 8)
+        countingSince = DispatchTime.now().uptimeNanoseconds
+        counting = true
+    }
+
+    func usage(threads: Int) -> [Double] {
+        guard counting else { return [] }
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - countingSince)
+        return (0..<threads).map { t in
+            let n = Double(nanos[t * 8]) / wall
+            return max(0, min(1, t == 0 ? n : 1 - n))
+        }
+    }
+
     func run(chunks: Int, participants: Int, _ body: @escaping (Int, Int) -> Void) {
         while workers < participants - 1 { startWorker(index: workers); workers += 1 }
         self.body = body; self.chunks = chunks; self.participants = participants
@@ -121,7 +159,9 @@ final class WorkerPool: @unchecked Sendable {
             pthread_mutex_lock(&sleepLock); pthread_cond_broadcast(&wake); pthread_mutex_unlock(&sleepLock)
         }
         Parallel.asNested { runShare(0) }
+        let waitStart = counting ? DispatchTime.now().uptimeNanoseconds : 0
         while finished.load(ordering: .acquiring) < participants - 1 {}
+        if counting { nanos[0] += DispatchTime.now().uptimeNanoseconds - waitStart }
         self.body = nil
     }
 
@@ -168,7 +208,9 @@ final class WorkerPool: @unchecked Sendable {
             seen = current
             // A region this worker takes part in cannot end (nor the next begin) before it finishes.
             guard index + 1 < current & 0xFF else { continue }
+            let busyStart = counting ? DispatchTime.now().uptimeNanoseconds : 0
             Parallel.asNested { runShare(index + 1) }
+            if busyStart != 0 { nanos[(index + 1) * 8] += DispatchTime.now().uptimeNanoseconds - busyStart }
             finished.add(1, ordering: .releasing)
         }
     }

@@ -33,7 +33,8 @@ public final class GradNode {
     @inline(__always)
     func accumulate(_ body: (UnsafeMutablePointer<Float>) -> Void) {
         if let g = uniqueGrad() { body(g); return }
-        let fresh = Storage(count: count, repeating: 0)
+        let fresh = Storage(count: count)
+        Parallel.zero(fresh.pointer, count)
         grad = fresh
         body(fresh.pointer)
     }
@@ -51,7 +52,8 @@ public final class GradNode {
     /// Zero gradient: in place, or a new zeroed buffer when a tensor read from `grad` shares it.
     func zeroGrad() {
         guard grad != nil else { return }
-        if isKnownUniquelyReferenced(&grad!) { grad!.zero() } else { grad = Storage(count: count, repeating: 0) }
+        if !isKnownUniquelyReferenced(&grad!) { grad = Storage(count: count) }
+        Parallel.zero(grad!.pointer, count)
     }
 }
 

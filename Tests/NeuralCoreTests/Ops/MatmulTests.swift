@@ -21,6 +21,23 @@ final class MatmulTests: XCTestCase {
         checkGradients([ba, w, bias], "linear") { linear($0[0], weight: $0[1], bias: $0[2]) }
     }
 
+    /// A batch large enough that the bias is added and its gradient summed on two threads:
+    /// bias gradient = column sums of the output gradient, as loops give it.
+    func testLinearBiasSplitAcrossThreads() {
+        Parallel.threads = 2
+        defer { Parallel.threads = ProcessInfo.processInfo.activeProcessorCount }
+        var rng = RandomGenerator(seed: 8)
+        let (rows, inF, outF) = (300, 20, 130)
+        let x = Tensor.normal([rows, inF], using: &rng), w = Tensor.normal([outF, inF], using: &rng)
+        let b = Tensor.normal([outF], using: &rng).requiringGrad(), g = Tensor.normal([rows, outF], using: &rng)
+        let y = linear(x, weight: w, bias: b)
+        assertClose(y - x.matmul(w.transposed()), b.reshaped([1, outF]) + Tensor(shape: [rows, outF], repeating: 0), rtol: 1e-4, atol: 1e-4)
+        (y * g).sum().backward()
+        let pg = g.scalars
+        let ref = (0..<outF).map { j in (0..<rows).reduce(Float(0)) { $0 + pg[$1 * outF + j] } }
+        assertClose(b.grad!, Tensor(shape: [outF], scalars: ref), rtol: 1e-4, atol: 1e-4)
+    }
+
     func testLargeProductSplitsAcrossThreads() {
         // Large enough that sgemm splits it; compare with a naive product.
         var rng = RandomGenerator(seed: 7)

@@ -22,6 +22,29 @@ final class ReductionsTests: XCTestCase {
         checkGradients([x], eps: 1e-3, "max") { $0[0].max(axis: 2).values }
     }
 
+    /// Summing the trailing axes of a batch large enough to be split across threads (a global
+    /// pool) matches loops, forward and backward, and a second backward adds to the gradient.
+    func testTrailingSumSplitAcrossThreads() {
+        Parallel.threads = 2
+        defer { Parallel.threads = ProcessInfo.processInfo.activeProcessorCount }
+        var rng = RandomGenerator(seed: 9)
+        let (n, c, inner) = (8, 64, 16 * 16)
+        let x = Tensor.normal([n, c, 16, 16], using: &rng).requiringGrad()
+        let w = Tensor.normal([n, c], using: &rng)
+        let y = x.sum(axes: [2, 3])
+        XCTAssertEqual(y.shape, [n, c])
+        XCTAssertEqual(x.sum(axes: [-1, 2], keepDims: true).shape, [n, c, 1, 1])
+        let px = x.scalars
+        let ref = (0..<(n * c)).map { i in px[(i * inner)..<((i + 1) * inner)].reduce(0, +) }
+        assertClose(y, Tensor(shape: [n, c], scalars: ref), rtol: 1e-5, atol: 1e-4)
+        (y * w).sum().backward()
+        let pw = w.scalars
+        let expected = (0..<(n * c * inner)).map { pw[$0 / inner] }
+        XCTAssertEqual(x.grad!.scalars, expected)
+        (x.sum(axes: [2, 3]) * w).sum().backward()
+        XCTAssertEqual(x.grad!.scalars, expected.map { 2 * $0 })
+    }
+
     func testArgmax() {
         let x = Tensor(shape: [2, 3], scalars: [1, 5, 2, 7, 0, 7])
         XCTAssertEqual(x.argmax(axis: 1), [1, 0])

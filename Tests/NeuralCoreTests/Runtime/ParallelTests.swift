@@ -20,6 +20,21 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    /// The usage counter sees a worker idle while the caller runs serial code, and a caller that
+    /// waits little when the region's two halves are equal.
+    func testUsageCountsWaiting() {
+        Parallel.threads = 2
+        func spin(_ seconds: Double) { let end = Date().addingTimeInterval(seconds); while Date() < end {} }
+        Parallel.forEach(2) { _ in }
+        Parallel.startUsage()
+        Parallel.forEach(2) { _ in spin(0.02) }
+        spin(0.06)                       // serial: the worker has nothing to do
+        let shares = Parallel.usage()
+        XCTAssertEqual(shares.count, 2)
+        XCTAssertGreaterThan(shares[1], 0.5, "worker idle for 60 of 80 ms: \(shares)")
+        XCTAssertLessThan(shares[0], 0.3, "caller: \(shares)")
+    }
+
     /// A region inside a region runs serially on its thread, and ranges cover 0..<n.
     func testNestedAndRanges() {
         Parallel.threads = 2
