@@ -111,6 +111,12 @@ struct Train: ParsableCommand {
 struct ModelOption: ParsableArguments {
     @Option(help: "Checkpoint written by denoiser train (best.safetensors or checkpoint.safetensors of a run); default: the bundled blind photo denoiser.") var model: String?
 
+    @Option(parsing: .unconditional, help: "Denoise each picture in N of its flips and rotations and average the N results, turned back (1, 2, 4 or 8): N times the work for a cleaner picture (sigma 25 on Set12: +0.2 dB with 8). Default: 8 for pictures up to 1 megapixel (evaluate: 8 always), 1 for larger ones and for video frames.") var ensemble: Int?
+
+    func validate() throws {
+        if let ensemble, !SelfEnsemble.sizes.contains(ensemble) { throw ValidationError("--ensemble must be 1, 2, 4 or 8") }
+    }
+
     func load() throws -> LoadedDenoiser { try LoadedDenoiser.load(model ?? BundledAssets.model("photo-denoiser.safetensors")) }
 }
 
@@ -144,6 +150,7 @@ struct Denoise: ParsableCommand {
         for f in files {
             let stem = ((f as NSString).lastPathComponent as NSString).deletingPathExtension
             if videoExtensions.contains((f as NSString).pathExtension.lowercased()) {
+                d.ensemble = modelOption.ensemble ?? 1
                 // In a folder, the input's container (an .mkv's PCM audio has no place in an .mp4).
                 let target = folder?.file(stem + "." + (f as NSString).pathExtension.lowercased()) ?? out
                 let bar = TerminalProgress(), start = Date()
@@ -161,7 +168,10 @@ struct Denoise: ParsableCommand {
                 continue
             }
             let target = folder?.file(stem + ".png") ?? out
-            try d.denoise(file: f, to: target)
+            let used = try d.denoise(file: f, to: target, ensemble: modelOption.ensemble)
+            if modelOption.ensemble == nil && used == 1 {
+                TerminalProgress.log("note: \(f) is over 1 megapixel: denoised in one orientation (--ensemble 8 averages eight, in 8x the time)")
+            }
             if !json { print("\(f) -> \(target)") }
         }
     }
@@ -182,6 +192,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try common.apply()
         let d = try modelOption.load()
+        d.ensemble = modelOption.ensemble ?? 8
         if let t = d.trainedSigma, t != sigma { TerminalProgress.log("note: this model was trained for sigma \(t), evaluated at \(sigma)") }
         let set = try ImagePatches.load(data, channels: 1)
         let r = d.evaluate(Array(zip(set.names, set.images)).map { (file: $0.0, image: $0.1) }, sigma: sigma, seed: seed)

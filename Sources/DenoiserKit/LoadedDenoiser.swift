@@ -3,6 +3,7 @@ import NeuralCore
 import MediaIO
 import Models
 import RunKit
+import Require
 
 /// One image's scores in an evaluation: PSNR and SSIM of the denoised and of the noisy picture.
 public struct DenoisedScore: Codable, Sendable {
@@ -27,6 +28,10 @@ public final class LoadedDenoiser: @unchecked Sendable {
     public let depth: Int, channels: Int
     /// The fixed sigma it was trained for, or nil for a blind model.
     public let trainedSigma: Float?
+    /// Orientations each picture is denoised in and averaged (1, 2, 4 or 8; see SelfEnsemble).
+    public var ensemble = 1 {
+        didSet { require(SelfEnsemble.sizes.contains(ensemble), "LoadedDenoiser: ensemble \(ensemble) (1, 2, 4 or 8)") }
+    }
 
     public static func load(_ path: String) throws -> LoadedDenoiser {
         let st = try SafetensorsFile.read(path: path)
@@ -62,17 +67,28 @@ public final class LoadedDenoiser: @unchecked Sendable {
         }
         for c in 0..<image.channels {
             let plane = (0..<(image.width * image.height)).map { image.pixels[$0 * image.channels + c] }
-            let x = Tensor(shape: [1, 1, image.height, image.width], scalars: plane)
-            let y = inference { TiledInference.apply(x, model: model) }.scalars
+            let y = SelfEnsemble.apply(plane, height: image.height, width: image.width, count: ensemble) { p, h, w in
+                inference { TiledInference.apply(Tensor(shape: [1, 1, h, w], scalars: p), model: model) }.scalars
+            }
             for i in 0..<(image.width * image.height) { out.pixels[i * image.channels + c] = y[i] }
         }
         return out
     }
 
-    /// A picture file denoised into `target` (a gray one stays gray).
-    public func denoise(file: String, to target: String) throws {
+    /// Orientations for a picture file when none are asked for: 8 up to 1 megapixel, 1 above
+    /// (eight passes over a colour photo of several megapixels take minutes on two cores).
+    public static func defaultEnsemble(pixels: Int) -> Int { pixels <= 1_000_000 ? 8 : 1 }
+
+    /// A picture file denoised into `target` (a gray one stays gray) in `ensemble` orientations,
+    /// or `defaultEnsemble` when nil; returns the number used.
+    @discardableResult
+    public func denoise(file: String, to target: String, ensemble: Int? = nil) throws -> Int {
         let image = try Image.read(file, mode: .rgb)
+        let saved = self.ensemble
+        defer { self.ensemble = saved }
+        self.ensemble = ensemble ?? Self.defaultEnsemble(pixels: image.width * image.height)
         try denoise(image.isGray ? image.grayscale() : image).write(target)
+        return self.ensemble
     }
 
     /// The standard protocol on clean pictures: noise of sigma/255 added in float from `seed`

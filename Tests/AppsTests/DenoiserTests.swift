@@ -64,6 +64,9 @@ final class DenoiserTests: XCTestCase {
         let sigma = try run(["evaluate", "--data", pics, "--sigma", "-1", "--model", model])
         XCTAssertNotEqual(sigma.0, 0)
         XCTAssertTrue(sigma.2.contains("--sigma"), sigma.2)
+        let ensemble = try run(["denoise", noisy, "--model", model, "--out", one, "--ensemble", "3"])
+        XCTAssertNotEqual(ensemble.0, 0)
+        XCTAssertTrue(ensemble.2.contains("--ensemble must be 1, 2, 4 or 8"), ensemble.2)
     }
 
     /// A video with an audio track at 12.5 frames/s: the denoised one keeps its frame count, size,
