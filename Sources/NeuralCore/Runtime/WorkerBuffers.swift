@@ -4,7 +4,12 @@ struct WorkerBuffers {
     let count: Int
     init(workers: Int, count: Int, zeroed: Bool = false) {
         self.count = count
-        storages = (0..<workers).map { _ in zeroed ? Storage(count: count, repeating: 0) : Storage(count: count) }
+        storages = (0..<workers).map { _ in Storage(count: count) }
+        if zeroed {
+            // On the threads (a padded plane per worker: 16 of them are megabytes at 16 threads).
+            let pointers = storages.map(\.pointer)
+            Parallel.forEach(pointers.count) { w in pointers[w].update(repeating: 0, count: count) }
+        }
     }
     subscript(w: Int) -> UnsafeMutablePointer<Float> { storages[w].pointer }
 
