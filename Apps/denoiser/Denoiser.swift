@@ -153,11 +153,10 @@ struct Denoise: ParsableCommand {
                 d.ensemble = modelOption.ensemble ?? 1
                 // In a folder, the input's container (an .mkv's PCM audio has no place in an .mp4).
                 let target = folder?.file(stem + "." + (f as NSString).pathExtension.lowercased()) ?? out
-                let bar = TerminalProgress(), start = Date()
+                let bar = TerminalProgress()
                 let r = try d.denoise(video: f, to: target, cancellation: interrupt) { done, total in
-                    let fps = Double(done) / Swift.max(Date().timeIntervalSince(start), 1e-9)
                     bar.progress(TrainingProgress(label: (f as NSString).lastPathComponent, done: done, total: Swift.max(total ?? done, done),
-                                                  unit: "frames", fields: [("frames/s", fps)]))
+                                                  unit: "frames", fields: []))
                 }
                 if r.cancelled {
                     TerminalProgress.log("interrupted after \(r.frames) frames of \(f): nothing written")

@@ -30,7 +30,9 @@ public final class TerminalProgress: TrainingEvents {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let fields = extra.map { String(format: "%@ %.4f", $0.0, $0.1) }.joined(separator: "  ")
         let frac = total > 0 ? Double(done) / Double(total) : 1
-        let stats = String(format: "%@  %.0f %@/s  ETA %@", fields, rate, unit, Self.clock(eta))
+        // A slow rate (video frames, big pictures) with two decimals, not rounded to 0 or 1.
+        let speed = String(format: rate < 10 ? "%.2f %@/s  ETA %@" : "%.0f %@/s  ETA %@", rate, unit, Self.clock(eta))
+        let stats = fields.isEmpty ? speed : fields + "  " + speed
         if terminal {
             let width = 24, filled = Int(frac * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
