@@ -1,7 +1,12 @@
 // The packed GEMM in GM_L-lane vectors of type GM_T (included by dm_kernels_body.h, which
-// defines GM_T, GM_L, GM_FN(name) and FMA): B in panels of GM_PW = 3 vectors of columns.
+// defines GM_T, GM_L, GM_FN(name), FMA and optionally GM_V): B in panels of GM_PW = GM_V vectors
+// of columns, GM_V = 3 (12 accumulators: fits AVX2's 16 registers) or 4 (16 accumulators, for
+// AVX-512's 32 registers: 4 loads and 4 broadcasts per 16 multiply-adds instead of 3 and 4 per 12).
 
-#define GM_PW (3 * GM_L)
+#ifndef GM_V
+#define GM_V 3
+#endif
+#define GM_PW (GM_V * GM_L)
 #define GM_SPLAT(s) ((s) - (GM_T){0})
 static inline __attribute__((always_inline)) GM_T GM_FN(gm_load)(const float *p) { GM_T v; __builtin_memcpy(&v, p, sizeof v); return v; }
 static inline __attribute__((always_inline)) void GM_FN(gm_store)(float *p, GM_T v) { __builtin_memcpy(p, &v, sizeof v); }
@@ -21,6 +26,56 @@ static inline __attribute__((always_inline)) void GM_FN(put_row)(GM_T v0, GM_T v
     if (cols > 2 * GM_L) GM_FN(put_cols)(v2, c + 2 * GM_L, cols - 2 * GM_L, accumulate);
 }
 
+#if GM_V == 4
+static inline __attribute__((always_inline)) void GM_FN(put_row4)(GM_T v0, GM_T v1, GM_T v2, GM_T v3, float *c, long cols, int accumulate) {
+    GM_FN(put_row)(v0, v1, v2, c, cols, accumulate);
+    if (cols > 3 * GM_L) GM_FN(put_cols)(v3, c + 3 * GM_L, cols - 3 * GM_L, accumulate);
+}
+
+// 4 rows (lda apart) x 4 vectors: 16 accumulators; per k four loads of B, four broadcasts of A.
+static __attribute__((noinline)) void GM_FN(gemm_kernel4)(const float *a, long lda, const float *b, long k, float *c, long ldc,
+                                                   long cols, int accumulate) {
+    GM_T c0 = GM_SPLAT(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    GM_T c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+    const float *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda;
+    for (long kk = 0; kk < k; kk++) {
+        const float *q = b + kk * GM_PW;
+        GM_T b0 = GM_FN(gm_load)(q), b1 = GM_FN(gm_load)(q + GM_L), b2 = GM_FN(gm_load)(q + 2 * GM_L), b3 = GM_FN(gm_load)(q + 3 * GM_L);
+        GM_T x = GM_SPLAT(a[kk]);
+        c0 = FMA(x, b0, c0); c1 = FMA(x, b1, c1); c2 = FMA(x, b2, c2); c3 = FMA(x, b3, c3);
+        x = GM_SPLAT(a1[kk]);
+        c4 = FMA(x, b0, c4); c5 = FMA(x, b1, c5); c6 = FMA(x, b2, c6); c7 = FMA(x, b3, c7);
+        x = GM_SPLAT(a2[kk]);
+        c8 = FMA(x, b0, c8); c9 = FMA(x, b1, c9); c10 = FMA(x, b2, c10); c11 = FMA(x, b3, c11);
+        x = GM_SPLAT(a3[kk]);
+        c12 = FMA(x, b0, c12); c13 = FMA(x, b1, c13); c14 = FMA(x, b2, c14); c15 = FMA(x, b3, c15);
+    }
+    GM_FN(put_row4)(c0, c1, c2, c3, c, cols, accumulate);
+    GM_FN(put_row4)(c4, c5, c6, c7, c + ldc, cols, accumulate);
+    GM_FN(put_row4)(c8, c9, c10, c11, c + 2 * ldc, cols, accumulate);
+    GM_FN(put_row4)(c12, c13, c14, c15, c + 3 * ldc, cols, accumulate);
+}
+
+// 1 row x 4 vectors (rows left over after groups of 4); two k at a time.
+static __attribute__((noinline)) void GM_FN(gemm_kernel1)(const float *a, const float *b, long k, float *c, long cols, int accumulate) {
+    GM_T c0 = GM_SPLAT(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    const float *bp = b;
+    long kk = 0;
+    for (; kk + 2 <= k; kk += 2, bp += 2 * GM_PW) {
+        GM_T x0 = GM_SPLAT(a[kk]), x1 = GM_SPLAT(a[kk + 1]);
+        c0 = FMA(x0, GM_FN(gm_load)(bp), c0); c1 = FMA(x0, GM_FN(gm_load)(bp + GM_L), c1);
+        c2 = FMA(x0, GM_FN(gm_load)(bp + 2 * GM_L), c2); c3 = FMA(x0, GM_FN(gm_load)(bp + 3 * GM_L), c3);
+        c4 = FMA(x1, GM_FN(gm_load)(bp + GM_PW), c4); c5 = FMA(x1, GM_FN(gm_load)(bp + GM_PW + GM_L), c5);
+        c6 = FMA(x1, GM_FN(gm_load)(bp + GM_PW + 2 * GM_L), c6); c7 = FMA(x1, GM_FN(gm_load)(bp + GM_PW + 3 * GM_L), c7);
+    }
+    if (kk < k) {
+        GM_T x0 = GM_SPLAT(a[kk]);
+        c0 = FMA(x0, GM_FN(gm_load)(bp), c0); c1 = FMA(x0, GM_FN(gm_load)(bp + GM_L), c1);
+        c2 = FMA(x0, GM_FN(gm_load)(bp + 2 * GM_L), c2); c3 = FMA(x0, GM_FN(gm_load)(bp + 3 * GM_L), c3);
+    }
+    GM_FN(put_row4)(c0 + c4, c1 + c5, c2 + c6, c3 + c7, c, cols, accumulate);
+}
+#else
 // 4 rows (lda apart) x GM_PW columns: 12 accumulators; per k three loads of B, four broadcasts of A.
 static __attribute__((noinline)) void GM_FN(gemm_kernel4)(const float *a, long lda, const float *b, long k, float *c, long ldc,
                                                    long cols, int accumulate) {
@@ -101,10 +156,11 @@ static __attribute__((noinline)) void GM_FN(gemm_kernel1)(const float *a, const 
     }
     GM_FN(put_row)(c0 + c3, c1 + c4, c2 + c5, c, cols, accumulate);
 }
+#endif
 
 static void GM_FN(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n,
                                        float *c, long ldc, int accumulate) {
-    const long kc = 192;   // K block: a panel slice of kc x GM_PW floats stays in L1 across row groups
+    const long kc = GM_V == 4 ? 144 : 192;   // K block: a panel slice of kc x GM_PW floats (36 KB with 16 lanes) stays near L1 across row groups
     long panels = (n + GM_PW - 1) / GM_PW;
     for (long k0 = 0; k0 < k; k0 += kc) {
         long kb = k - k0 < kc ? k - k0 : kc;
@@ -120,6 +176,7 @@ static void GM_FN(packed_multiply)(const float *a, long lda, long m, const float
 }
 
 #undef GM_PW
+#undef GM_V
 #undef GM_SPLAT
 #undef GM_T
 #undef GM_L

@@ -135,18 +135,33 @@ static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float
 #define GM_L 16
 #define GM_FN(name) DM_CAT(name, 16)
 #include "dm_gemm_body.h"
+#define GM_T vf
+#define GM_L 16
+#define GM_V 4
+#define GM_FN(name) DM_CAT(name, 16x4)
+#include "dm_gemm_body.h"
 #endif
 
-// Panels of 3 vectors: 24 columns, or on AVX-512 48 unless that pads N by more than 1/8 over 24
-// (LeNet's 6 and 16 output channels, DCGAN's 64: 24).
+// Panels of 3 vectors of 8 (24 columns), and on AVX-512 of 3 or 4 vectors of 16 (48, 64): the
+// widest whose padding of N is within 1/8 of the least padding (64 channels: 64; 32: 48; 16: 24;
+// an LSTM's 4 x 256 gates: 64; 200: 48).
 static int DM_SUFFIX(packed_width)(long n) {
-    long pad24 = (n + 23) / 24 * 24, pad48 = (n + 47) / 48 * 48;
-    return DM_LANES == 16 && pad48 * 8 <= pad24 * 9 ? 48 : 24;
+    long widths[3] = {24, 48, 64}, count = DM_LANES == 16 ? 3 : 1, least = -1, best = 24;
+    for (long i = 0; i < count; i++) {
+        long pad = (n + widths[i] - 1) / widths[i] * widths[i];
+        if (least < 0 || pad < least) least = pad;
+    }
+    for (long i = 0; i < count; i++) {
+        long pad = (n + widths[i] - 1) / widths[i] * widths[i];
+        if (pad * 8 <= least * 9) best = widths[i];
+    }
+    return (int)best;
 }
 
 static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n, long width,
                                        float *c, long ldc, int accumulate) {
 #if DM_LANES == 16
+    if (width == 64) { packed_multiply_16x4(a, lda, m, b, k, n, c, ldc, accumulate); return; }
     if (width == 48) { packed_multiply_16(a, lda, m, b, k, n, c, ldc, accumulate); return; }
 #endif
     packed_multiply_8(a, lda, m, b, k, n, c, ldc, accumulate);

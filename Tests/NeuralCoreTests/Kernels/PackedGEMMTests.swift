@@ -4,11 +4,12 @@ import TestSupport
 
 final class PackedGEMMTests: XCTestCase {
     /// Both packings against sgemm, with row counts that leave a remainder after groups of 4,
-    /// a K that spans several blocks and an N that leaves a partial panel.
+    /// a K that spans several blocks and an N that leaves a partial panel, for each panel width
+    /// (AVX-512: 64 for N = 64, 190 (a partial panel of 62) and 2048, 48 for 96, 24 for 8).
     func testMatchesSgemm() {
         forEachKernelSet { _ in
             var rng = RandomGenerator(seed: 3)
-            for (m, k, n) in [(7, 300, 50), (4, 5, 24), (1, 513, 8), (32, 512, 2048)] {
+            for (m, k, n) in [(7, 300, 50), (4, 5, 24), (1, 513, 8), (32, 512, 2048), (9, 400, 64), (5, 260, 190), (6, 150, 96)] {
                 let a = Tensor.normal([m, k], using: &rng)
                 let w = Tensor.normal([n, k], using: &rng)        // forward: C = A · Wᵀ
                 let w2 = Tensor.normal([k, n], using: &rng)       // backward: C = A · W
@@ -31,6 +32,9 @@ final class PackedGEMMTests: XCTestCase {
                         PackedMatrix(w2.storage.pointer, rows: k, cols: n).multiply(a: a.storage.pointer, lda: k, m: m, c: c, ldc: n, accumulate: accumulate)
                     }
                     assertClose(got2, expect2, rtol: 1e-4, atol: 1e-3, "W m\(m) k\(k) n\(n) acc \(accumulate)")
+                }
+                if KernelSet.active == .avx512 {
+                    XCTAssertEqual(PackedMatrix(w2.storage.pointer, rows: k, cols: n).width, [50: 64, 24: 24, 8: 24, 2048: 64, 64: 64, 190: 64, 96: 48][n])
                 }
             }
         }
