@@ -167,7 +167,14 @@ struct Denoise: ParsableCommand {
                 continue
             }
             let target = folder?.file(stem + ".png") ?? out
-            let used = try d.denoise(file: f, to: target, ensemble: modelOption.ensemble)
+            // A bar once a picture has taken 2 s (a megapixel colour photo in 8 orientations: a minute).
+            let start = Date()
+            var bar: TerminalProgress?
+            let used = try d.denoise(file: f, to: target, ensemble: modelOption.ensemble) { done, total in
+                if bar == nil && Date().timeIntervalSince(start) < 2 { return }
+                if bar == nil { bar = TerminalProgress() }
+                bar?.progress(TrainingProgress(label: (f as NSString).lastPathComponent, done: done, total: total, unit: "passes", fields: []))
+            }
             if modelOption.ensemble == nil && used == 1 {
                 TerminalProgress.log("note: \(f) is over 1 megapixel: denoised in one orientation (--ensemble 8 averages eight, in 8x the time)")
             }

@@ -55,20 +55,28 @@ public final class LoadedDenoiser: @unchecked Sendable {
         self.model = model; self.depth = depth; self.channels = channels; self.trainedSigma = trainedSigma
     }
 
-    /// A gray model on any picture: each channel of a colour picture denoised on its own.
-    /// Large pictures go through in 256-pixel tiles with an overlap of the receptive radius.
-    public func denoise(_ image: Image) -> Image {
+    /// A gray model on any picture: each channel of a colour picture denoised on its own, in
+    /// `ensemble` orientations (default: the `ensemble` property). Large pictures go through in
+    /// 256-pixel tiles with an overlap of the receptive radius. `progress(done, total)` follows
+    /// the passes (channels x orientations).
+    public func denoise(_ image: Image, ensemble: Int? = nil, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Image {
+        let count = ensemble ?? self.ensemble
+        require(SelfEnsemble.sizes.contains(count), "LoadedDenoiser: ensemble \(count) (1, 2, 4 or 8)")
         var out = image
         // A colour picture whose channels are equal (a gray one stored as RGB) is denoised once.
         if image.channels == 3 && image.isGray {
-            let once = denoise(image.grayscale())
+            let once = denoise(image.grayscale(), ensemble: count, progress: progress)
             for i in 0..<(image.width * image.height) { for c in 0..<3 { out.pixels[3 * i + c] = once.pixels[i] } }
             return out
         }
+        var done = 0
         for c in 0..<image.channels {
             let plane = (0..<(image.width * image.height)).map { image.pixels[$0 * image.channels + c] }
-            let y = SelfEnsemble.apply(plane, height: image.height, width: image.width, count: ensemble) { p, h, w in
-                inference { TiledInference.apply(Tensor(shape: [1, 1, h, w], scalars: p), model: model) }.scalars
+            let y = SelfEnsemble.apply(plane, height: image.height, width: image.width, count: count) { p, h, w in
+                let y = inference { TiledInference.apply(Tensor(shape: [1, 1, h, w], scalars: p), model: model) }.scalars
+                done += 1
+                progress?(done, image.channels * count)
+                return y
             }
             for i in 0..<(image.width * image.height) { out.pixels[i * image.channels + c] = y[i] }
         }
@@ -82,13 +90,12 @@ public final class LoadedDenoiser: @unchecked Sendable {
     /// A picture file denoised into `target` (a gray one stays gray) in `ensemble` orientations,
     /// or `defaultEnsemble` when nil; returns the number used.
     @discardableResult
-    public func denoise(file: String, to target: String, ensemble: Int? = nil) throws -> Int {
+    public func denoise(file: String, to target: String, ensemble: Int? = nil,
+                        progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Int {
         let image = try Image.read(file, mode: .rgb)
-        let saved = self.ensemble
-        defer { self.ensemble = saved }
-        self.ensemble = ensemble ?? Self.defaultEnsemble(pixels: image.width * image.height)
-        try denoise(image.isGray ? image.grayscale() : image).write(target)
-        return self.ensemble
+        let count = ensemble ?? Self.defaultEnsemble(pixels: image.width * image.height)
+        try denoise(image.isGray ? image.grayscale() : image, ensemble: count, progress: progress).write(target)
+        return count
     }
 
     /// The standard protocol on clean pictures: noise of sigma/255 added in float from `seed`
