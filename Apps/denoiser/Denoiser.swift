@@ -170,10 +170,15 @@ struct Denoise: ParsableCommand {
             // A bar once a picture has taken 2 s (a megapixel colour photo in 8 orientations: a minute).
             let start = Date()
             var bar: TerminalProgress?
-            let used = try d.denoise(file: f, to: target, ensemble: modelOption.ensemble) { done, total in
+            let written = try d.denoise(file: f, to: target, ensemble: modelOption.ensemble, cancellation: interrupt) { done, total in
                 if bar == nil && Date().timeIntervalSince(start) < 2 { return }
-                if bar == nil { bar = TerminalProgress() }
-                bar?.progress(TrainingProgress(label: (f as NSString).lastPathComponent, done: done, total: total, unit: "passes", fields: []))
+                let name = (f as NSString).lastPathComponent
+                if bar == nil { bar = TerminalProgress(label: name, since: start) }
+                bar?.progress(TrainingProgress(label: name, done: done, total: total, unit: "passes", fields: []))
+            }
+            guard let used = written else {
+                TerminalProgress.log("interrupted during \(f): \(target) not written")
+                throw ExitCode(130)
             }
             if modelOption.ensemble == nil && used == 1 {
                 TerminalProgress.log("note: \(f) is over 1 megapixel: denoised in one orientation (--ensemble 8 averages eight, in 8x the time)")

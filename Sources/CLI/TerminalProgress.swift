@@ -12,6 +12,9 @@ public final class TerminalProgress: TrainingEvents {
 
     public init() {}
 
+    /// A bar for `label` whose rate and ETA count from `start` (shown only once it is worth it).
+    public init(label: String, since start: Date) { self.label = label; self.start = start }
+
     public func progress(_ p: TrainingProgress) {
         if p.label != label { label = p.label; start = Date(); lastPrint = .distantPast }
         update(p.done, total: p.total, unit: p.unit, p.fields)

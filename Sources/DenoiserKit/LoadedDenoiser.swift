@@ -60,24 +60,31 @@ public final class LoadedDenoiser: @unchecked Sendable {
     /// 256-pixel tiles with an overlap of the receptive radius. `progress(done, total)` follows
     /// the passes (channels x orientations).
     public func denoise(_ image: Image, ensemble: Int? = nil, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Image {
-        let count = ensemble ?? self.ensemble
+        denoise(image, ensemble: ensemble ?? self.ensemble, cancellation: NoCancellation(), progress: progress)!
+    }
+
+    /// As above; nil when `cancellation` fired (checked before each pass).
+    func denoise(_ image: Image, ensemble count: Int, cancellation: any Cancellation,
+                 progress: ((_ done: Int, _ total: Int) -> Void)?) -> Image? {
         require(SelfEnsemble.sizes.contains(count), "LoadedDenoiser: ensemble \(count) (1, 2, 4 or 8)")
         var out = image
         // A colour picture whose channels are equal (a gray one stored as RGB) is denoised once.
         if image.channels == 3 && image.isGray {
-            let once = denoise(image.grayscale(), ensemble: count, progress: progress)
+            guard let once = denoise(image.grayscale(), ensemble: count, cancellation: cancellation, progress: progress) else { return nil }
             for i in 0..<(image.width * image.height) { for c in 0..<3 { out.pixels[3 * i + c] = once.pixels[i] } }
             return out
         }
-        var done = 0
+        var done = 0, stopped = false
         for c in 0..<image.channels {
             let plane = (0..<(image.width * image.height)).map { image.pixels[$0 * image.channels + c] }
             let y = SelfEnsemble.apply(plane, height: image.height, width: image.width, count: count) { p, h, w in
+                if stopped || cancellation.isCancelled { stopped = true; return p }
                 let y = inference { TiledInference.apply(Tensor(shape: [1, 1, h, w], scalars: p), model: model) }.scalars
                 done += 1
                 progress?(done, image.channels * count)
                 return y
             }
+            if stopped { return nil }
             for i in 0..<(image.width * image.height) { out.pixels[i * image.channels + c] = y[i] }
         }
         return out
@@ -88,13 +95,15 @@ public final class LoadedDenoiser: @unchecked Sendable {
     public static func defaultEnsemble(pixels: Int) -> Int { pixels <= 1_000_000 ? 8 : 1 }
 
     /// A picture file denoised into `target` (a gray one stays gray) in `ensemble` orientations,
-    /// or `defaultEnsemble` when nil; returns the number used.
+    /// or `defaultEnsemble` when nil; returns the number used, or nil when `cancellation` fired
+    /// (nothing written then).
     @discardableResult
-    public func denoise(file: String, to target: String, ensemble: Int? = nil,
-                        progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Int {
+    public func denoise(file: String, to target: String, ensemble: Int? = nil, cancellation: any Cancellation = NoCancellation(),
+                        progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Int? {
         let image = try Image.read(file, mode: .rgb)
         let count = ensemble ?? Self.defaultEnsemble(pixels: image.width * image.height)
-        try denoise(image.isGray ? image.grayscale() : image, ensemble: count, progress: progress).write(target)
+        guard let out = denoise(image.isGray ? image.grayscale() : image, ensemble: count, cancellation: cancellation, progress: progress) else { return nil }
+        try out.write(target)
         return count
     }
 

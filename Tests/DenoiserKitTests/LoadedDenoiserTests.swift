@@ -2,6 +2,7 @@ import XCTest
 import NeuralCore
 import MediaIO
 import Models
+import RunKit
 @testable import DenoiserKit
 
 final class LoadedDenoiserTests: XCTestCase {
@@ -22,5 +23,20 @@ final class LoadedDenoiserTests: XCTestCase {
         seen = []
         _ = d.denoise(gray, ensemble: 2) { done, total in seen.append([done, total]) }
         XCTAssertEqual(seen, [[1, 2], [2, 2]])
+    }
+
+    /// Cancelled after the first pass: no picture, and no pass after the flag.
+    func testCancelledBetweenPasses() {
+        final class AfterFirst: Cancellation { var fired = false; var isCancelled: Bool { fired } }
+        var rng = RandomGenerator(seed: 6)
+        let d = LoadedDenoiser(model: DnCNN(channels: 1, width: 4, middleLayers: 1, downscale: 1, rng: &rng), depth: 3, channels: 4, trainedSigma: nil)
+        d.model.eval()
+        var colour = Image(width: 8, height: 8, channels: 3)
+        for i in 0..<colour.pixels.count { colour.pixels[i] = rng.uniform() }
+        let stop = AfterFirst()
+        var passes = 0
+        let out = d.denoise(colour, ensemble: 8, cancellation: stop) { done, _ in passes = done; stop.fired = true }
+        XCTAssertNil(out)
+        XCTAssertEqual(passes, 1)
     }
 }
