@@ -148,11 +148,9 @@ struct Denoise: ParsableCommand {
         let folder = toFolder ? try RunFolder(out) : nil
         let interrupt = Interrupt.installed()
         for f in files {
-            let stem = ((f as NSString).lastPathComponent as NSString).deletingPathExtension
-            if videoExtensions.contains((f as NSString).pathExtension.lowercased()) {
-                d.ensemble = modelOption.ensemble ?? 1
-                // In a folder, the input's container (an .mkv's PCM audio has no place in an .mp4).
-                let target = folder?.file(stem + "." + (f as NSString).pathExtension.lowercased()) ?? out
+            let target = DenoiseTargets.target(for: f, folder: folder, out: out)
+            if DenoiseTargets.isVideo(f) {
+                d.ensemble = modelOption.ensemble ?? DenoiseTargets.videoEnsemble
                 let bar = TerminalProgress()
                 let r = try d.denoise(video: f, to: target, cancellation: interrupt) { done, total in
                     bar.progress(TrainingProgress(label: (f as NSString).lastPathComponent, done: done, total: Swift.max(total ?? done, done),
@@ -166,7 +164,6 @@ struct Denoise: ParsableCommand {
                                                                    f, target, r.frames, r.width, r.height, r.frameRate, r.audio ? " with its audio" : "", r.framesPerSecond))
                 continue
             }
-            let target = folder?.file(stem + ".png") ?? out
             // A bar once a picture has taken 2 s (a megapixel colour photo in 8 orientations: a minute).
             let start = Date()
             var bar: TerminalProgress?
