@@ -82,7 +82,7 @@ func buildCase(_ name: String, seed: UInt64) -> BenchCase? {
             (bceWithLogits(d(real), label: 1) + bceWithLogits(d(fake.detached()), label: 0)).backward()
             optD.step()
             optG.zeroGrad()
-            bceWithLogits(d(fake), label: 1).backward()
+            bceWithLogits(frozen(d) { d(fake) }, label: 1).backward()   // G's gradients only, as Keras' tape
             optG.step()
         }, infer: { g.eval(); _ = withoutGrad { g(noise) } })
     default:

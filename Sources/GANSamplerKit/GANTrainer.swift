@@ -73,7 +73,8 @@ public final class GANTrainer: TrainingTask {
         let z = Tensor.normal([batch, settings.latent], using: &rng)
         let fakeLabels = (0..<batch).map { _ in rng.int(below: max(1, classes)) }
         // D: real -> realLabel, generated -> 0 (the generated batch detached); then G through the
-        // updated D on the same batch (one forward of G per step, as the benchmark's step).
+        // updated D on the same batch (one forward of G per step, as the benchmark's step), D's
+        // parameters frozen so that its backward computes the gradient into G and no weight gradients.
         let fake = generate(z, fakeLabels)
         optD.zeroGrad()
         let dReal = discriminate(real, y), dFake = discriminate(fake.detached(), fakeLabels)
@@ -83,7 +84,7 @@ public final class GANTrainer: TrainingTask {
         lossD.backward()
         optD.step()
         optG.zeroGrad()
-        let lossG = bceWithLogits(discriminate(fake, fakeLabels), label: 1)
+        let lossG = bceWithLogits(frozen(pair.discriminator) { discriminate(fake, fakeLabels) }, label: 1)
         let lg = lossG.item
         guard lg.isFinite else { return StepResult(loss: Double(lg), items: batch) }
         lossG.backward()

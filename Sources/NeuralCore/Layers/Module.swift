@@ -1,6 +1,7 @@
 /// A trainable tensor or a buffer (BatchNorm running statistics), known by its state_dict name.
 /// Parameters are leaves of the graph: backward fills `grad`, optimizers update `value` in place.
-/// Under `inputGradients` (parameters frozen) `value` is the same storage cut from the graph.
+/// Under `inputGradients` (parameters frozen) or `frozen(module)` `value` is the same storage cut
+/// from the graph.
 public final class Parameter {
     private var leaf: Tensor
     public let isTrainable: Bool
@@ -12,7 +13,13 @@ public final class Parameter {
         self.leaf = trainable ? own.requiringGrad() : own
     }
 
-    public var value: Tensor { GradMode.current.freezesParameters ? leaf.detached() : leaf }
+    public var value: Tensor {
+        let mode = GradMode.current
+        if mode.freezesParameters || (!mode.frozenParameters.isEmpty && mode.frozenParameters.contains(ObjectIdentifier(self))) {
+            return leaf.detached()
+        }
+        return leaf
+    }
 
     public var shape: [Int] { leaf.shape }
     public var grad: Tensor? { leaf.grad }
@@ -93,4 +100,17 @@ public protocol Layer: Module {
 func uniformInit(_ shape: [Int], fanIn: Int, rng: inout RandomGenerator) -> Tensor {
     let bound = 1 / Float(Swift.max(fanIn, 1)).squareRoot()
     return Tensor.uniform(shape, low: -bound, high: bound, using: &rng)
+}
+
+/// Runs `body` with the parameters of `modules` as constants: the graph it records has no path
+/// to them, so a backward skips their gradients and the products that would compute them. A
+/// GAN's generator step: `bceWithLogits(frozen(d) { d(fake) }, label: 1).backward()` fills the
+/// generator's gradients only (PyTorch: `d.requires_grad_(False)` around the forward).
+/// Task-local like the rest of the mode; the modules themselves are not changed.
+public func frozen<R>(_ modules: any Module..., body: () throws -> R) rethrows -> R {
+    var m = GradMode.current
+    for module in modules {
+        for p in module.namedParameters() { m.frozenParameters.insert(ObjectIdentifier(p.1)) }
+    }
+    return try GradMode.$current.withValue(m, operation: body)
 }

@@ -69,6 +69,8 @@ public struct GradMode: Sendable, Equatable {
     /// Parameters act as constants: backward reaches only other leaves (the input), so a shared
     /// model's parameter gradients are never touched.
     public var freezesParameters: Bool
+    /// Parameters (by identity) that act as constants here, whatever `freezesParameters` says.
+    var frozenParameters: Set<ObjectIdentifier> = []
 
     public init(isRecording: Bool = true, forcesEval: Bool = false, freezesParameters: Bool = false) {
         self.isRecording = isRecording; self.forcesEval = forcesEval; self.freezesParameters = freezesParameters
