@@ -95,17 +95,26 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
         for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * cin * lin, a + s * lin * cin, c: cin, l: lin) }
         packed.multiply(a: a, lda: cin, m: nc * lin, c: c, ldc: row, accumulate: false)
         out.update(repeating: 0, count: nc * outPlane * cout)
+        // Per input row and tap, the run of input pixels whose output column is on the image (ox =
+        // ix·sw + j·dw - pw). Taps from the last column down and pixels left to right give each
+        // output value its terms in (input pixel, tap) order.
         for s in 0..<nc {
             for iy in 0..<hin {
-                for ix in 0..<win {
-                    let src = c + ((s * hin + iy) * win + ix) * row
-                    for i in 0..<kh {
-                        let oy = iy * geo.sh - geo.ph + i * geo.dh
-                        if oy < 0 || oy >= geo.h { continue }
-                        for j in 0..<kw {
-                            let ox = ix * geo.sw - geo.pw + j * geo.dw
-                            if ox < 0 || ox >= geo.w { continue }
-                            ConvGeometry.addRow(src + (i * kw + j) * cout, out + ((s * geo.h + oy) * geo.w + ox) * cout, cout)
+                for i in 0..<kh {
+                    let oy = iy * geo.sh - geo.ph + i * geo.dh
+                    if oy < 0 || oy >= geo.h { continue }
+                    for j in stride(from: kw - 1, through: 0, by: -1) {
+                        let off = j * geo.dw - geo.pw
+                        let lo = off >= 0 ? 0 : (-off + geo.sw - 1) / geo.sw
+                        let hi = Swift.min(win, geo.w - 1 - off < 0 ? 0 : (geo.w - 1 - off) / geo.sw + 1)
+                        if lo >= hi { continue }
+                        var src = c + ((s * hin + iy) * win + lo) * row + (i * kw + j) * cout
+                        var dst = out + ((s * geo.h + oy) * geo.w + lo * geo.sw + off) * cout
+                        let dstStep = geo.sw * cout
+                        if cout == 1 {
+                            for _ in lo..<hi { dst[0] += src[0]; src += row; dst += dstStep }
+                        } else {
+                            for _ in lo..<hi { ConvGeometry.addRow(src, dst, cout); src += row; dst += dstStep }
                         }
                     }
                 }
