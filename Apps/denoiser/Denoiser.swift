@@ -23,14 +23,15 @@ struct Denoiser: ParsableCommand {
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train on random patches of the images in a folder or a .tar.gz; writes a run folder. Ctrl-C saves; --resume continues.")
 
-    enum Arch: String, ExpressibleByArgument, CaseIterable { case dncnn, convAE = "conv-ae" }
+    enum Arch: String, ExpressibleByArgument, CaseIterable { case dncnn, unet, convAE = "conv-ae" }
 
     @Option(help: "Folder of images or a .tar.gz of them; for conv-ae MNIST IDX files or one subfolder per class (required unless --resume).") var data: String?
-    @Option(help: "dncnn: a residual denoiser for photos (Zhang et al. 2017); conv-ae: the course's denoising autoencoder with a bottleneck of --latent numbers.") var arch: Arch = .dncnn
+    @Option(help: "dncnn: a residual denoiser for photos (Zhang et al. 2017); unet: the same residual learning over --levels halvings of the picture (a wider view for the same work per pixel); conv-ae: the course's denoising autoencoder with a bottleneck of --latent numbers.") var arch: Arch = .dncnn
     @Option(parsing: .unconditional, help: "conv-ae: numbers in the bottleneck (2 can be drawn as they are).") var latent: Int = 2
     @Option(parsing: .unconditional, help: "conv-ae: side the images are resized to (a multiple of 4).") var size: Int = 28
     @Option(parsing: .unconditional, help: "Layers of the DnCNN.") var depth: Int = 17
-    @Option(parsing: .unconditional, help: "Channels of its middle layers.") var channels: Int = 64
+    @Option(parsing: .unconditional, help: "Channels of the DnCNN's middle layers (default 64), or of the U-Net's full-size level, doubled at each level down (default 32).") var channels: Int?
+    @Option(parsing: .unconditional, help: "unet: halvings of the picture (default 3; sizes are padded to multiples of 2^levels).") var levels: Int?
     @Option(parsing: .unconditional, help: "Run the network on NxN pixel-unshuffled sub-images (N² fewer pixels per layer, N times the receptive field; FFDNet's layout). 1: plain DnCNN.") var downscale: Int = 1
     @Option(parsing: .unconditional, help: "A fixed noise level (0..255 scale); without it the model is blind over --sigma-range.") var sigma: Float?
     @Option(name: .customLong("sigma-range"), help: "Blind training range A,B (0..255 scale; default 0,55, for conv-ae 0,80).") var sigmaRange: String?
@@ -40,7 +41,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Epochs (default 10 unless --minutes).") var epochs: Int?
     @Option(parsing: .unconditional, help: "Minutes of training.") var minutes: Double?
     @Option(parsing: .unconditional, help: "Peak learning rate (Adam, cosine decay).") var lr: Float = 1e-3
-    @Option(name: .customLong("init"), help: "dncnn: start from this denoiser model's weights (fine-tuning; its depth, channels and downscale are used).") var initModel: String?
+    @Option(name: .customLong("init"), help: "Start from this denoiser model's weights (fine-tuning; its architecture is used).") var initModel: String?
     @Option(parsing: .unconditional, help: "Steps over which the learning rate rises to --lr (default 100 with --init, else 0).") var warmup: Int?
     @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Last fraction of the images held out (scored at sigma 25; conv-ae: 0.3 on the 0..1 scale). Default 0.05, conv-ae 0.1.") var valFraction: Double?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
@@ -51,7 +52,9 @@ struct Train: ParsableCommand {
 
     func settings() throws -> DenoiserSettings {
         var s = DenoiserSettings()
-        s.data = data; s.depth = depth; s.channels = channels; s.sigma = sigma
+        s.data = data; s.depth = depth; s.sigma = sigma
+        s.arch = arch == .unet ? .unet : nil
+        s.channels = channels ?? (arch == .unet ? 32 : 64); s.levels = levels
         s.downscale = downscale == 1 ? nil : downscale
         if let sigmaRange { s.sigmaRange = try numberList(sigmaRange, flag: "--sigma-range", in: 0...255) }
         s.patch = patch; s.batchSize = batchSize; s.patchesPerEpoch = patchesPerEpoch; s.epochs = epochs; s.minutes = minutes
@@ -72,7 +75,7 @@ struct Train: ParsableCommand {
         let s = try settings()
         try flagged { try s.validate() }
         if resume == nil && data == nil { throw ValidationError("--data DIR|FILE.tar.gz is required (or --resume RUN_DIR)") }
-        if initModel != nil && (arch != .dncnn || resume != nil) { throw ValidationError("--init starts a new dncnn run (not with --arch conv-ae or --resume)") }
+        if initModel != nil && (arch == .convAE || resume != nil) { throw ValidationError("--init starts a new dncnn or unet run (not with --arch conv-ae or --resume)") }
     }
 
     func run() throws {

@@ -1,12 +1,24 @@
 import RunKit
 
+/// The photo denoiser's network.
+public enum DenoiserArchitecture: String, Codable, Sendable, CaseIterable {
+    /// DnCNN (Zhang et al. 2017), optionally on pixel-unshuffled sub-images.
+    case dncnn
+    /// A residual U-Net (Models/UNetDenoiser.swift).
+    case unet
+}
+
 /// How to train a denoiser: the command line's result, config.json of a run, a request body.
 public struct DenoiserSettings: Codable, Sendable, Equatable {
     /// A folder of images or a .tar.gz of them (e.g. Train400.tar.gz).
     public var data: String?
-    /// DnCNN depth (all layers) and width.
+    /// The network (nil: dncnn, as runs before 2026-11-28).
+    public var arch: DenoiserArchitecture?
+    /// DnCNN depth (all layers) and width; a U-Net's width at full size.
     public var depth = 17
     public var channels = 64
+    /// U-Net halvings (nil: 3).
+    public var levels: Int?
     /// Run the network on downscale x downscale pixel-unshuffled sub-images (nil: 1, plain DnCNN).
     public var downscale: Int?
     /// Fixed noise level (0..255 scale), or blind over sigmaRange when nil.
@@ -33,6 +45,14 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
 
     public func validate() throws {
         guard depth >= 3, depth <= 64, channels >= 1, channels <= 512 else { throw SettingsError(["depth", "channels"], "must be in 3...64 and 1...512") }
+        if arch == .unet {
+            let l = levels ?? 3
+            guard (1...5).contains(l), channels << l <= 1024 else { throw SettingsError(["levels", "channels"], "must be 1...5 levels of at most 1024 channels (channels·2^levels)") }
+            guard patch % (1 << l) == 0 else { throw SettingsError(["patch"], "must be a multiple of 2^levels (\(1 << l)) for unet") }
+            guard downscale ?? 1 == 1 else { throw SettingsError(["downscale"], "is for arch dncnn") }
+        } else if levels != nil {
+            throw SettingsError(["levels"], "is for arch unet")
+        }
         if let d = downscale {
             guard (1...4).contains(d) else { throw SettingsError(["downscale"], "must be in 1...4") }
             guard patch % d == 0 else { throw SettingsError(["patch", "downscale"], "the patch side must be a multiple of downscale") }

@@ -7,16 +7,16 @@ import RunKit
 
 /// A denoiser's part of the training loop (Zhang et al. 2017): random patches with the eight
 /// flips/rotations, Gaussian noise of a fixed sigma or one drawn per patch from the range (blind),
-/// a DnCNN that predicts the noise (output = noisy - net(noisy)), MSE against the clean patch,
+/// a DnCNN or U-Net that predicts the noise (output = noisy - net(noisy)), MSE against the clean patch,
 /// Adam with cosine decay; validation PSNR on held-out images at a fixed sigma and seed. Every
 /// draw of a step is a function of the seed and the step, so a run resumes exactly.
 public final class DenoiserTrainer: TrainingTask {
-    public let model: DnCNN
+    public let model: any DenoisingNetwork
     public let optimizer: any Optimizer
     let settings: DenoiserSettings
     let train: ImagePatches, validation: ImagePatches
 
-    public init(model: DnCNN, settings: DenoiserSettings, train: ImagePatches, validation: ImagePatches) {
+    public init(model: any DenoisingNetwork, settings: DenoiserSettings, train: ImagePatches, validation: ImagePatches) {
         self.model = model; self.settings = settings; self.train = train; self.validation = validation
         optimizer = Adam(model.trainableParameters, lr: settings.lr)
     }
@@ -26,10 +26,12 @@ public final class DenoiserTrainer: TrainingTask {
     public var resumesWithinPass: Bool { true }
     public var itemUnit: String { "patches" }
     public var metadata: [String: String] {
-        ["kind": "denoiser", "arch": "dncnn", "depth": "\(settings.depth)", "channels": "\(settings.channels)",
-         "downscale": "\(settings.downscale ?? 1)",
+        let shape: [String: String] = settings.arch == .unet
+            ? ["arch": "unet", "channels": "\(settings.channels)", "levels": "\(settings.levels ?? 3)"]
+            : ["arch": "dncnn", "depth": "\(settings.depth)", "channels": "\(settings.channels)", "downscale": "\(settings.downscale ?? 1)"]
+        return shape.merging(["kind": "denoiser",
          "image_channels": "\(train.channels)", "sigma": settings.sigma.map { "\($0)" } ?? "blind",
-         "sigma_range": settings.sigmaRange.map { "\($0)" }.joined(separator: ",")]
+         "sigma_range": settings.sigmaRange.map { "\($0)" }.joined(separator: ",")]) { a, _ in a }
     }
 
     /// Cosine from lr to lr/100 over the run (epochs, or the clock with minutes), after a linear

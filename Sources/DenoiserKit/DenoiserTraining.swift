@@ -14,7 +14,7 @@ public struct DenoiserTrainingReport: Codable, Sendable {
     public var validationNoisyPSNR: Double
 }
 
-/// Trains a DnCNN denoiser in a run folder (new or continued), through the shared loop.
+/// Trains a photo denoiser (DnCNN or U-Net) in a run folder (new or continued), through the shared loop.
 public enum DenoiserTraining {
     public static func run(_ settings: DenoiserSettings, out: String, overwrite: Bool = false, threads: Int = Parallel.threads,
                            events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> DenoiserTrainingReport {
@@ -25,8 +25,8 @@ public enum DenoiserTraining {
         if let start = s.startFrom.map(RunFolder.absolute) {
             // The architecture is the starting model's; loading it first checks the file.
             let d = try LoadedDenoiser.load(start)
-            s.startFrom = start; s.depth = d.depth; s.channels = d.channels
-            s.downscale = d.model.downscale == 1 ? nil : d.model.downscale
+            s.startFrom = start
+            d.shape.apply(to: &s)
         }
         return try RunFolder.withNewRun(out, overwrite: overwrite) { run in
             try train(s, run: run, resuming: false, threads: threads, events: events, cancellation: cancellation)
@@ -53,7 +53,8 @@ public enum DenoiserTraining {
         guard all.count >= 2 || s.valFraction == 0 else { throw AppError.badInput(data, "needs at least two images (one to validate on)") }
         let (train, val) = all.split(validationFraction: s.valFraction)
         var rng = RandomGenerator(seed: s.seed)
-        let model = DnCNN(channels: 1, width: s.channels, middleLayers: s.depth - 2, downscale: s.downscale ?? 1, rng: &rng)
+        let shape = DenoiserShape(s)
+        let model = shape.network(rng: &rng)
         if !resuming, let start = s.startFrom {
             try model.load(try SafetensorsFile.read(path: start), path: start)
             events.log("starting from the weights of \(start)")
@@ -67,7 +68,7 @@ public enum DenoiserTraining {
             try run.writeConfig(s, facts: ["program": JSONValue("denoiser"), "threads": JSONValue(threads),
                                            "train_images": JSONValue(train.count), "validation_images": JSONValue(val.count)])
         }
-        events.log("dncnn \(s.depth)x\(s.channels)\((s.downscale ?? 1) > 1 ? " on \(s.downscale!)x\(s.downscale!) sub-images" : ""): \(model.parameterCount) parameters; \(train.count) training and \(val.count) validation images")
+        events.log("\(shape.description): \(model.parameterCount) parameters; \(train.count) training and \(val.count) validation images")
         let outcome = try loop.train()
         let v = task.validate()
         return DenoiserTrainingReport(runFolder: run.path, outcome: outcome.word, steps: loop.position.step,

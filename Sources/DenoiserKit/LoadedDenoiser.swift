@@ -21,11 +21,11 @@ public struct DenoiserEvaluation: Codable, Sendable {
     public var perImage: [DenoisedScore]
 }
 
-/// A trained DnCNN from a checkpoint written by DenoiserTraining. Its verbs run under
+/// A trained denoiser (DnCNN or U-Net) from a checkpoint written by DenoiserTraining. Its verbs run under
 /// `inference` and never change the model, so one loaded denoiser serves several tasks.
 public final class LoadedDenoiser: @unchecked Sendable {
-    public let model: DnCNN
-    public let depth: Int, channels: Int
+    public let model: any DenoisingNetwork
+    public let shape: DenoiserShape
     /// The fixed sigma it was trained for, or nil for a blind model.
     public let trainedSigma: Float?
     /// Orientations each picture is denoised in and averaged (1, 2, 4 or 8; see SelfEnsemble).
@@ -39,20 +39,16 @@ public final class LoadedDenoiser: @unchecked Sendable {
         guard m["kind"] == "denoiser" else {
             throw AppError.badInput(path, "not a denoiser model (\(m["kind"].map { "a \($0) model" } ?? m["arch"].map { "a \($0) checkpoint of the image classifier" } ?? "no denoiser metadata"))")
         }
-        guard let depth = m["depth"].flatMap(Int.init), let width = m["channels"].flatMap(Int.init), depth >= 3, depth <= 64, width >= 1, width <= 512 else {
-            throw AppError.badInput(path, "denoiser metadata is incomplete or invalid")
-        }
-        let downscale = m["downscale"].flatMap(Int.init) ?? 1   // models before 2026-11-27 have none
-        guard (1...4).contains(downscale) else { throw AppError.badInput(path, "denoiser metadata has downscale \(m["downscale"] ?? "")") }
+        let shape = try DenoiserShape(metadata: m, path: path)
         var rng = RandomGenerator(seed: 0)
-        let model = DnCNN(channels: 1, width: width, middleLayers: depth - 2, downscale: downscale, rng: &rng)
+        let model = shape.network(rng: &rng)
         do { try model.load(st, path: path) } catch let e as SafetensorsError { throw AppError.badInput(path, "weights do not match the metadata (\(e))") }
         model.eval()
-        return LoadedDenoiser(model: model, depth: depth, channels: width, trainedSigma: m["sigma"].flatMap(Float.init))
+        return LoadedDenoiser(model: model, shape: shape, trainedSigma: m["sigma"].flatMap(Float.init))
     }
 
-    init(model: DnCNN, depth: Int, channels: Int, trainedSigma: Float?) {
-        self.model = model; self.depth = depth; self.channels = channels; self.trainedSigma = trainedSigma
+    init(model: any DenoisingNetwork, shape: DenoiserShape, trainedSigma: Float?) {
+        self.model = model; self.shape = shape; self.trainedSigma = trainedSigma
     }
 
     /// A gray model on any picture: each channel of a colour picture denoised on its own, in

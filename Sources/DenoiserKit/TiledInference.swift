@@ -13,9 +13,9 @@ public enum TiledInference {
     /// that every tile starts on a block boundary as the whole picture does.
     public static func overlap(radius: Int, alignment: Int) -> Int { (radius + alignment - 1) / alignment * alignment }
 
-    /// A DnCNN through `apply` in tiles of 256 pixels with the overlap it needs.
-    public static func apply(_ x: Tensor, model: DnCNN) -> Tensor {
-        apply(x, tile: 256, overlap: overlap(radius: model.receptiveRadius, alignment: model.downscale)) { model($0) }
+    /// A denoising network through `apply` in tiles of 256 pixels with the overlap it needs.
+    public static func apply(_ x: Tensor, model: any DenoisingNetwork) -> Tensor {
+        apply(x, tile: 256, overlap: overlap(radius: model.receptiveRadius, alignment: model.alignment)) { model($0) }
     }
 
     /// x (1, C, H, W) -> f's output (1, C', H, W); f must keep the spatial size.

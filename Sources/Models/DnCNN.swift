@@ -35,13 +35,6 @@ public final class DnCNN: Layer {
         if h % r == 0 && w % r == 0 { return x - net(x.pixelUnshuffled(r)).pixelShuffled(r) }
         // Sizes that are not multiples of r: edge pixels repeated up to one, the result cropped.
         require(!x.requiresGrad, "DnCNN: training needs sizes that are multiples of downscale \(r), got \(x.shape)")
-        let hp = (h + r - 1) / r * r, wp = (w + r - 1) / r * r, nc = x.shape[0] * x.shape[1]
-        let src = x.scalars
-        var padded = [Float](repeating: 0, count: nc * hp * wp)
-        for c in 0..<nc { for y in 0..<hp { for xx in 0..<wp {
-            padded[(c * hp + y) * wp + xx] = src[(c * h + Swift.min(y, h - 1)) * w + Swift.min(xx, w - 1)]
-        } } }
-        let full = callAsFunction(Tensor(shape: [x.shape[0], x.shape[1], hp, wp], scalars: padded))
-        return full.slice(axis: 2, 0..<h).slice(axis: 3, 0..<w)
+        return throughEdgePadded(x, multipleOf: r) { callAsFunction($0) }
     }
 }

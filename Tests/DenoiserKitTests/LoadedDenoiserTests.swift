@@ -10,7 +10,8 @@ final class LoadedDenoiserTests: XCTestCase {
     /// denoiser's own setting alone; a gray picture stored as RGB is one plane.
     func testEnsemblePassesAndProgress() {
         var rng = RandomGenerator(seed: 5)
-        let d = LoadedDenoiser(model: DnCNN(channels: 1, width: 4, middleLayers: 1, downscale: 1, rng: &rng), depth: 3, channels: 4, trainedSigma: nil)
+        var s = DenoiserSettings(); s.depth = 3; s.channels = 4
+        let d = LoadedDenoiser(model: DnCNN(channels: 1, width: 4, middleLayers: 1, downscale: 1, rng: &rng), shape: DenoiserShape(s), trainedSigma: nil)
         d.model.eval()
         var colour = Image(width: 9, height: 6, channels: 3)
         for i in 0..<colour.pixels.count { colour.pixels[i] = rng.uniform() }
@@ -29,7 +30,8 @@ final class LoadedDenoiserTests: XCTestCase {
     func testCancelledBetweenPasses() {
         final class AfterFirst: Cancellation { var fired = false; var isCancelled: Bool { fired } }
         var rng = RandomGenerator(seed: 6)
-        let d = LoadedDenoiser(model: DnCNN(channels: 1, width: 4, middleLayers: 1, downscale: 1, rng: &rng), depth: 3, channels: 4, trainedSigma: nil)
+        var s = DenoiserSettings(); s.depth = 3; s.channels = 4
+        let d = LoadedDenoiser(model: DnCNN(channels: 1, width: 4, middleLayers: 1, downscale: 1, rng: &rng), shape: DenoiserShape(s), trainedSigma: nil)
         d.model.eval()
         var colour = Image(width: 8, height: 8, channels: 3)
         for i in 0..<colour.pixels.count { colour.pixels[i] = rng.uniform() }

@@ -46,4 +46,21 @@ final class TiledInferenceTests: XCTestCase {
             XCTAssertLessThan(maxDiff, 1e-5, "\(h)x\(w)")
         }
     }
+
+    /// A U-Net: tiles whose overlap is its receptive bound, rounded up to its 8-pixel blocks, equal
+    /// the whole picture (sizes that are and are not multiples of 8).
+    func testUNetTilesEqualTheWholePicture() {
+        var rng = RandomGenerator(seed: 23)
+        let model = UNetDenoiser(width: 4, levels: 3, rng: &rng)
+        model.eval()
+        let overlap = TiledInference.overlap(radius: model.receptiveRadius, alignment: model.alignment)
+        XCTAssertEqual(overlap % 8, 0)
+        for (h, w) in [(150, 97), (160, 136)] {
+            let x = Tensor.uniform([1, 1, h, w], low: 0, high: 1, using: &rng)
+            let whole = inference { model(x) }
+            let tiled = inference { TiledInference.apply(x, tile: 64, overlap: overlap) { model($0) } }
+            let maxDiff = zip(tiled.scalars, whole.scalars).map { Swift.abs($0 - $1) }.max()!
+            XCTAssertLessThan(maxDiff, 1e-5, "\(h)x\(w)")
+        }
+    }
 }
