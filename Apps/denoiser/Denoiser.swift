@@ -127,7 +127,7 @@ struct Denoise: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Denoise images and videos; a gray model runs on each colour channel (R, G, B) on its own.",
         discussion: """
-            Images are written as PNG; large ones go through in 256-pixel tiles whose overlap covers the \
+            Images are written as PNG; large ones go through in tiles of 256 pixels (512 for a U-Net) whose overlap covers the \
             network's receptive field, so no seams show. Videos (.mp4, .mkv, .webm, .avi, .mov, .m4v) are \
             denoised frame by frame and written with the same frame rate and the audio track copied \
             unchanged (odd sides are rounded up to even); progress shows frames/s and the time left. \

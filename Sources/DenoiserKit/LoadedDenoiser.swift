@@ -53,8 +53,8 @@ public final class LoadedDenoiser: @unchecked Sendable {
 
     /// A gray model on any picture: each channel of a colour picture denoised on its own, in
     /// `ensemble` orientations (default: the `ensemble` property). Large pictures go through in
-    /// 256-pixel tiles with an overlap of the receptive radius. `progress(done, total)` follows
-    /// the passes (channels x orientations).
+    /// tiles of 256 pixels (512 for a U-Net) with an overlap of the receptive radius.
+    /// `progress(done, total)` follows the passes (channels x orientations).
     public func denoise(_ image: Image, ensemble: Int? = nil, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Image {
         denoise(image, ensemble: ensemble ?? self.ensemble, cancellation: NoCancellation(), progress: progress)!
     }

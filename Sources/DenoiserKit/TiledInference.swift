@@ -13,10 +13,16 @@ public enum TiledInference {
     /// that every tile starts on a block boundary as the whole picture does.
     public static func overlap(radius: Int, alignment: Int) -> Int { (radius + alignment - 1) / alignment * alignment }
 
-    /// A denoising network through `apply` in tiles of 256 pixels with the overlap it needs.
+    /// A denoising network through `apply` with the overlap it needs, in tiles of 256 pixels, or
+    /// of a larger multiple of 256 for a wide view, so the overlap computed twice stays under
+    /// a third of each side (the shipped DnCNN: 256 with 32; the U-Net: 512 with 72).
     public static func apply(_ x: Tensor, model: any DenoisingNetwork) -> Tensor {
-        apply(x, tile: 256, overlap: overlap(radius: model.receptiveRadius, alignment: model.alignment)) { model($0) }
+        let o = overlap(radius: model.receptiveRadius, alignment: model.alignment)
+        return apply(x, tile: tileSide(overlap: o), overlap: o) { model($0) }
     }
+
+    /// The smallest multiple of 256 at least six overlaps long.
+    static func tileSide(overlap: Int) -> Int { Swift.max(256, (6 * overlap + 255) / 256 * 256) }
 
     /// x (1, C, H, W) -> f's output (1, C', H, W); f must keep the spatial size.
     public static func apply(_ x: Tensor, tile: Int, overlap: Int, _ f: (Tensor) -> Tensor) -> Tensor {

@@ -54,7 +54,9 @@ final class TiledInferenceTests: XCTestCase {
         let model = UNetDenoiser(width: 4, levels: 3, rng: &rng)
         model.eval()
         let overlap = TiledInference.overlap(radius: model.receptiveRadius, alignment: model.alignment)
-        XCTAssertEqual(overlap % 8, 0)
+        XCTAssertEqual(model.receptiveRadius, 65); XCTAssertEqual(overlap, 72)
+        XCTAssertEqual(TiledInference.tileSide(overlap: overlap), 512, "a third of the side at most for the overlap")
+        XCTAssertEqual(TiledInference.tileSide(overlap: 32), 256, "the shipped DnCNN's")
         for (h, w) in [(150, 97), (160, 136)] {
             let x = Tensor.uniform([1, 1, h, w], low: 0, high: 1, using: &rng)
             let whole = inference { model(x) }
