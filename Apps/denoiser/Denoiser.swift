@@ -143,47 +143,24 @@ struct Denoise: ParsableCommand {
     func run() throws {
         try common.apply()
         let d = try modelOption.load()
-        let videoExtensions = VideoDecoder.fileExtensions
-        let (files, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions.union(videoExtensions))
+        let (files, skipped) = try InputPaths.expand(inputs, extensions: ImageClassificationData.imageExtensions.union(VideoDecoder.fileExtensions))
         if let note = InputPaths.note(skipped, kind: "images or videos") { TerminalProgress.log(note) }
         guard !files.isEmpty else { throw ValidationError("no image or video files in \(inputs.joined(separator: ", "))") }
-        let toFolder = files.count > 1 || FileManager.default.fileExists(atPath: out) && (try? FileManager.default.attributesOfItem(atPath: out)[.type] as? FileAttributeType) == .typeDirectory
-        let folder = toFolder ? try RunFolder(out) : nil
-        let interrupt = Interrupt.installed()
-        for f in files {
-            let target = DenoiseTargets.target(for: f, folder: folder, out: out)
-            if DenoiseTargets.isVideo(f) {
-                d.ensemble = modelOption.ensemble ?? DenoiseTargets.videoEnsemble
-                let bar = TerminalProgress()
-                let r = try d.denoise(video: f, to: target, cancellation: interrupt) { done, total in
-                    bar.progress(TrainingProgress(label: (f as NSString).lastPathComponent, done: done, total: Swift.max(total ?? done, done),
-                                                  unit: "frames", fields: []))
+        do {
+            try DenoiseJob.run(files, out: out, model: d, ensemble: modelOption.ensemble, cancellation: Interrupt.installed(),
+                               progress: { TerminalProgress(label: $0, since: $1) }) { done in
+                switch done {
+                case let .video(f, target, r):
+                    try ResultOutput.emit(r, json: json, text: String(format: "%@ -> %@: %d frames %dx%d at %.3g fps%@, %.1f frames/s",
+                                                                       f, target, r.frames, r.width, r.height, r.frameRate, r.audio ? " with its audio" : "", r.framesPerSecond))
+                case let .picture(f, target, _, note):
+                    if let note { TerminalProgress.log(note) }
+                    if !json { print("\(f) -> \(target)") }
                 }
-                if r.cancelled {
-                    TerminalProgress.log("interrupted after \(r.frames) frames of \(f): nothing written")
-                    throw ExitCode(130)
-                }
-                try ResultOutput.emit(r, json: json, text: String(format: "%@ -> %@: %d frames %dx%d at %.3g fps%@, %.1f frames/s",
-                                                                   f, target, r.frames, r.width, r.height, r.frameRate, r.audio ? " with its audio" : "", r.framesPerSecond))
-                continue
             }
-            // A bar once a picture has taken 2 s (a megapixel colour photo in 8 orientations: a minute).
-            let start = Date()
-            var bar: TerminalProgress?
-            let written = try d.denoise(file: f, to: target, ensemble: modelOption.ensemble, cancellation: interrupt) { done, total in
-                if bar == nil && Date().timeIntervalSince(start) < 2 { return }
-                let name = (f as NSString).lastPathComponent
-                if bar == nil { bar = TerminalProgress(label: name, since: start) }
-                bar?.progress(TrainingProgress(label: name, done: done, total: total, unit: "passes", fields: []))
-            }
-            guard let used = written else {
-                TerminalProgress.log("interrupted during \(f): \(target) not written")
-                throw ExitCode(130)
-            }
-            if modelOption.ensemble == nil && used == 1 {
-                TerminalProgress.log("note: \(f) is over 1 megapixel: denoised in one orientation (--ensemble 8 averages eight, in 8x the time)")
-            }
-            if !json { print("\(f) -> \(target)") }
+        } catch let e as DenoiseInterrupted {
+            TerminalProgress.log(e.description)
+            throw ExitCode(130)
         }
     }
 }
