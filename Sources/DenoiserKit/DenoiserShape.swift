@@ -49,6 +49,14 @@ public struct DenoiserShape: Sendable, Equatable {
         if arch == .dncnn { s.depth = depth }
     }
 
+    /// Checkpoint metadata that `init(metadata:path:)` reads back.
+    public var metadata: [String: String] {
+        switch arch {
+        case .dncnn: ["arch": "dncnn", "depth": "\(depth)", "channels": "\(channels)", "downscale": "\(downscale)"]
+        case .unet: ["arch": "unet", "channels": "\(channels)", "levels": "\(levels)"]
+        }
+    }
+
     /// One line: "dncnn 15x64 on 2x2 sub-images", "unet 32 channels, 3 levels".
     public var description: String {
         switch arch {

@@ -26,10 +26,7 @@ public final class DenoiserTrainer: TrainingTask {
     public var resumesWithinPass: Bool { true }
     public var itemUnit: String { "patches" }
     public var metadata: [String: String] {
-        let shape: [String: String] = settings.arch == .unet
-            ? ["arch": "unet", "channels": "\(settings.channels)", "levels": "\(settings.levels ?? 3)"]
-            : ["arch": "dncnn", "depth": "\(settings.depth)", "channels": "\(settings.channels)", "downscale": "\(settings.downscale ?? 1)"]
-        return shape.merging(["kind": "denoiser",
+        DenoiserShape(settings).metadata.merging(["kind": "denoiser",
          "image_channels": "\(train.channels)", "sigma": settings.sigma.map { "\($0)" } ?? "blind",
          "sigma_range": settings.sigmaRange.map { "\($0)" }.joined(separator: ",")]) { a, _ in a }
     }

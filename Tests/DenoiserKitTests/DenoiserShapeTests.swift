@@ -28,5 +28,8 @@ final class DenoiserShapeTests: XCTestCase {
         DenoiserShape(s).apply(to: &back)
         XCTAssertEqual(DenoiserShape(back), DenoiserShape(s))
         XCTAssertEqual(back.levels, 2); XCTAssertEqual(back.depth, DenoiserSettings().depth)
+        for shape in [DenoiserShape(s), DenoiserShape(DenoiserSettings())] {
+            XCTAssertEqual(try DenoiserShape(metadata: shape.metadata, path: "m"), shape, "metadata reads back")
+        }
     }
 }
