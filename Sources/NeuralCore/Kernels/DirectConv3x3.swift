@@ -23,6 +23,19 @@ enum DirectConv3x3 {
         applies(geo) && dm_kernels_active()!.pointee.conv3x3_weight_grad_applies(geo.w) != 0
     }
 
+    /// Parts each image's output channels are cut into: 1 when the batch gives every thread an
+    /// image, else enough that n·parts covers the threads (whole groups of 4 channels each).
+    static func parts(n: Int, cout: Int) -> Int {
+        let threads = Parallel.isNested ? 1 : Parallel.threads
+        return n >= threads ? 1 : Swift.min((cout + 3) / 4, (threads + n - 1) / n)
+    }
+
+    /// Output channels of part `part` of `parts`: a range starting on a multiple of 4 (a packed group).
+    static func channels(part: Int, of parts: Int, cout: Int) -> Range<Int> {
+        let groups = (cout + 3) / 4
+        return Swift.min(cout, part * groups / parts * 4)..<Swift.min(cout, (part + 1) * groups / parts * 4)
+    }
+
     /// weight (Cout, Cin, 3, 3) as [⌈Cout/4⌉][Cin][9][4] (missing channels zero).
     static func pack(_ w: UnsafePointer<Float>, cout: Int, cin: Int) -> Storage {
         let s = Storage(count: (cout + 3) / 4 * cin * 36, repeating: 0)

@@ -36,10 +36,15 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
     // lying within rounding of 0 across a ReLU kink; the model parity tests allow for that.
     if DirectConv3x3.applies(geo) {
         let packed = DirectConv3x3.pack(pw, cout: cout, cin: geo.c)
-        let pad = WorkerBuffers(workers: workers, count: geo.c * (geo.h + 2) * (geo.w + 2), zeroed: true)
-        BatchLayout.forEachClaimedChunk(n: n, chunk: 1) { w, i, _ in
-            DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: cout, h: geo.h, w: geo.w, packed: packed.pointer,
-                                bias: pb, y: py + i * cout * l, pad: pad[w], relu: relu)
+        // Fewer images than threads (one picture at inference): each image's output channels are
+        // shared out in groups of 4 as well, every part reading the whole input.
+        let parts = DirectConv3x3.parts(n: n, cout: cout)
+        let pad = WorkerBuffers(workers: Swift.min(Parallel.threads, n * parts), count: geo.c * (geo.h + 2) * (geo.w + 2), zeroed: true)
+        Parallel.forEachClaimed(n * parts) { w, c in
+            let i = c / parts, part = DirectConv3x3.channels(part: c % parts, of: parts, cout: cout)
+            DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: part.count, h: geo.h, w: geo.w,
+                                packed: packed.pointer + part.lowerBound * geo.c * 9, bias: pb.map { $0 + part.lowerBound },
+                                y: py + (i * cout + part.lowerBound) * l, pad: pad[w], relu: relu)
         }
     } else if geo.c >= 16 {
         channelLastForward(px, weight: pw, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu)

@@ -56,6 +56,48 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// A wide image whose 64 input channels do not fit the kernel's cache budget in one piece goes
+    /// through in bands of a few rows (here 5, 5 and 2), each band passed by every block of 4
+    /// output channels: the same sums as im2col.
+    func testDirectKernelInRowBandsMatchesIm2col() {
+        forEachKernelSet { _ in
+            var rng = RandomGenerator(seed: 15)
+            let x = Tensor.normal([1, 64, 12, 200], using: &rng)
+            let wt = Tensor.normal([6, 64, 3, 3], std: 0.04, using: &rng), b = Tensor.normal([6], using: &rng)
+            let direct = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
+            DirectConv3x3.enabled = false
+            let reference = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
+            DirectConv3x3.enabled = true
+            assertClose(direct, reference, rtol: 1e-5, atol: 1e-5)
+        }
+    }
+
+    /// Fewer pictures than threads (one picture at inference): the output channels are shared out
+    /// in groups of 4 (10 channels: 4 + 4 + 2 on 3 threads; 2 pictures on 4 threads: 2 parts each),
+    /// each channel summed as on one thread, so the results are equal to the last bit.
+    func testOnePictureSplitsItsChannelsAcrossThreadsExactly() {
+        var rng = RandomGenerator(seed: 16)
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        for (n, threads) in [(1, 3), (1, 2), (2, 4)] {
+            let x = Tensor.normal([n, 5, 9, 33], using: &rng)
+            let w = Tensor.normal([10, 5, 3, 3], std: 0.2, using: &rng), b = Tensor.normal([10], using: &rng)
+            XCTAssertGreaterThan({ Parallel.threads = threads; return DirectConv3x3.parts(n: n, cout: 10) }(), 1)
+            let split = withoutGrad { conv2d(x, weight: w, bias: b, padding: (1, 1)) }
+            Parallel.threads = 1
+            let serial = withoutGrad { conv2d(x, weight: w, bias: b, padding: (1, 1)) }
+            XCTAssertEqual(split.scalars, serial.scalars, "\(n) pictures on \(threads) threads")
+        }
+        XCTAssertEqual(DirectConv3x3.channels(part: 2, of: 3, cout: 10), 8..<10)
+        for (cout, threads) in [(1, 2), (5, 2), (32, 16), (33, 16), (256, 3)] {
+            Parallel.threads = threads
+            let parts = DirectConv3x3.parts(n: 1, cout: cout)
+            let ranges = (0..<parts).map { DirectConv3x3.channels(part: $0, of: parts, cout: cout) }
+            XCTAssertEqual(ranges.flatMap { Array($0) }, Array(0..<cout), "\(cout) channels on \(threads) threads")
+            XCTAssert(ranges.allSatisfy { !$0.isEmpty && $0.lowerBound % 4 == 0 })
+        }
+    }
+
     /// In training, the input gradient of a 3x3 "same" convolution is the direct kernel run on the
     /// output gradient with the adjoint weights, added to what the input's gradient already holds;
     /// for widths that are a multiple of 8 (40, 24, 16) the weight gradient is summed directly too.
