@@ -15,10 +15,13 @@ public enum TiledInference {
 
     /// A denoising network through `apply` with the overlap it needs, in tiles of 256 pixels, or
     /// of a larger multiple of 256 for a wide view, so the overlap computed twice stays under
-    /// a third of each side (the shipped DnCNN: 256 with 32; the U-Net: 512 with 72).
+    /// a third of each side (the shipped DnCNN: 256 with 32; the U-Net: 512 with 72). A picture
+    /// no larger in area than one tile with its overlap (a 640x360 video frame for the U-Net)
+    /// goes whole: the same memory, none of the overlap's work.
     public static func apply(_ x: Tensor, model: any DenoisingNetwork) -> Tensor {
-        let o = overlap(radius: model.receptiveRadius, alignment: model.alignment)
-        return apply(x, tile: tileSide(overlap: o), overlap: o) { model($0) }
+        let o = overlap(radius: model.receptiveRadius, alignment: model.alignment), side = tileSide(overlap: o)
+        if x.rank == 4 && x.shape[2] * x.shape[3] <= (side + 2 * o) * (side + 2 * o) { return model(x) }
+        return apply(x, tile: side, overlap: o) { model($0) }
     }
 
     /// The smallest multiple of 256 at least six overlaps long.
