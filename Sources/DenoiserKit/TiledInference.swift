@@ -20,8 +20,14 @@ public enum TiledInference {
     /// goes whole: the same memory, none of the overlap's work.
     public static func apply(_ x: Tensor, model: any DenoisingNetwork) -> Tensor {
         let o = overlap(radius: model.receptiveRadius, alignment: model.alignment), side = tileSide(overlap: o)
-        if x.rank == 4 && x.shape[2] * x.shape[3] <= (side + 2 * o) * (side + 2 * o) { return model(x) }
-        return apply(x, tile: side, overlap: o) { model($0) }
+        // Buffers are kept for the next pass of the same sides (video frames, interior tiles, a
+        // picture turned by 90 degrees); another size releases them.
+        func pass(_ t: Tensor) -> Tensor {
+            Storage.reuseBuffers(for: t.shape.suffix(2).sorted())
+            return model(t)
+        }
+        if x.rank == 4 && x.shape[2] * x.shape[3] <= (side + 2 * o) * (side + 2 * o) { return pass(x) }
+        return apply(x, tile: side, overlap: o, pass)
     }
 
     /// The smallest multiple of 256 at least six overlaps long.

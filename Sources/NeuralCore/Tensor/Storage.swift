@@ -29,6 +29,12 @@ public final class Storage {
 
     deinit { BufferPool.shared.give(pointer, count) }
 
+    /// Says what the next work's buffers are sized for (a picture's sides): when `key` differs from
+    /// the previous call's, the buffers kept for reuse are released. Training repeats one step's
+    /// sizes and needs no call; inference over pictures of many sizes (the tiles at a picture's
+    /// edges, uploads to a server) would otherwise keep up to 1 GB of buffers no later pass asks for.
+    public static func reuseBuffers(for key: [Int]) { BufferPool.shared.key(key) }
+
     public var buffer: UnsafeMutableBufferPointer<Float> { .init(start: pointer, count: count) }
 
     public func zero() { pointer.update(repeating: 0, count: count) }
@@ -41,7 +47,8 @@ final class BufferPool: @unchecked Sendable {
     var limitBytes = 1 << 30
     private let minPooled = 1024   // floats
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
-    private var pooledBytes = 0
+    private(set) var pooledBytes = 0
+    private var currentKey: [Int] = []
     private var lock = pthread_mutex_t()
 
     init() { pthread_mutex_init(&lock, nil) }
@@ -58,6 +65,18 @@ final class BufferPool: @unchecked Sendable {
         }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * 4, alignment: 64)
         return raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+    }
+
+    /// Releases every kept buffer when `key` is not the last one given.
+    func key(_ key: [Int]) {
+        pthread_mutex_lock(&lock)
+        var released: [UnsafeMutablePointer<Float>] = []
+        if key != currentKey {
+            released = free.values.flatMap { $0 }
+            free = [:]; pooledBytes = 0; currentKey = key
+        }
+        pthread_mutex_unlock(&lock)
+        for p in released { UnsafeMutableRawPointer(p).deallocate() }
     }
 
     func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
