@@ -111,13 +111,13 @@ let package = Package(
         // Runs one misuse of the library by name, for tests that expect a check to stop it.
         .executableTarget(name: "misuse-probe", dependencies: ["NeuralCore"], path: "Tests/MisuseProbe"),
         // assertClose, fixtures and gradient checks shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["NeuralCore", "MediaIO"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["NeuralCore", "MediaIO", "RunKit"], path: "Tests/TestSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "NeuralCore", "TestSupport"]),
         .testTarget(name: "AppsTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "RunKitTests", dependencies: ["RunKit", "NeuralCore", "MediaIO"]),
         .testTarget(name: "ImageClassifierKitTests", dependencies: ["ImageClassifierKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "TestSupport"]),
-        .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore", "MediaIO", "RunKit", "Models"]),
+        .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore", "MediaIO", "RunKit", "Models", "TestSupport"]),
         .testTarget(name: "AudioTaggerKitTests", dependencies: ["AudioTaggerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models", "TestSupport"]),
         .testTarget(name: "GANSamplerKitTests", dependencies: ["GANSamplerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models", "TestSupport"]),
         .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),

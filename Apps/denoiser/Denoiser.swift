@@ -45,6 +45,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Steps over which the learning rate rises to --lr (default 100 with --init, else 0).") var warmup: Int?
     @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Last fraction of the images held out (scored at sigma 25; conv-ae: 0.3 on the 0..1 scale). Default 0.05, conv-ae 0.1.") var valFraction: Double?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "dncnn, unet: also keep an exponential moving average of the weights (decay per step, e.g. 0.999); validation scores it and best.safetensors holds it, its batch-norm statistics recomputed over 25 training batches each time. With --resume: average from the resumed weights on.") var ema: Float?
     @Option(help: "Run folder.") var out: String = "runs/denoiser"
     @Option(help: "Continue the run in this folder.") var resume: String?
     @Flag(help: "Replace a run already in --out.") var overwrite = false
@@ -60,6 +61,7 @@ struct Train: ParsableCommand {
         s.patch = patch; s.batchSize = batchSize; s.patchesPerEpoch = patchesPerEpoch; s.epochs = epochs; s.minutes = minutes
         s.lr = lr; s.valFraction = valFraction ?? s.valFraction; s.seed = seed
         s.startFrom = initModel; s.warmupSteps = warmup ?? (initModel == nil ? 0 : 100)
+        s.ema = ema
         return s
     }
 
@@ -76,6 +78,7 @@ struct Train: ParsableCommand {
         try flagged { try s.validate() }
         if resume == nil && data == nil { throw ValidationError("--data DIR|FILE.tar.gz is required (or --resume RUN_DIR)") }
         if initModel != nil && (arch == .convAE || resume != nil) { throw ValidationError("--init starts a new dncnn or unet run (not with --arch conv-ae or --resume)") }
+        if ema != nil && arch == .convAE { throw ValidationError("--ema is for dncnn and unet runs") }
     }
 
     func run() throws {
@@ -85,9 +88,10 @@ struct Train: ParsableCommand {
             let overrides = ResumeOverrides(epochs: epochs, minutes: minutes, data: data)
             if let resume {
                 if AutoencoderTraining.holdsRun(resume) {
+                    if ema != nil { throw CommandLineError("--ema is for dncnn and unet runs; \(resume) is a conv-ae run") }
                     return try AutoencoderTraining.resume(resume, overrides, threads: common.threads, events: events, cancellation: interrupt)
                 }
-                return try DenoiserTraining.resume(resume, overrides, threads: common.threads, events: events, cancellation: interrupt)
+                return try DenoiserTraining.resume(resume, overrides, ema: ema, threads: common.threads, events: events, cancellation: interrupt)
             }
             if arch == .convAE {
                 return try AutoencoderTraining.run(try autoencoderSettings(), out: out, overwrite: overwrite, threads: common.threads,

@@ -40,6 +40,9 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
     public var validationSigma: Float = 25
     public var patience: Int?
     public var seed: UInt64 = 1
+    /// Validate and keep an exponential moving average of the weights with this decay per step
+    /// (nil: the weights themselves); its batch-norm statistics are recomputed before each validation.
+    public var ema: Float?
 
     public init() {}
 
@@ -70,5 +73,6 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
         if let m = minutes, !(m > 0) { throw SettingsError(["minutes"], "must be positive") }
         guard warmupSteps >= 0 else { throw SettingsError(["warmup_steps"], "must not be negative") }
         if let p = patience, p < 1 { throw SettingsError(["patience"], "must be positive") }
+        if let d = ema { guard d > 0, d < 1 else { throw SettingsError(["ema"], "must be in (0, 1), e.g. 0.999") } }
     }
 }

@@ -15,13 +15,23 @@ public final class DenoiserTrainer: TrainingTask {
     public let optimizer: any Optimizer
     let settings: DenoiserSettings
     let train: ImagePatches, validation: ImagePatches
+    /// With `ema`: the moving average of the weights, and the network validated and saved
+    /// as best (the average's weights, batch-norm statistics recomputed for them).
+    let average: (weights: WeightAverage, network: any DenoisingNetwork)?
+    /// Training batches over which the average's batch-norm statistics are recomputed.
+    static let statisticsBatches = 25
 
     public init(model: any DenoisingNetwork, settings: DenoiserSettings, train: ImagePatches, validation: ImagePatches) {
         self.model = model; self.settings = settings; self.train = train; self.validation = validation
         optimizer = Adam(model.trainableParameters, lr: settings.lr)
+        average = settings.ema.map { d in
+            var rng = RandomGenerator(seed: 0)
+            return (WeightAverage(of: model, decay: d), DenoiserShape(settings).network(rng: &rng))
+        }
     }
 
     public var network: any Module { model }
+    public var validatedNetwork: any Module { average?.network ?? model }
     public var batchesPerPass: Int { settings.patchesPerEpoch / settings.batchSize }
     public var resumesWithinPass: Bool { true }
     public var itemUnit: String { "patches" }
@@ -52,13 +62,46 @@ public final class DenoiserTrainer: TrainingTask {
         guard l.isFinite else { return StepResult(loss: Double(l), items: settings.batchSize) }
         loss.backward()
         optimizer.step()
+        average?.weights.update(from: model)
         return StepResult(loss: Double(l), items: settings.batchSize)
+    }
+
+    /// The average (its tensors prefixed "average."), so that a resumed run continues it.
+    public func carriedState() -> [String: Tensor] {
+        guard let a = average else { return [:] }
+        return Dictionary(uniqueKeysWithValues: a.weights.state.map { ("average.\($0.key)", $0.value) })
+    }
+
+    /// A checkpoint without an average (a run that starts averaging when resumed) starts it from
+    /// the resumed weights.
+    public func restoreCarriedState(_ tensors: [String: Tensor]) throws {
+        guard let a = average else { return }
+        let own = tensors.filter { $0.key.hasPrefix("average.") }
+        if own.isEmpty { a.weights.reset(to: model); return }
+        try a.weights.restore(Dictionary(uniqueKeysWithValues: own.map { (String($0.key.dropFirst("average.".count)), $0.value) }))
+    }
+
+    /// The network validation scores: the model, or the average's weights in the second network
+    /// with batch-norm statistics recomputed over training batches drawn from a fixed seed.
+    func validatedModel() -> any DenoisingNetwork {
+        guard let a = average else { return model }
+        a.weights.copy(into: a.network)
+        var rng = RandomGenerator(seed: settings.seed &+ 0x57A7)
+        BatchNorm.recomputeStatistics(of: a.network, batches: Self.statisticsBatches) { _ in
+            let clean = train.sample(settings.batchSize, size: settings.patch, using: &rng)
+            let sigmas = (0..<settings.batchSize).map { _ in
+                settings.sigma ?? settings.sigmaRange[0] + (settings.sigmaRange[1] - settings.sigmaRange[0]) * rng.uniform()
+            }
+            return GaussianNoise.add(to: clean, sigmas: sigmas, using: &rng)
+        }
+        return a.network
     }
 
     /// Mean PSNR (dB) of the denoised validation images at validationSigma, noise from a fixed
     /// seed, and of the noisy inputs.
     public func validate() -> [String: Double] {
         guard validation.count > 0 else { return ["val_psnr": .nan, "val_noisy_psnr": .nan] }
+        let model = validatedModel()
         var rng = RandomGenerator(seed: 0xE7A1)
         var psnr = 0.0, noisyPSNR = 0.0
         for img in validation.images {

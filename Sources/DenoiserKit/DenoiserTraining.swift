@@ -33,10 +33,18 @@ public enum DenoiserTraining {
         }
     }
 
-    public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), threads: Int = Parallel.threads,
+    /// `ema` starts (or changes) the moving average of the weights from here on, for good.
+    public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), ema: Float? = nil,
+                              threads: Int = Parallel.threads,
                               events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> DenoiserTrainingReport {
         return try RunFolder.withResumedRun(folder) { run in
             var s = try run.readConfig(DenoiserSettings.self, program: "denoiser", marker: "sigma_range")
+            if let d = ema, d != s.ema {
+                s.ema = d
+                try s.validate()
+                try run.updateConfig("ema", JSONValue(Double(d)))
+                events.log("averaging the weights from here on (decay \(d) per step)")
+            }
             if let e = overrides.epochs { s.epochs = e }
             if let m = overrides.minutes { s.minutes = m }
             if let p = overrides.patience { s.patience = p }

@@ -137,6 +137,15 @@ public struct RunFolder {
         }
     }
 
+    /// Sets one key of config.json, keeping the rest (a setting a resumed run changes for good).
+    public func updateConfig(_ key: String, _ value: JSONValue) throws {
+        guard let data = FileManager.default.contents(atPath: file("config.json")), case var .object(o) = try JSONValue.parse(data) else {
+            throw AppError.badInput(file("config.json"), "cannot read it")
+        }
+        o[key] = value
+        try write("config.json", JSONValue.object(o).serialized(pretty: true) + "\n")
+    }
+
     /// Appends one line to metrics.jsonl (the file is rewritten whole, so it is never half a line).
     public func appendMetrics(_ m: [String: JSONValue]) throws {
         var lines = (try? String(contentsOfFile: file("metrics.jsonl"), encoding: .utf8)) ?? ""

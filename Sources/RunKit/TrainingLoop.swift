@@ -82,6 +82,9 @@ public protocol TrainingTask: AnyObject {
     var itemUnit: String { get }
     /// Checkpoint metadata that rebuilds the model (architecture, vocabulary, normalisation).
     var metadata: [String: String] { get }
+    /// The weights `validate` scored, saved as best.safetensors: `network`, or a copy holding an
+    /// average of its weights.
+    var validatedNetwork: any Module { get }
 
     /// Before the first step of a pass (also a resumed pass that starts at `position.batch` > 0).
     func beginPass(_ position: TrainingPosition)
@@ -101,12 +104,13 @@ public protocol TrainingTask: AnyObject {
     func sample(at position: TrainingPosition) -> String?
     /// Tensors besides the weights that a resumed run needs (a carried hidden state).
     func carriedState() -> [String: Tensor]
-    func restoreCarriedState(_ tensors: [String: Tensor])
+    func restoreCarriedState(_ tensors: [String: Tensor]) throws
 }
 
 extension TrainingTask {
     public var resumesWithinPass: Bool { false }
     public var passName: String { "epoch" }
+    public var validatedNetwork: any Module { network }
     public var itemUnit: String { "samples" }
     public func beginPass(_ position: TrainingPosition) {}
     public func sample(at position: TrainingPosition) -> String? { nil }
@@ -167,7 +171,9 @@ public final class TrainingLoop {
             throw AppError.badInput(run.file("checkpoint.safetensors"), "no training position in the checkpoint")
         }
         position = p
-        task.restoreCarriedState(extra)
+        do { try task.restoreCarriedState(extra) } catch {
+            throw AppError.badInput(run.file("optimizer.safetensors"), "\(error)")
+        }
         if let n = meta["metrics_lines"].flatMap(Int.init) { try run.truncateMetrics(to: n) }
     }
 
@@ -181,10 +187,10 @@ public final class TrainingLoop {
         let stopper = options.patience.map { EarlyStopping(patience: $0, mode: options.mode) }
         if let stopper {   // a resumed run remembers its best pass so far
             for (i, v) in run.readMetrics().compactMap({ $0[options.monitor]?.double }).enumerated() {
-                _ = stopper.update(Float(v), epoch: i, model: task.network)
+                _ = stopper.update(Float(v), epoch: i, model: task.validatedNetwork)
             }
         }
-        defer { if let stopper, stopper.bestEpoch >= 0 { stopper.restoreBest(into: task.network) } }
+        defer { if let stopper, stopper.bestEpoch >= 0 { stopper.restoreBest(into: task.validatedNetwork) } }
         var lastSave = position.seconds
         var lastSample = position.step
         while !timeIsUp && !passesDone {
@@ -233,7 +239,7 @@ public final class TrainingLoop {
             lastSave = position.seconds
             events.log(task.describe(summary))
             if let stopper, let v = validation[options.monitor], v.isFinite,
-               stopper.update(Float(v), epoch: run.readMetrics().count - 1, model: task.network) {
+               stopper.update(Float(v), epoch: run.readMetrics().count - 1, model: task.validatedNetwork) {
                 events.log("early stopping: no better \(options.monitor) for \(stopper.patience) \(task.passName)s; keeping \(task.passName) \(stopper.bestEpoch + 1)")
                 return .earlyStopped(bestPass: stopper.bestEpoch + 1)
             }
@@ -288,7 +294,7 @@ public final class TrainingLoop {
         let best = options.mode == .minimize ? earlier.min() : earlier.max()
         if let v = s.validation[options.monitor], v.isFinite,
            best.map({ options.mode == .minimize ? v <= $0 : v >= $0 }) ?? true {
-            try task.network.save(to: run.file("best.safetensors"), metadata: checkpointMetadata(s.validation))
+            try task.validatedNetwork.save(to: run.file("best.safetensors"), metadata: checkpointMetadata(s.validation))
         }
         try run.write("curves.svg", task.curves(run.readMetrics()).svg())
     }

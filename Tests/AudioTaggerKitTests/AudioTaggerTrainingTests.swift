@@ -111,14 +111,6 @@ final class AudioTaggerTrainingTests: XCTestCase {
 /// A run cancelled within its second epoch and resumed from its folder (config.json read back,
 /// the checkpoint taken at the stop) ends with the same metrics as one that ran straight through.
 final class AudioTaggerResumeTests: XCTestCase {
-    /// Cancelled from the n-th question on (the loop asks before every step).
-    final class StopAfter: Cancellation, @unchecked Sendable {
-        var asked = 0
-        let n: Int
-        init(_ n: Int) { self.n = n }
-        var isCancelled: Bool { asked += 1; return asked > n }
-    }
-
     func testResumeIsExact() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -4,6 +4,7 @@ import NeuralCore
 import MediaIO
 import RunKit
 import Models
+import TestSupport
 @testable import DenoiserKit
 
 /// A tiny DnCNN trained in-process on smooth pictures drawn here (packed as .tar.gz, read through
@@ -71,6 +72,32 @@ final class DenoiserTrainingTests: XCTestCase {
         XCTAssertThrowsError(try bad.validate())
         bad = tiny(); bad.levels = 2
         XCTAssertThrowsError(try bad.validate(), "levels are for unet")
+    }
+
+    /// --ema: the moving average is what validation scores and best.safetensors holds (it differs
+    /// from the last weights), it learns, and a run stopped within its second epoch resumes to
+    /// the same average as a run straight through; a run without it starts averaging when resumed
+    /// with it, and says so in config.json.
+    func testWeightAverageIsValidatedSavedAndResumedExactly() throws {
+        var s = tiny()
+        s.ema = 0.9; s.epochs = 2
+        let straight = try DenoiserTraining.run(s, out: dir.appendingPathComponent("ema").path)
+        XCTAssertGreaterThan(straight.validationPSNR, straight.validationNoisyPSNR + 3)
+        let parts = dir.appendingPathComponent("ema-parts").path
+        XCTAssertEqual(try DenoiserTraining.run(s, out: parts, cancellation: StopAfter(55)).outcome, "cancelled")
+        _ = try DenoiserTraining.resume(parts)
+        let a = try RunFolder.existing(straight.runFolder), b = try RunFolder.existing(parts)
+        XCTAssertEqual(a.readMetrics().map { $0["val_psnr"]?.double }, b.readMetrics().map { $0["val_psnr"]?.double })
+        let best = try SafetensorsFile.read(path: a.file("best.safetensors")), last = try SafetensorsFile.read(path: a.file("checkpoint.safetensors"))
+        XCTAssertEqual(best.tensors["net.2.weight"]?.scalars, try SafetensorsFile.read(path: b.file("best.safetensors")).tensors["net.2.weight"]?.scalars)
+        XCTAssertNotEqual(best.tensors["net.2.weight"]?.scalars, last.tensors["net.2.weight"]?.scalars, "best holds the average, not the last weights")
+
+        var plain = tiny(); plain.epochs = 1
+        let p = try DenoiserTraining.run(plain, out: dir.appendingPathComponent("plain").path)
+        _ = try DenoiserTraining.resume(p.runFolder, ResumeOverrides(epochs: 2), ema: 0.9)
+        XCTAssertEqual(try RunFolder.existing(p.runFolder).readConfig(DenoiserSettings.self).ema, 0.9)
+        var bad = tiny(); bad.ema = 1
+        XCTAssertThrowsError(try bad.validate())
     }
 
     /// A tiny recipe on 2x2 sub-images: it learns too (more slowly at this size: 1.9 dB over the

@@ -4,7 +4,9 @@ import Require
 public class BatchNorm: Layer {
     public let weight: Parameter, bias: Parameter
     public let runningMean: Parameter, runningVar: Parameter
-    public let momentum: Float, eps: Float
+    /// Weight of a training batch's statistics in the running ones (varied by `recomputeStatistics`).
+    public var momentum: Float
+    public let eps: Float
     /// Train or eval as set by `train()`/`eval()`, unless the running task forces eval (`inference`).
     public var training: Bool { trainingFlag && !GradMode.current.forcesEval }
     private var trainingFlag = true
@@ -42,6 +44,29 @@ public class BatchNorm: Layer {
 }
 
 extension BatchNorm {
+    /// Every batch norm in `module` and below it.
+    public static func all(in module: any Module) -> [BatchNorm] {
+        ((module as? BatchNorm).map { [$0] } ?? []) + module.children.flatMap { all(in: $0.1) }
+    }
+
+    /// The running statistics of every batch norm in `model`, recomputed for its current weights as
+    /// the plain mean over `batches` training-mode forwards of `input(k)` (PyTorch's momentum=None,
+    /// as `torch.optim.swa_utils.update_bn` does): for weights that were averaged or changed since
+    /// their statistics were gathered. No gradients are recorded; `model` is left in eval mode.
+    public static func recomputeStatistics(of model: any Layer, batches: Int, input: (Int) -> Tensor) {
+        require(batches >= 1, "BatchNorm.recomputeStatistics: batches \(batches)")
+        let norms = all(in: model), saved = norms.map(\.momentum)
+        model.train()
+        withoutGrad {
+            for k in 0..<batches {
+                for bn in norms { bn.momentum = 1 / Float(k + 1) }   // k = 0 replaces, then a running mean
+                _ = model(input(k))
+            }
+        }
+        for (bn, m) in zip(norms, saved) { bn.momentum = m }
+        model.eval()
+    }
+
     /// h, then `norm` (if any), then ReLU (if `relu`), op by op: what a layer's fused
     /// `callAsFunction(_:then:relu:)` does when it cannot fuse (a graph to record, a training-mode norm).
     static func layerByLayer(_ h: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
