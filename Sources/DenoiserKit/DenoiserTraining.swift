@@ -42,7 +42,7 @@ public enum DenoiserTraining {
             if let d = ema, d != s.ema {
                 s.ema = d
                 try s.validate()
-                try run.updateConfig("ema", JSONValue(Double(d)))
+                try run.updateConfig("ema", JSONValue(Double("\(d)") ?? Double(d)))   // 0.999, not 0.99900001
                 events.log("averaging the weights from here on (decay \(d) per step)")
             }
             if let e = overrides.epochs { s.epochs = e }
