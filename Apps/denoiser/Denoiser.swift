@@ -87,10 +87,6 @@ struct Train: ParsableCommand {
         let r = try flagged {
             let overrides = ResumeOverrides(epochs: epochs, minutes: minutes, data: data)
             if let resume {
-                if AutoencoderTraining.holdsRun(resume) {
-                    if ema != nil { throw CommandLineError("--ema is for dncnn and unet runs; \(resume) is a conv-ae run") }
-                    return try AutoencoderTraining.resume(resume, overrides, threads: common.threads, events: events, cancellation: interrupt)
-                }
                 return try DenoiserTraining.resume(resume, overrides, ema: ema, threads: common.threads, events: events, cancellation: interrupt)
             }
             if arch == .convAE {

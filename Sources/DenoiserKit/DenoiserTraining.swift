@@ -33,10 +33,16 @@ public enum DenoiserTraining {
         }
     }
 
-    /// `ema` starts (or changes) the moving average of the weights from here on, for good.
+    /// Continues a run of this program (a conv-ae run too); `ema` starts (or changes) the moving
+    /// average of the weights from here on, for good.
     public static func resume(_ folder: String, _ overrides: ResumeOverrides = ResumeOverrides(), ema: Float? = nil,
                               threads: Int = Parallel.threads,
                               events: any TrainingEvents = SilentEvents(), cancellation: any Cancellation = NoCancellation()) throws -> DenoiserTrainingReport {
+        // The program's other kind of run: the course's autoencoder.
+        if AutoencoderTraining.holdsRun(folder) {
+            if ema != nil { throw SettingsError(["ema"], "is for dncnn and unet runs; \(folder) is a conv-ae run") }
+            return try AutoencoderTraining.resume(folder, overrides, threads: threads, events: events, cancellation: cancellation)
+        }
         return try RunFolder.withResumedRun(folder) { run in
             var s = try run.readConfig(DenoiserSettings.self, program: "denoiser", marker: "sigma_range")
             if let d = ema, d != s.ema {

@@ -39,7 +39,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         // Fewer images than threads (one picture at inference): each image's output channels are
         // shared out in groups of 4 as well, every part reading the whole input.
         let parts = DirectConv3x3.parts(n: n, cout: cout)
-        let pad = WorkerBuffers(workers: Swift.min(Parallel.threads, n * parts), count: geo.c * (geo.h + 2) * (geo.w + 2), zeroed: true)
+        let pad = WorkerBuffers(workers: BatchLayout.workers(n: n * parts), count: geo.c * (geo.h + 2) * (geo.w + 2), zeroed: true)
         Parallel.forEachClaimed(n * parts) { w, c in
             let i = c / parts, part = DirectConv3x3.channels(part: c % parts, of: parts, cout: cout)
             DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: part.count, h: geo.h, w: geo.w,
