@@ -29,16 +29,20 @@ enum BatchLayout {
         }
     }
 
-    /// dst (L, C) = src (C, L)ᵀ for one image: channel-last, for the packed products.
-    static func toChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int) {
-        for ch in 0..<c { for p in 0..<l { dst[p * c + ch] = src[ch * l + p] } }
+    /// dst (L, C) = src (C, L)ᵀ for one image: channel-last, for the packed products; only the
+    /// rows of `pixels` when given.
+    static func toChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int,
+                              pixels: Range<Int>? = nil) {
+        let pixels = pixels ?? 0..<l
+        for ch in 0..<c { for p in pixels { dst[p * c + ch] = src[ch * l + p] } }
     }
 
-    /// dst (C, L) = src (L, C)ᵀ + bias[c] (then max(·, 0) when `relu`), or += when `accumulate`.
+    /// dst (C, L) = src (L, C)ᵀ + bias[c] (then max(·, 0) when `relu`), or += when `accumulate`;
+    /// dst's channel planes `planeStride` floats apart (a run of L pixels inside larger planes).
     static func fromChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int,
-                                bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool) {
+                                planeStride: Int? = nil, bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool) {
         for ch in 0..<c {
-            let b = bias?[ch] ?? 0, plane = dst + ch * l
+            let b = bias?[ch] ?? 0, plane = dst + ch * (planeStride ?? l)
             if accumulate { for q in 0..<l { plane[q] += src[q * c + ch] + b } }
             else if relu { for q in 0..<l { let v = src[q * c + ch] + b; plane[q] = v > 0 ? v : 0 } }
             else { for q in 0..<l { plane[q] = src[q * c + ch] + b } }
@@ -91,6 +95,18 @@ enum BatchLayout {
         let chunk = Swift.max(1, Swift.min(chunk, n / (4 * workers(n: n))))
         let chunks = (n + chunk - 1) / chunk
         Parallel.forEachClaimed(chunks) { w, c in body(w, c * chunk, Swift.min(chunk, n - c * chunk)) }
+    }
+
+    /// Fewer images than threads (one picture at inference): 0..<count (an image's pixels or rows)
+    /// cut into ranges, about four per thread over the n images, each starting on a multiple of
+    /// `align`. Nil when the images alone keep the threads busy, or inside a parallel region.
+    static func ranges(n: Int, count: Int, align: Int = 1) -> [Range<Int>]? {
+        let threads = Parallel.isNested ? 1 : Parallel.threads
+        if n >= threads { return nil }
+        let parts = Swift.min((4 * threads + n - 1) / n, count / align)
+        if parts <= 1 { return nil }
+        let step = ((count + parts - 1) / parts + align - 1) / align * align
+        return stride(from: 0, to: count, by: step).map { $0..<Swift.min(count, $0 + step) }
     }
 
     /// How many pieces forEachChunk cuts a batch of n into.

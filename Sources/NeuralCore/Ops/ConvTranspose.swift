@@ -73,7 +73,8 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
 /// values into a channel-last accumulator (nc, Ho, Wo, Cout), written out per channel plane.
 /// Sums per output value in (input pixel, tap) order. (Lowered as col = Wᵀ·x and col2im instead,
 /// OpenBLAS zeroed and wrote a column matrix too large for the cache, repacked Wᵀ for every
-/// chunk, and col2im gathered and scattered by pixels.)
+/// chunk, and col2im gathered and scattered by pixels.) With fewer images than threads, runs of
+/// input pixels and then of output rows are shared out instead (`byRuns`).
 func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Float>, bias pb: UnsafePointer<Float>?,
                            into py: UnsafeMutablePointer<Float>, n: Int, cin: Int, hin: Int, win: Int, cout: Int,
                            geo: ConvGeometry, relu: Bool, accumulate: Bool) {
@@ -86,6 +87,11 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
         }
     }
     let packed = PackedMatrix(reordered.pointer, rows: cin, cols: row)
+    if let pixelRuns = BatchLayout.ranges(n: n, count: lin, align: 16), let rowRuns = BatchLayout.ranges(n: n, count: geo.h) {
+        byRuns(px, packed: packed, bias: pb, into: py, n: n, cin: cin, hin: hin, win: win, cout: cout, geo: geo,
+               relu: relu, accumulate: accumulate, pixelRuns: pixelRuns, rowRuns: rowRuns)
+        return
+    }
     // About 256K floats of colᵀ per chunk (5 of DCGAN's 7x7 images; 1 image made m = 49 rows too few).
     let chunk = Swift.max(1, Swift.min(n, (1 << 18) / Swift.max(1, lin * row))), workers = BatchLayout.workers(n: n)
     let xt = WorkerBuffers(workers: workers, count: chunk * lin * cin), colT = WorkerBuffers(workers: workers, count: chunk * lin * row)
@@ -95,34 +101,67 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
         for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * cin * lin, a + s * lin * cin, c: cin, l: lin) }
         packed.multiply(a: a, lda: cin, m: nc * lin, c: c, ldc: row, accumulate: false)
         out.update(repeating: 0, count: nc * outPlane * cout)
-        // Per input row and tap, the run of input pixels whose output column is on the image (ox =
-        // ix·sw + j·dw - pw). Taps from the last column down and pixels left to right give each
-        // output value its terms in (input pixel, tap) order.
         for s in 0..<nc {
-            for iy in 0..<hin {
-                for i in 0..<kh {
-                    let oy = iy * geo.sh - geo.ph + i * geo.dh
-                    if oy < 0 || oy >= geo.h { continue }
-                    for j in stride(from: kw - 1, through: 0, by: -1) {
-                        let off = j * geo.dw - geo.pw
-                        let lo = off >= 0 ? 0 : (-off + geo.sw - 1) / geo.sw
-                        let hi = Swift.min(win, geo.w - 1 - off < 0 ? 0 : (geo.w - 1 - off) / geo.sw + 1)
-                        if lo >= hi { continue }
-                        var src = c + ((s * hin + iy) * win + lo) * row + (i * kw + j) * cout
-                        var dst = out + ((s * geo.h + oy) * geo.w + lo * geo.sw + off) * cout
-                        let dstStep = geo.sw * cout
-                        if cout == 1 {
-                            for _ in lo..<hi { dst[0] += src[0]; src += row; dst += dstStep }
-                        } else {
-                            for _ in lo..<hi { ConvGeometry.addRow(src, dst, cout); src += row; dst += dstStep }
-                        }
-                    }
-                }
-            }
+            addTaps(c + s * lin * row, into: out + s * outPlane * cout, hin: hin, win: win, cout: cout, geo: geo, rows: 0..<geo.h)
         }
         for s in 0..<nc {
             BatchLayout.fromChannelLast(out + s * outPlane * cout, py + (c0 + s) * cout * outPlane, c: cout, l: outPlane,
                                         bias: pb, relu: relu, accumulate: accumulate)
+        }
+    }
+}
+
+/// transposedConvolution for fewer images than threads, in two passes over shared buffers: runs of
+/// input pixels (starting on multiples of 16: the packed product's groups of 4 rows are the whole
+/// image's) make their rows of colᵀ; then each run of output rows adds the taps that land in it,
+/// in the same order as for the whole image, so every value is the same bits.
+private func byRuns(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb: UnsafePointer<Float>?,
+                    into py: UnsafeMutablePointer<Float>, n: Int, cin: Int, hin: Int, win: Int, cout: Int,
+                    geo: ConvGeometry, relu: Bool, accumulate: Bool, pixelRuns: [Range<Int>], rowRuns: [Range<Int>]) {
+    let row = geo.kh * geo.kw * cout, lin = hin * win, outPlane = geo.h * geo.w
+    let xt = Storage(count: n * lin * cin), colT = Storage(count: n * lin * row), acc = Storage(count: n * outPlane * cout)
+    let a = xt.pointer, c = colT.pointer, out = acc.pointer
+    Parallel.forEachClaimed(n * pixelRuns.count) { _, u in
+        let s = u / pixelRuns.count, run = pixelRuns[u % pixelRuns.count]
+        BatchLayout.toChannelLast(px + s * cin * lin, a + s * lin * cin, c: cin, l: lin, pixels: run)
+        packed.multiply(a: a + (s * lin + run.lowerBound) * cin, lda: cin, m: run.count,
+                        c: c + (s * lin + run.lowerBound) * row, ldc: row, accumulate: false)
+    }
+    Parallel.forEachClaimed(n * rowRuns.count) { _, u in
+        let s = u / rowRuns.count, rows = rowRuns[u % rowRuns.count]
+        let image = out + s * outPlane * cout, first = rows.lowerBound * geo.w
+        (image + first * cout).update(repeating: 0, count: rows.count * geo.w * cout)
+        addTaps(c + s * lin * row, into: image, hin: hin, win: win, cout: cout, geo: geo, rows: rows)
+        BatchLayout.fromChannelLast(image + first * cout, py + s * cout * outPlane + first, c: cout, l: rows.count * geo.w,
+                                    planeStride: outPlane, bias: pb, relu: relu, accumulate: accumulate)
+    }
+}
+
+/// acc (Ho, Wo, Cout) of one image += each input pixel's taps from its row of colᵀ (H·W, kh·kw·Cout),
+/// for the output rows in `rows` only. Per input row and tap, the run of input pixels whose output
+/// column is on the image (ox = ix·sw + j·dw - pw). Taps from the last column down and pixels left
+/// to right give each output value its terms in (input pixel, tap) order.
+private func addTaps(_ c: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, hin: Int, win: Int, cout: Int,
+                     geo: ConvGeometry, rows: Range<Int>) {
+    let kh = geo.kh, kw = geo.kw, row = kh * kw * cout
+    for iy in 0..<hin {
+        for i in 0..<kh {
+            let oy = iy * geo.sh - geo.ph + i * geo.dh
+            if !rows.contains(oy) { continue }
+            for j in stride(from: kw - 1, through: 0, by: -1) {
+                let off = j * geo.dw - geo.pw
+                let lo = off >= 0 ? 0 : (-off + geo.sw - 1) / geo.sw
+                let hi = Swift.min(win, geo.w - 1 - off < 0 ? 0 : (geo.w - 1 - off) / geo.sw + 1)
+                if lo >= hi { continue }
+                var src = c + (iy * win + lo) * row + (i * kw + j) * cout
+                var dst = out + (oy * geo.w + lo * geo.sw + off) * cout
+                let dstStep = geo.sw * cout
+                if cout == 1 {
+                    for _ in lo..<hi { dst[0] += src[0]; src += row; dst += dstStep }
+                } else {
+                    for _ in lo..<hi { ConvGeometry.addRow(src, dst, cout); src += row; dst += dstStep }
+                }
+            }
         }
     }
 }

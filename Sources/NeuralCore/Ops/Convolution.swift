@@ -114,7 +114,8 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
 /// floats each, zeros off the image), times W' (kh·kw·Cin, Cout) packed once for all chunks:
 /// yᵀ (nc·Ho·Wo, Cout), written out per channel plane with the bias and, if `relu`, max(·, 0).
 /// (As im2col + sgemm, OpenBLAS repacked W for every chunk and the column matrix was gathered
-/// by strided rows.)
+/// by strided rows.) With fewer images than threads, each image's output pixels are shared out
+/// in runs instead (`byPixels`).
 private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Float>, bias pb: UnsafePointer<Float>?,
                                 into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool) {
     let cin = geo.c, taps = geo.kh * geo.kw, kk = taps * cin, lin = geo.h * geo.w, l = geo.l
@@ -125,6 +126,10 @@ private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePoi
         }
     }
     let packed = PackedMatrix(reordered.pointer, rows: kk, cols: cout)
+    if let runs = BatchLayout.ranges(n: n, count: l, align: 16) {
+        byPixels(px, packed: packed, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu, runs: runs)
+        return
+    }
     // About 128K floats of colᵀ per chunk.
     let chunk = Swift.max(1, Swift.min(n, (1 << 17) / Swift.max(1, l * kk))), workers = BatchLayout.workers(n: n)
     let xt = WorkerBuffers(workers: workers, count: chunk * lin * cin), colT = WorkerBuffers(workers: workers, count: chunk * l * kk)
@@ -133,26 +138,35 @@ private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePoi
         let a = xt[w], c = colT[w], out = yt[w]
         for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * cin * lin, a + s * lin * cin, c: cin, l: lin) }
         for s in 0..<nc {
-            for oy in 0..<geo.ho {
-                for ox in 0..<geo.wo {
-                    let row = c + ((s * geo.ho + oy) * geo.wo + ox) * kk
-                    for i in 0..<geo.kh {
-                        let iy = oy * geo.sh - geo.ph + i * geo.dh
-                        for j in 0..<geo.kw {
-                            let ix = ox * geo.sw - geo.pw + j * geo.dw, dst = row + (i * geo.kw + j) * cin
-                            if iy >= 0 && iy < geo.h && ix >= 0 && ix < geo.w {
-                                ConvGeometry.copyRow(a + (s * lin + iy * geo.w + ix) * cin, dst, cin)
-                            } else {
-                                dst.update(repeating: 0, count: cin)
-                            }
-                        }
-                    }
-                }
-            }
+            for p in 0..<l { geo.gatherTaps(a + s * lin * cin, into: c + (s * l + p) * kk, oy: p / geo.wo, ox: p % geo.wo) }
         }
         packed.multiply(a: c, lda: kk, m: nc * l, c: out, ldc: cout, accumulate: false)
         for s in 0..<nc {
             BatchLayout.fromChannelLast(out + s * l * cout, py + (c0 + s) * cout * l, c: cout, l: l, bias: pb, relu: relu, accumulate: false)
         }
+    }
+}
+
+/// channelLastForward for fewer images than threads: the images go channel-last whole, then each
+/// run of output pixels (starting on a multiple of 16, so the packed product's groups of 4 rows
+/// are those of the whole image and every value rounds as it would there) is gathered, multiplied
+/// and written out by whichever thread claims it.
+private func byPixels(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb: UnsafePointer<Float>?,
+                      into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool, runs: [Range<Int>]) {
+    let cin = geo.c, kk = geo.kh * geo.kw * cin, lin = geo.h * geo.w, l = geo.l
+    let xt = Storage(count: n * lin * cin), a = xt.pointer
+    let inRuns = BatchLayout.ranges(n: n, count: lin) ?? [0..<lin]
+    Parallel.forEach(n * inRuns.count) { u in
+        let s = u / inRuns.count
+        BatchLayout.toChannelLast(px + s * cin * lin, a + s * lin * cin, c: cin, l: lin, pixels: inRuns[u % inRuns.count])
+    }
+    let longest = runs.map(\.count).max() ?? 0, workers = Swift.min(Parallel.threads, n * runs.count)
+    let colT = WorkerBuffers(workers: workers, count: longest * kk), yt = WorkerBuffers(workers: workers, count: longest * cout)
+    Parallel.forEachClaimed(n * runs.count) { w, u in
+        let s = u / runs.count, run = runs[u % runs.count]
+        for p in run { geo.gatherTaps(a + s * lin * cin, into: colT[w] + (p - run.lowerBound) * kk, oy: p / geo.wo, ox: p % geo.wo) }
+        packed.multiply(a: colT[w], lda: kk, m: run.count, c: yt[w], ldc: cout, accumulate: false)
+        BatchLayout.fromChannelLast(yt[w], py + s * cout * l + run.lowerBound, c: cout, l: run.count, planeStride: l,
+                                    bias: pb, relu: relu, accumulate: false)
     }
 }

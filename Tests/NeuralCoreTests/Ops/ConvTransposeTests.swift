@@ -26,6 +26,35 @@ final class ConvTransposeTests: XCTestCase {
         checkGradients([x, w], "convT k4 s2 op1") { convTranspose2d($0[0], weight: $0[1], stride: (2, 2), padding: (1, 1), outputPadding: (1, 1)) }
     }
 
+    /// One or two pictures on more threads (the U-Net's 2x2 stride-2 up, DCGAN's 4x4 stride 2 with
+    /// overlapping taps, 3x3 with output padding): runs of input pixels, then of output rows, give the
+    /// same bits as serial; and so does conv2d's input gradient, which is this transposed convolution.
+    func testOnePictureSplitsAcrossThreadsExactly() {
+        var rng = RandomGenerator(seed: 19)
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        for (n, threads, k, s, p, op) in [(1, 2, 2, 2, 0, 0), (1, 3, 4, 2, 1, 0), (2, 4, 3, 2, 1, 1), (1, 16, 2, 2, 0, 0)] {
+            let x = Tensor.normal([n, 12, 19, 23], using: &rng)
+            let w = Tensor.normal([12, 10, k, k], std: 0.2, using: &rng), b = Tensor.normal([10], using: &rng)
+            func run() -> [Float] {
+                withoutGrad { convTranspose2d(x, weight: w, bias: b, stride: (s, s), padding: (p, p), outputPadding: (op, op)).scalars }
+            }
+            Parallel.threads = threads
+            let split = run()
+            Parallel.threads = 1
+            XCTAssertEqual(split, run(), "\(n) pictures on \(threads) threads, \(k)x\(k) stride \(s)")
+        }
+        // conv2d's input gradient for a 2x2 stride-2 convolution (no direct kernel) of one picture.
+        let x = Tensor.normal([1, 6, 40, 33], using: &rng), w = Tensor.normal([16, 6, 2, 2], using: &rng)
+        func inputGradient(threads: Int) -> [Float] {
+            Parallel.threads = threads
+            let xg = x.detached().requiringGrad()
+            conv2d(xg, weight: w, stride: (2, 2)).sum().backward()
+            return xg.grad!.scalars
+        }
+        XCTAssertEqual(inputGradient(threads: 2), inputGradient(threads: 1), "conv2d input gradient")
+    }
+
     /// The forward (one packed product, then tap vectors added channel-last) against the
     /// definition written out, y[o, iy·s - p + i·d, ix·s - p + j·d] += x[c, iy, ix]·W[c, o, i, j],
     /// on geometries the fixtures lack: dilation, unequal strides, 11 output channels (8 + 3 lanes)

@@ -98,6 +98,25 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Outside the direct kernel (the U-Net's 2x2 stride-2 convolutions, 5x5, 3x3 stride 2), one or
+    /// two pictures on more threads share their output pixels out in runs: the same bits as serial.
+    func testOnePictureSplitsItsPixelsAcrossThreadsExactly() {
+        var rng = RandomGenerator(seed: 18)
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        for (n, threads, k, s, p) in [(1, 2, 2, 2, 0), (1, 3, 5, 1, 2), (2, 4, 3, 2, 1), (1, 16, 2, 2, 0)] {
+            let x = Tensor.normal([n, 17, 37, 46], using: &rng)
+            let w = Tensor.normal([9, 17, k, k], std: 0.2, using: &rng), b = Tensor.normal([9], using: &rng)
+            Parallel.threads = threads
+            let split = withoutGrad { conv2d(x, weight: w, bias: b, stride: (s, s), padding: (p, p)) }
+            let splitReLU = withoutGrad { conv2dReLU(x, weight: w, bias: b, stride: (s, s), padding: (p, p)) }
+            Parallel.threads = 1
+            let serial = withoutGrad { conv2d(x, weight: w, bias: b, stride: (s, s), padding: (p, p)) }
+            XCTAssertEqual(split.scalars, serial.scalars, "\(n) pictures on \(threads) threads, \(k)x\(k) stride \(s)")
+            XCTAssertEqual(splitReLU.scalars, serial.scalars.map { Swift.max($0, 0) })
+        }
+    }
+
     /// In training, the input gradient of a 3x3 "same" convolution is the direct kernel run on the
     /// output gradient with the adjoint weights, added to what the input's gradient already holds;
     /// for widths that are a multiple of 8 (40, 24, 16) the weight gradient is summed directly too.
