@@ -220,6 +220,8 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
     wgrad8(x, g, ins, outs, h, w, gw, pad);
 }
 
+#include "dm_transpose_body.h"
+
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
     .packed_multiply = DM_SUFFIX(packed_multiply),
@@ -228,6 +230,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .conv3x3_weight_grad = DM_SUFFIX(conv3x3_weight_grad),
     .exp = DM_SUFFIX(map_exp), .sigmoid = DM_SUFFIX(map_sigmoid), .tanh = DM_SUFFIX(map_tanh),
     .lstm_pointwise = DM_SUFFIX(lstm_pointwise),
+    .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),
 };
 
 #undef L

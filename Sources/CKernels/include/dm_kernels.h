@@ -44,6 +44,13 @@ typedef struct dm_kernels {
     // saving (4n) gets the gates and tanhc (n) tanh(c) when not NULL.
     void (*lstm_pointwise)(float *pre, const float *bias, const float *cprev, float *c, float *h,
                            long n, float *saving, float *tanhc);
+
+    // One image between channel-first (C, L) and channel-last (L, C), for the packed products.
+    // dst[p·c + ch] = src[ch·l + p] for the pixels p in [p0, p1).
+    void (*to_channel_last)(const float *src, long c, long l, long p0, long p1, float *dst);
+    // dst[ch·stride + q] = src[q·c + ch] + bias[ch] for q < l (bias NULL: 0); mode 1: then
+    // max(·, 0) (NaN -> 0); mode 2: added to dst instead.
+    void (*from_channel_last)(const float *src, long c, long l, long stride, const float *bias, int mode, float *dst);
 } dm_kernels;
 
 // The set in use (chosen before main; see above).

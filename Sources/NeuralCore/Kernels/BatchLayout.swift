@@ -1,3 +1,4 @@
+internal import CKernels
 /// Moves a batch between image-major (N, C, L) and channel-major (C, N·L) layouts, the form in
 /// which a whole batch is one sgemm operand.
 enum BatchLayout {
@@ -30,23 +31,18 @@ enum BatchLayout {
     }
 
     /// dst (L, C) = src (C, L)ᵀ for one image: channel-last, for the packed products; only the
-    /// rows of `pixels` when given.
+    /// rows of `pixels` when given. (In 8x8 tiles transposed in registers: dm_transpose_body.h.)
     static func toChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int,
                               pixels: Range<Int>? = nil) {
         let pixels = pixels ?? 0..<l
-        for ch in 0..<c { for p in pixels { dst[p * c + ch] = src[ch * l + p] } }
+        dm_kernels_active()!.pointee.to_channel_last(src, c, l, pixels.lowerBound, pixels.upperBound, dst)
     }
 
     /// dst (C, L) = src (L, C)ᵀ + bias[c] (then max(·, 0) when `relu`), or += when `accumulate`;
     /// dst's channel planes `planeStride` floats apart (a run of L pixels inside larger planes).
     static func fromChannelLast(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, c: Int, l: Int,
                                 planeStride: Int? = nil, bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool) {
-        for ch in 0..<c {
-            let b = bias?[ch] ?? 0, plane = dst + ch * (planeStride ?? l)
-            if accumulate { for q in 0..<l { plane[q] += src[q * c + ch] + b } }
-            else if relu { for q in 0..<l { let v = src[q * c + ch] + b; plane[q] = v > 0 ? v : 0 } }
-            else { for q in 0..<l { plane[q] = src[q * c + ch] + b } }
-        }
+        dm_kernels_active()!.pointee.from_channel_last(src, c, l, planeStride ?? l, bias, accumulate ? 2 : relu ? 1 : 0, dst)
     }
 
     /// gb[c] += Σ over images and positions of g (N, C, L): the bias gradient of a convolution.

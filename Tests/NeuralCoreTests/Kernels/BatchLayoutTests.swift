@@ -23,21 +23,40 @@ final class BatchLayoutTests: XCTestCase {
         XCTAssertNil(BatchLayout.ranges(n: 1, count: 1_000))
     }
 
-    /// Channel-last and back over a run of pixels inside whole planes.
-    func testChannelLastRunsRoundTrip() {
-        var rng = RandomGenerator(seed: 3)
-        let c = 3, l = 10, x = Tensor.normal([c, l], using: &rng).scalars
-        var t = [Float](repeating: -1, count: l * c), back = [Float](repeating: 0, count: c * l)
-        x.withUnsafeBufferPointer { src in
-            BatchLayout.toChannelLast(src.baseAddress!, &t, c: c, l: l, pixels: 4..<7)
-        }
-        for p in 0..<l { for ch in 0..<c { XCTAssertEqual(t[p * c + ch], (4..<7).contains(p) ? x[ch * l + p] : -1) } }
-        t.withUnsafeBufferPointer { src in
-            back.withUnsafeMutableBufferPointer { dst in
-                BatchLayout.fromChannelLast(src.baseAddress! + 4 * c, dst.baseAddress! + 4, c: c, l: 3, planeStride: l,
-                                            bias: nil, relu: false, accumulate: false)
+    /// Channel-last and back against the definition, on every kernel set: whole 8x8 tiles and the
+    /// edges around them, a run of pixels, planes inside larger ones, bias, ReLU (NaN -> 0) and
+    /// accumulation.
+    func testChannelLastMovesMatchTheDefinition() {
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 3)
+            for (c, l) in [(3, 10), (8, 8), (13, 37), (24, 16), (64, 49)] {
+                var x = Tensor.normal([c, l], using: &rng).scalars
+                x[l / 2] = .nan
+                let bias = Tensor.normal([c], using: &rng).scalars, run = (l / 3)..<l
+                var t = [Float](repeating: -1, count: l * c)
+                BatchLayout.toChannelLast(x, &t, c: c, l: l, pixels: run)
+                for p in 0..<l {
+                    for ch in 0..<c {
+                        let want = run.contains(p) ? x[ch * l + p] : -1
+                        XCTAssert(t[p * c + ch] == want || (t[p * c + ch].isNaN && want.isNaN), "\(set) \(c)x\(l) at \(p), \(ch)")
+                    }
+                }
+                BatchLayout.toChannelLast(x, &t, c: c, l: l)
+                let stride = l + 5, base = Tensor.normal([c, stride], using: &rng).scalars
+                for (relu, accumulate) in [(false, false), (true, false), (false, true)] {
+                    var y = base
+                    bias.withUnsafeBufferPointer { b in
+                        BatchLayout.fromChannelLast(t, &y, c: c, l: l, planeStride: stride, bias: b.baseAddress, relu: relu, accumulate: accumulate)
+                    }
+                    for ch in 0..<c {
+                        for q in 0..<stride {
+                            let i = ch * stride + q, v = q < l ? x[ch * l + q] + bias[ch] : 0
+                            let want = q >= l ? base[i] : accumulate ? base[i] + v : relu ? (v > 0 ? v : 0) : v
+                            XCTAssert(y[i] == want || (y[i].isNaN && want.isNaN), "\(set) \(c)x\(l) relu \(relu) acc \(accumulate) at \(ch), \(q)")
+                        }
+                    }
+                }
             }
         }
-        for ch in 0..<c { for p in 0..<l { XCTAssertEqual(back[ch * l + p], (4..<7).contains(p) ? x[ch * l + p] : 0) } }
     }
 }
