@@ -160,7 +160,7 @@ private func byPixels(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb:
         let s = u / inRuns.count
         BatchLayout.toChannelLast(px + s * cin * lin, a + s * lin * cin, c: cin, l: lin, pixels: inRuns[u % inRuns.count])
     }
-    let longest = runs.map(\.count).max() ?? 0, workers = Swift.min(Parallel.threads, n * runs.count)
+    let longest = runs.map(\.count).max() ?? 0, workers = BatchLayout.workers(n: n * runs.count)
     let colT = WorkerBuffers(workers: workers, count: longest * kk), yt = WorkerBuffers(workers: workers, count: longest * cout)
     Parallel.forEachClaimed(n * runs.count) { w, u in
         let s = u / runs.count, run = runs[u % runs.count]
