@@ -5,31 +5,48 @@
 #include <unistd.h>
 
 // OpenBLAS picks its kernels when it is loaded, from the CPU it recognises; a CPU newer than the
-// OpenBLAS build gets a fallback core (Debian's 0.3.21 runs Sapphire Rapids on "Prescott", SSE3:
-// 3-5x slower). This runs before main, after OpenBLAS chose: when the core is such a fallback
-// while CPUID shows AVX-512 or AVX2, it sets OPENBLAS_CORETYPE to the best core OpenBLAS has for
-// those instructions and runs the program again, once (DEEPMEDIA_BLAS_CORE_WAS says what it
+// OpenBLAS build gets a core below what it can do (Debian's 0.3.21 runs Sapphire Rapids on
+// "Prescott", SSE3: 3-5x slower; some AMD Zen 4 machines on "Haswell", AVX2: sgemm about 1.5x
+// slower). This runs before main, after OpenBLAS chose: when the core's kernels use narrower
+// vectors than CPUID shows (AVX-512, or AVX2 and FMA), it sets OPENBLAS_CORETYPE to the best core
+// OpenBLAS has for this CPU and runs the program again, once (DEEPMEDIA_BLAS_CORE_WAS says what it
 // replaced). DEEPMEDIA_KEEP_BLAS_CORE=1 keeps whatever OpenBLAS chose.
 extern char *openblas_get_corename(void);
 
-static const char *const fallback_cores[] = {
+// The vector width of each x86-64 core's kernels: 2 AVX-512, 1 AVX2 and FMA, 0 older.
+// Names not listed (other architectures, cores newer than this list) are never replaced.
+static const char *const avx512_cores[] = { "SkylakeX", "Cooperlake", "SapphireRapids", NULL };
+static const char *const avx2_cores[] = { "Haswell", "Zen", NULL };
+static const char *const older_cores[] = {
     "Prescott", "Nehalem", "Core2", "Penryn", "Dunnington", "Atom", "Katmai", "Coppermine", "Northwood",
-    "Banias", "Unknown", NULL,
+    "Banias", "Unknown", "Sandybridge", "Bulldozer", "Piledriver", "Steamroller", "Excavator", "Opteron",
+    "Opteron_SSE3", "Barcelona", "Bobcat", "Nano", "Athlon", NULL,
 };
 
-int dm_blas_core_is_fallback(const char *core) {
-    for (int i = 0; fallback_cores[i]; i++) if (core && strcasecmp(core, fallback_cores[i]) == 0) return 1;
+static int listed(const char *const *names, const char *core) {
+    for (int i = 0; names[i]; i++) if (strcasecmp(core, names[i]) == 0) return 1;
     return 0;
 }
 
+static int core_level(const char *core) {
+    if (!core) return -1;
+    if (listed(avx512_cores, core)) return 2;
+    if (listed(avx2_cores, core)) return 1;
+    if (listed(older_cores, core)) return 0;
+    return -1;
+}
+
+int dm_blas_core_is_fallback(const char *core) {
+    int level = core_level(core);
+    return level >= 0 && level < dm_cpu_vector_level();
+}
+
 const char *dm_best_blas_core(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512dq")) return "SkylakeX";
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
-#endif
-    return NULL;
+    switch (dm_cpu_vector_level()) {
+    case 2: return "SkylakeX";
+    case 1: return "Haswell";
+    default: return NULL;
+    }
 }
 
 __attribute__((constructor)) static void dm_fix_blas_core(int argc, char **argv, char **envp) {
@@ -48,7 +65,8 @@ __attribute__((constructor)) static void dm_fix_blas_core(int argc, char **argv,
 int dm_cpu_vector_level(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return 2;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512dq")) return 2;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
 #endif
     return 0;
