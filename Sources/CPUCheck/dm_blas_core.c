@@ -6,7 +6,7 @@
 
 // OpenBLAS picks its kernels when it is loaded, from the CPU it recognises; a CPU newer than the
 // OpenBLAS build gets a core below what it can do (Debian's 0.3.21 runs Sapphire Rapids on
-// "Prescott", SSE3: 3-5x slower; some AMD Zen 4 machines on "Haswell", AVX2: sgemm about 1.5x
+// "Prescott", SSE3: 3-5x slower; AMD Zen 5 (family 26) on "Haswell", AVX2: sgemm about 1.5x
 // slower). This runs before main, after OpenBLAS chose: when the core's kernels use narrower
 // vectors than CPUID shows (AVX-512, or AVX2 and FMA), it sets OPENBLAS_CORETYPE to the best core
 // OpenBLAS has for this CPU and runs the program again, once (DEEPMEDIA_BLAS_CORE_WAS says what it

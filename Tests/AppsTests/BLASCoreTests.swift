@@ -31,7 +31,7 @@ final class BLASCoreTests: XCTestCase {
         XCTAssertFalse((native["blas_core"] as? String ?? "Prescott").isEmpty)
     }
 
-    /// An AVX2 core is a fallback only where the CPU has AVX-512 (some AMD Zen 4 machines get
+    /// An AVX2 core is a fallback only where the CPU has AVX-512 (AMD Zen 5, CPU family 26, gets
     /// "Haswell" from OpenBLAS 0.3.21; SkylakeX's sgemm is about 1.5x faster there).
     func testAVX2CoreIsReplacedOnlyOnAVX512() throws {
         let native = try system([:])
