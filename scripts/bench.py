@@ -165,7 +165,9 @@ def main():
                 cpu = line.split(":", 1)[1].strip()
     except OSError:
         pass
-    cpu = f"{system['cpu']} ({system['isa']} CPU, DeepMedia kernels {kernels[-1]}, OpenBLAS core {system['blas_core']})"
+    family = f", family {system['cpu_family']}" if system.get("cpu_family") is not None else ""
+    wide = ", 16-lane rows at full width" if kernels[-1] == "avx512" and system.get("full_width_512") else ""
+    cpu = f"{system['cpu']}{family} ({system['isa']} CPU, DeepMedia kernels {kernels[-1]}{wide}, OpenBLAS core {system['blas_core']})"
     import importlib
     versions = []
     for mod in ("torch", "tensorflow", "keras"):

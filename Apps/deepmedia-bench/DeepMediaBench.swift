@@ -44,7 +44,8 @@ struct DeepMediaBench: ParsableCommand {
         if system {
             let info: [String: Any] = ["cpu": CPUInfo.model, "isa": CPUInfo.isa, "kernels": CPUInfo.kernels,
                                        "kernels_available": KernelSet.available.map(\.rawValue), "blas_core": BLAS.core,
-                                       "blas_core_replaced": BLAS.replacedCore ?? NSNull()]
+                                       "blas_core_replaced": BLAS.replacedCore ?? NSNull(),
+                                       "cpu_family": CPUInfo.family ?? NSNull(), "full_width_512": KernelSet.fullWidth512]
             print(String(decoding: try JSONSerialization.data(withJSONObject: info, options: [.sortedKeys]), as: UTF8.self))
             return
         }

@@ -184,10 +184,11 @@ typedef int vi8 __attribute__((vector_size(32)));
 #endif
 
 // A row needs two vectors (or exactly one: tail only). With 16 lanes the last segment of a row
-// may recompute up to 15 pixels, so 8-lane vectors are used unless the width is a multiple of
-// 16 or wide enough for that not to matter (DnCNN's 40: 8 lanes; CIFAR's 32: 16).
+// may recompute up to 15 pixels: where a 16-lane multiply-add costs two 8-lane ones (Zen 4), 8-lane
+// vectors are used unless the width is a multiple of 16 or wide enough for that not to matter
+// (DnCNN's 40: 8 lanes; CIFAR's 32: 16); where it costs one (dm_kernels_wide512), from 32 pixels on.
 static int DM_SUFFIX(conv3x3_applies)(long w) { return w >= 16; }
-static int conv3x3_uses16(long w) { return DM_LANES == 16 && (w % 16 == 0 || w >= 64); }
+static int conv3x3_uses16(long w) { return DM_LANES == 16 && (w % 16 == 0 || w >= 64 || (w >= 32 && dm_kernels_wide512())); }
 
 static void DM_SUFFIX(conv3x3)(const float *x, long ins, long outs, long h, long w, const float *packed,
                                const float *bias, float *y, float *pad, int accumulate, int relu) {
@@ -198,7 +199,8 @@ static void DM_SUFFIX(conv3x3)(const float *x, long ins, long outs, long h, long
     conv3x3_8(x, ins, outs, h, w, packed, bias, y, pad, accumulate, relu);
 }
 
-// The weight gradient in vectors of 8 (and, on AVX-512, 16) pixels along rows of whole vectors.
+// The weight gradient in vectors of 8 (and, on AVX-512, 16) pixels along the rows; 16 lanes for
+// widths 16k + 8 only where 512-bit vectors run at full width.
 #define WG_T vf8
 #define WG_L 8
 #define WG_NAME wgrad8
@@ -215,7 +217,7 @@ static int DM_SUFFIX(conv3x3_weight_grad_applies)(long w) { return DM_SUFFIX(con
 static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long ins, long outs, long h, long w,
                                            float *gw, float *pad) {
 #if DM_LANES == 16
-    if (w % 16 == 0) { wgrad16(x, g, ins, outs, h, w, gw, pad); return; }
+    if (w % 16 == 0 || dm_kernels_wide512()) { wgrad16(x, g, ins, outs, h, w, gw, pad); return; }
 #endif
     wgrad8(x, g, ins, outs, h, w, gw, pad);
 }

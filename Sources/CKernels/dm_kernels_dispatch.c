@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 const dm_kernels *dm_kernels_portable(void);
 #if defined(__x86_64__)
@@ -20,6 +23,33 @@ int dm_kernels_best_level(void) {
 #endif
     return DM_KERNELS_PORTABLE;
 }
+
+static int wide512 = -1;
+
+static int dm_kernels_detect_wide512(void) {
+    const char *forced = getenv("DEEPMEDIA_WIDE512");
+    if (forced && (!strcmp(forced, "0") || !strcmp(forced, "1"))) return forced[0] == '1';
+#if defined(__x86_64__)
+    if (dm_kernels_best_level() < DM_KERNELS_AVX512) return 0;
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return 0;
+    const int amd = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163;   // "AuthenticAMD"
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    unsigned family = (a >> 8) & 0xf;
+    if (family == 0xf) family += (a >> 20) & 0xff;
+    return amd ? family >= 26 : 1;   // Zen 4 (family 25) splits 512-bit operations in two
+#else
+    return 0;
+#endif
+}
+
+int dm_kernels_wide512(void) {
+    int w = __atomic_load_n(&wide512, __ATOMIC_RELAXED);
+    if (w < 0) { w = dm_kernels_detect_wide512(); __atomic_store_n(&wide512, w, __ATOMIC_RELAXED); }
+    return w;
+}
+
+void dm_kernels_set_wide512(int on) { __atomic_store_n(&wide512, on ? 1 : 0, __ATOMIC_RELAXED); }
 
 const dm_kernels *dm_kernels_for_level(int level) {
     if (level < DM_KERNELS_PORTABLE || level > dm_kernels_best_level()) return NULL;

@@ -61,6 +61,11 @@ const dm_kernels *dm_kernels_for_level(int level);
 int dm_kernels_use(int level);
 // The best level this CPU runs.
 int dm_kernels_best_level(void);
+// 1 when a 16-lane multiply-add costs what an 8-lane one does (Intel's AVX-512 cores, AMD from
+// Zen 5 on), 0 where it is split in two halves (Zen 4) or absent; DEEPMEDIA_WIDE512=0|1 forces it.
+int dm_kernels_wide512(void);
+// Sets it for the whole process (tests and benchmarks; not while kernels run).
+void dm_kernels_set_wide512(int on);
 
 #ifdef __cplusplus
 }

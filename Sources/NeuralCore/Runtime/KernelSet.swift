@@ -18,6 +18,17 @@ public enum KernelSet: String, CaseIterable, Sendable {
     @discardableResult
     public static func use(_ set: KernelSet) -> Bool { dm_kernels_use(set.level) != 0 }
 
+    /// Whether the AVX-512 kernels take 16-lane vectors for rows that fill them only in part
+    /// (widths 32-63 that are not a multiple of 16: DnCNN's 40): true where a 16-lane multiply-add
+    /// costs what an 8-lane one does (Intel's AVX-512 cores, AMD from Zen 5 on), false on Zen 4,
+    /// which splits it in two halves. Chosen from CPUID; DEEPMEDIA_WIDE512=0|1 or this setter
+    /// (tests and benchmarks, not while kernels run) forces it. Results are the same either way
+    /// up to the rounding of the weight gradient's sums.
+    public static var fullWidth512: Bool {
+        get { dm_kernels_wide512() != 0 }
+        set { dm_kernels_set_wide512(newValue ? 1 : 0) }
+    }
+
     /// Floats per vector register in this set's kernels.
     public var lanes: Int { Int(dm_kernels_for_level(level)?.pointee.lanes ?? 0) }
 

@@ -19,6 +19,22 @@ final class KernelSetTests: XCTestCase {
         #endif
     }
 
+    /// 16-lane rows in part filled are taken where 512-bit vectors run at full width: Intel's
+    /// AVX-512 cores and AMD from family 26 (Zen 5) on, not Zen 4 (family 25), never without
+    /// AVX-512; the setter forces it and forEachKernelSet puts it back.
+    func testFullWidth512FollowsTheCPU() throws {
+        let forced = ProcessInfo.processInfo.environment["DEEPMEDIA_WIDE512"]
+        guard forced == nil else { throw XCTSkip("DEEPMEDIA_WIDE512 is set") }
+        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let amd = text.contains("AuthenticAMD")
+        let expected = CPUInfo.isa == "avx512" && (amd ? (CPUInfo.family ?? 0) >= 26 : true)
+        XCTAssertEqual(KernelSet.fullWidth512, expected, "family \(CPUInfo.family ?? -1), AMD \(amd)")
+        var seen: [Bool] = []
+        forEachKernelSet { set in if set == .avx512 { seen.append(KernelSet.fullWidth512) } }
+        XCTAssertEqual(seen, KernelSet.available.contains(.avx512) ? [false, true] : [])
+        XCTAssertEqual(KernelSet.fullWidth512, expected)
+    }
+
     /// A set the CPU lacks is refused and the active one stays.
     func testUseRefusesWhatTheCPULacks() {
         let was = KernelSet.active
