@@ -223,6 +223,8 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
 }
 
 #include "dm_transpose_body.h"
+#include "dm_reduce_body.h"
+#include "dm_rectifier_body.h"
 
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
@@ -233,6 +235,9 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .exp = DM_SUFFIX(map_exp), .sigmoid = DM_SUFFIX(map_sigmoid), .tanh = DM_SUFFIX(map_tanh),
     .lstm_pointwise = DM_SUFFIX(lstm_pointwise),
     .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),
+    .sum = DM_SUFFIX(sum), .squared_deviation = DM_SUFFIX(squared_deviation), .dot_centered = DM_SUFFIX(dot_centered),
+    .affine_centered = DM_SUFFIX(affine_centered),
+    .rectifier = DM_SUFFIX(rectifier), .rectifier_backward = DM_SUFFIX(rectifier_backward),
 };
 
 #undef L

@@ -51,6 +51,19 @@ typedef struct dm_kernels {
     // dst[ch·stride + q] = src[q·c + ch] + bias[ch] for q < l (bias NULL: 0); mode 1: then
     // max(·, 0) (NaN -> 0); mode 2: added to dst instead.
     void (*from_channel_last)(const float *src, long c, long l, long stride, const float *bias, int mode, float *dst);
+
+    // Sums over p[0..<n] (batch-norm statistics and gradients): Σ p, Σ (p - m)², Σ a·(b - m).
+    float (*sum)(const float *p, long n);
+    float (*squared_deviation)(const float *p, long n, float m);
+    float (*dot_centered)(const float *a, const float *b, long n, float m);
+    // y[i] = a·u[i] + b·(v[i] - m) + c for i < n (u NULL: no first term), or y[i] += it when accumulate.
+    void (*affine_centered)(const float *u, float a, const float *v, float m, float b, float c, long n,
+                            float *y, int accumulate);
+
+    // y[i] = x[i] > 0 ? x[i] : slope·x[i] (slope 0: ReLU, NaN -> 0; y may be x).
+    void (*rectifier)(const float *x, float slope, long n, float *y);
+    // gx[i] = ref[i] > 0 ? g[i] : slope·g[i] (slope 0: 0), or gx[i] += it when accumulate.
+    void (*rectifier_backward)(const float *ref, const float *g, float slope, long n, float *gx, int accumulate);
 } dm_kernels;
 
 // The set in use (chosen before main; see above).

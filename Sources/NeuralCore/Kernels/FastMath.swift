@@ -1,11 +1,22 @@
 internal import CKernels
 
 /// exp, sigmoid and tanh over buffers, vectorised in CKernels (Cephes-style range reduction and
-/// polynomials, a few ulp), with the LSTM step's pointwise part. y may be x.
+/// polynomials, a few ulp), with the LSTM step's pointwise part and the rectifiers. y may be x.
 enum FastMath {
     static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.sigmoid(x, y, n) }
     static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.tanh(x, y, n) }
     static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.exp(x, y, n) }
+
+    /// y = x > 0 ? x : slope·x (slope 0: ReLU, NaN -> 0); y may be x.
+    static func rectifier(_ x: UnsafePointer<Float>, slope: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        dm_kernels_active()!.pointee.rectifier(x, slope, n, y)
+    }
+
+    /// gx (+)= ref > 0 ? g : slope·g, ref being ReLU's output or leaky ReLU's input.
+    static func rectifierBackward(ref: UnsafePointer<Float>, _ g: UnsafePointer<Float>, slope: Float,
+                                  _ gx: UnsafeMutablePointer<Float>, _ n: Int, accumulate: Bool) {
+        dm_kernels_active()!.pointee.rectifier_backward(ref, g, slope, n, gx, accumulate ? 1 : 0)
+    }
 
     /// One row of one LSTM step: the pre-activations pre + bias (4H) become i, f, g, o = σ, σ, tanh, σ
     /// in place (copied to savingGates for the backward); then c (H) = f·cPrev + i·g,

@@ -20,27 +20,25 @@ extension Tensor {
     public func relu() -> Tensor {
         let x = self, y = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = y.storage.pointer
-        pointwise(count) { r in for i in r { py[i] = px[i] > 0 ? px[i] : 0 } }
+        pointwise(count) { r in FastMath.rectifier(px + r.lowerBound, slope: 0, py + r.lowerBound, r.count) }
         return y.recorded(from: [x]) { g in
             x.writeGrad { gx, fresh in
                 pointwise(x.count) { r in
-                    // g[i] read unconditionally: a conditional load keeps baseline x86-64 (no masked loads) scalar.
-                    if fresh { for i in r { let gi = g[i]; gx[i] = py[i] > 0 ? gi : 0 } } else { for i in r { let gi = g[i]; gx[i] += py[i] > 0 ? gi : 0 } }
+                    FastMath.rectifierBackward(ref: py + r.lowerBound, g + r.lowerBound, slope: 0, gx + r.lowerBound, r.count, accumulate: !fresh)
                 }
             }
         }
     }
 
-    /// x for x > 0, slope·x otherwise.
+    /// x for x > 0, slope·x otherwise (slope 0 is relu(), NaN -> 0).
     public func leakyRelu(_ slope: Float = 0.01) -> Tensor {
         let x = self, y = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = y.storage.pointer
-        pointwise(count) { r in for i in r { py[i] = px[i] > 0 ? px[i] : slope * px[i] } }
+        pointwise(count) { r in FastMath.rectifier(px + r.lowerBound, slope: slope, py + r.lowerBound, r.count) }
         return y.recorded(from: [x]) { g in
             x.writeGrad { gx, fresh in
                 pointwise(x.count) { r in
-                    if fresh { for i in r { let gi = g[i]; gx[i] = px[i] > 0 ? gi : slope * gi } }
-                    else { for i in r { let gi = g[i]; gx[i] += px[i] > 0 ? gi : slope * gi } }
+                    FastMath.rectifierBackward(ref: px + r.lowerBound, g + r.lowerBound, slope: slope, gx + r.lowerBound, r.count, accumulate: !fresh)
                 }
             }
         }

@@ -80,9 +80,9 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         Parallel.forRanges(n * c, minPerChunk: Swift.max(1, 4096 / inner)) { r in
             for plane in r {
                 let ch = plane % c
-                let scale = ps[ch] * (pw?[ch] ?? 1), shift = (pb?[ch] ?? 0) - pm[ch] * scale
-                let xi = px + plane * inner, yi = py + plane * inner
-                for i in 0..<inner { yi[i] = xi[i] * scale + shift }
+                // y = scale·(x - mean) + bias
+                vectorAffineCentered(nil, 0, px + plane * inner, pm[ch], ps[ch] * (pw?[ch] ?? 1), pb?[ch] ?? 0, inner,
+                                     into: py + plane * inner, accumulate: false)
             }
         }
     }
@@ -111,17 +111,17 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                     let wv = pw?[ch] ?? 1
                     if training {
                         // gx = w·inv/m · (m·g - Σg - x̂·Σ(g·x̂))
-                        let k = wv * inv / Float(m), mg = sg, mgx = sgx
+                        let k = wv * inv / Float(m)
                         for b in 0..<n {
-                            let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
-                            if fresh { for i in 0..<inner { gxi[i] = k * (Float(m) * gi[i] - mg - (xi[i] - mu) * inv * mgx) } }
-                            else { for i in 0..<inner { gxi[i] += k * (Float(m) * gi[i] - mg - (xi[i] - mu) * inv * mgx) } }
+                            let o = (b * c + ch) * inner
+                            vectorAffineCentered(g + o, k * Float(m), px + o, mu, -k * inv * sgx, -k * sg, inner,
+                                                 into: gx + o, accumulate: !fresh)
                         }
                     } else {
                         let k = wv * inv
                         for b in 0..<n {
-                            let gi = g + (b * c + ch) * inner, gxi = gx + (b * c + ch) * inner
-                            if fresh { for i in 0..<inner { gxi[i] = k * gi[i] } } else { for i in 0..<inner { gxi[i] += k * gi[i] } }
+                            let o = (b * c + ch) * inner
+                            vectorAffineCentered(g + o, k, g + o, 0, 0, 0, inner, into: gx + o, accumulate: !fresh)
                         }
                     }
                 }

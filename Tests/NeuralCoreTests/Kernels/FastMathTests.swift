@@ -20,4 +20,29 @@ final class FastMathTests: XCTestCase {
             XCTAssertTrue(e.allSatisfy { $0.isFinite })
         }
     }
+
+    /// ReLU and leaky ReLU forward and backward against their definitions on every kernel set, over
+    /// lengths that leave a tail after the vectors, with NaN (ReLU: 0; leaky: NaN), ±0 and ±inf.
+    func testRectifiersMatchTheDefinition() {
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 21)
+            for n in [1, 7, 16, 37, 100] {
+                var x = Tensor.normal([n], using: &rng).scalars
+                x[0] = .nan
+                if n > 3 { x[1] = -0.0; x[2] = .infinity; x[3] = -.infinity }
+                let g = Tensor.normal([n], using: &rng).scalars
+                for slope: Float in [0, 0.2] {
+                    var y = [Float](repeating: 7, count: n)
+                    FastMath.rectifier(x, slope: slope, &y, n)
+                    var gx = [Float](repeating: 1, count: n)
+                    FastMath.rectifierBackward(ref: x, g, slope: slope, &gx, n, accumulate: true)
+                    for i in 0..<n {
+                        let want: Float = x[i] > 0 ? x[i] : (slope == 0 ? 0 : slope * x[i])
+                        XCTAssertTrue(y[i] == want || (y[i].isNaN && want.isNaN), "\(set) slope \(slope) x \(x[i]): \(y[i])")
+                        XCTAssertEqual(gx[i], 1 + (x[i] > 0 ? g[i] : slope * g[i]), accuracy: 1e-6, "\(set) backward at \(i)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,33 @@
+internal import CKernels
+
+// Sums along one run of floats, in the active kernel set (four vector accumulators, so the adds
+// overlap; the float order differs from a plain loop), and batch normalisation's affine map.
+// Runs shorter than 32 floats stay in Swift: the call would cost more than the sum.
+
+/// Σ p[0..<n]
+@inline(__always)
+func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    if n < 32 { var s: Float = 0; for i in 0..<n { s += p[i] }; return s }
+    return dm_kernels_active()!.pointee.sum(p, n)
+}
+
+/// Σ (p[i] - m)² for i < n
+@inline(__always)
+func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {
+    if n < 32 { var s: Float = 0; for i in 0..<n { s += (p[i] - m) * (p[i] - m) }; return s }
+    return dm_kernels_active()!.pointee.squared_deviation(p, n, m)
+}
+
+/// Σ a[i]·(b[i] - m) for i < n
+@inline(__always)
+func vectorDotCentered(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {
+    if n < 32 { var s: Float = 0; for i in 0..<n { s += a[i] * (b[i] - m) }; return s }
+    return dm_kernels_active()!.pointee.dot_centered(a, b, n, m)
+}
+
+/// y[i] = a·u[i] + b·(v[i] - m) + c for i < n (no first term without u), or y[i] += it.
+@inline(__always)
+func vectorAffineCentered(_ u: UnsafePointer<Float>?, _ a: Float, _ v: UnsafePointer<Float>, _ m: Float, _ b: Float, _ c: Float,
+                          _ n: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    dm_kernels_active()!.pointee.affine_centered(u, a, v, m, b, c, n, y, accumulate ? 1 : 0)
+}

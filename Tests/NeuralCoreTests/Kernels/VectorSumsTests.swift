@@ -1,0 +1,40 @@
+import XCTest
+@testable import NeuralCore
+import TestSupport
+
+/// The sums and the affine map behind batch normalisation, on every kernel set, against double
+/// precision: lengths below the Swift cut (32), around the vector blocks and with a tail.
+final class VectorSumsTests: XCTestCase {
+    func testSumsMatchDoublePrecision() {
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 22)
+            for n in [0, 5, 31, 32, 63, 64, 65, 200, 1601] {
+                let a = Tensor.normal([n], using: &rng).scalars.map { $0 + 3 }, b = Tensor.normal([n], using: &rng).scalars
+                let m: Float = 2.5
+                let sum = a.reduce(0.0) { $0 + Double($1) }
+                let sq = a.reduce(0.0) { $0 + (Double($1) - Double(m)) * (Double($1) - Double(m)) }
+                let dot = zip(b, a).reduce(0.0) { $0 + Double($1.0) * (Double($1.1) - Double(m)) }
+                let scale = Double(max(n, 1)).squareRoot() * 4e-7 * 8
+                XCTAssertEqual(Double(vectorSum(a, n)), sum, accuracy: scale * 4, "\(set) sum n \(n)")
+                XCTAssertEqual(Double(vectorSquaredDeviation(a, n, m)), sq, accuracy: scale * 4, "\(set) squared deviation n \(n)")
+                XCTAssertEqual(Double(vectorDotCentered(b, a, n, m)), dot, accuracy: scale * 4, "\(set) dot n \(n)")
+            }
+        }
+    }
+
+    func testAffineCenteredWritesOrAdds() {
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 23)
+            for n in [3, 16, 45] {
+                let u = Tensor.normal([n], using: &rng).scalars, v = Tensor.normal([n], using: &rng).scalars
+                var y = [Float](repeating: 0.5, count: n), z = y
+                vectorAffineCentered(u, 2, v, 0.25, -3, 0.75, n, into: &y, accumulate: false)
+                vectorAffineCentered(nil, 2, v, 0.25, -3, 0.75, n, into: &z, accumulate: true)
+                for i in 0..<n {
+                    XCTAssertEqual(y[i], 2 * u[i] - 3 * (v[i] - 0.25) + 0.75, accuracy: 1e-5, "\(set) written, \(i)")
+                    XCTAssertEqual(z[i], 0.5 - 3 * (v[i] - 0.25) + 0.75, accuracy: 1e-5, "\(set) added, no u, \(i)")
+                }
+            }
+        }
+    }
+}
