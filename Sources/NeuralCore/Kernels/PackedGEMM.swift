@@ -57,6 +57,26 @@ struct PackedMatrix {
         }
     }
 
+    /// B (K, N) whose row r `gather(r, scratch)` writes (N floats) into a scratch row, which is
+    /// then spread over the panels: colᵀ of a convolution's weight gradient, gathered pixel by
+    /// pixel straight into the packed layout. Serial (callers run one per worker).
+    init(rows k: Int, cols n: Int, gathering gather: (Int, UnsafeMutablePointer<Float>) -> Void) {
+        let kernels = dm_kernels_active()!, width = Int(kernels.pointee.packed_width(n))
+        self.kernels = kernels; self.width = width
+        self.k = k; self.n = n; panels = (n + width - 1) / width
+        storage = Storage(count: panels * k * width)
+        let p = storage.pointer, last = (panels - 1) * width, tail = n - last
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        defer { row.deallocate() }
+        for r in 0..<k {
+            gather(r, row)
+            for pi in 0..<(panels - 1) { (p + (pi * k + r) * width).update(from: row + pi * width, count: width) }
+            let dst = p + ((panels - 1) * k + r) * width
+            dst.update(from: row + last, count: tail)
+            if tail < width { (dst + tail).update(repeating: 0, count: width - tail) }
+        }
+    }
+
     /// C (m, N) = A (m, K) · B, or C += A · B when `accumulate`. Single-threaded: callers split rows.
     func multiply(a: UnsafePointer<Float>, lda: Int, m: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         kernels.pointee.packed_multiply(a, lda, m, storage.pointer, k, n, width, c, ldc, accumulate ? 1 : 0)

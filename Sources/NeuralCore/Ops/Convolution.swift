@@ -71,7 +71,11 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         // and the weight gradient is summed directly from g and the padded input.
         let direct = gx != nil && DirectConv3x3.applies(geo), directW = needW && DirectConv3x3.appliesToWeightGradient(geo)
         let lowered = needW && !directW
-        let col = WorkerBuffers(workers: lowered ? workers : 0, count: k * chunk * l)
+        // 16+ input channels: colᵀ gathered channel-last (Cin contiguous floats per tap, not
+        // im2col's short strided rows) into a packed product; gw then runs (Cout, taps, Cin).
+        let channelLastW = lowered && geo.c >= 16
+        let col = WorkerBuffers(workers: lowered && !channelLastW ? workers : 0, count: k * chunk * l)
+        let xt = WorkerBuffers(workers: channelLastW ? workers : 0, count: inSize * chunk)
         let gy = WorkerBuffers(workers: lowered ? workers : 0, count: cout * chunk * l)
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
@@ -88,6 +92,14 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                     DirectConv3x3.weightGradient(x: px + s * inSize, g: g + s * cout * l, ins: geo.c, outs: cout, h: geo.h, w: geo.w,
                                                  gw: gw[ch.piece], pad: padX[w])
                 }
+            } else if channelLastW {
+                let a = xt[w], lin = geo.h * geo.w
+                for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * inSize, a + s * inSize, c: geo.c, l: lin) }
+                // colᵀ (nc·l, taps·Cin), packed; gw'[cout, taps·Cin] += gy[cout, nc·l] · colᵀ
+                let b = PackedMatrix(rows: cols, cols: k) { p, row in
+                    geo.gatherTaps(a + (p / l) * inSize, into: row, oy: (p % l) / geo.wo, ox: p % geo.wo)
+                }
+                b.multiply(a: gy[w], lda: cols, m: cout, c: gw[ch.piece], ldc: k, accumulate: !ch.opensPiece)
             } else if needW {
                 for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
                 // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
@@ -105,7 +117,26 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
             transposedConvolution(g, weight: pw, bias: nil, into: gx, n: n, cin: cout, hin: geo.ho, win: geo.wo, cout: geo.c,
                                   geo: geo, relu: false, accumulate: !fresh)
         }
-        if needW { weight.addGrad { gw.addAll(into: $0) } }
+        if needW && channelLastW {
+            weight.addGrad { dst in
+                // The pieces summed in order, (Cout, taps, Cin) -> (Cout, Cin, kh, kw), output channels across threads.
+                let taps = geo.kh * geo.kw, cin = geo.c, pieces = gw.storages.map(\.pointer)
+                Parallel.forRanges(cout) { r in
+                    for co in r {
+                        for t in 0..<taps {
+                            for ci in 0..<cin {
+                                let i = (co * taps + t) * cin + ci
+                                var s: Float = 0
+                                for p in pieces { s += p[i] }
+                                dst[(co * cin + ci) * taps + t] += s
+                            }
+                        }
+                    }
+                }
+            }
+        } else if needW {
+            weight.addGrad { gw.addAll(into: $0) }
+        }
     }
 }
 
