@@ -30,8 +30,8 @@ public final class AudioCNN: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = maxPool2d(conv1(x, then: bn1, relu: true), kernel: 2)   // (N, w, M/2, T/2)
-        h = maxPool2d(conv2(h, then: bn2, relu: true), kernel: 2)       // (N, 2w, M/4, T/4)
+        var h = conv1.reluMaxPool(x, then: bn1)   // (N, w, M/2, T/2)
+        h = conv2.reluMaxPool(h, then: bn2)       // (N, 2w, M/4, T/4)
         h = conv3(h, then: bn3, relu: true)                             // (N, 4w, M/4, T/4)
         if let f = frequencyBins {
             require(h.shape[2] == f / 4, "AudioCNN: built for \(f) mels, got input \(x.shape)")

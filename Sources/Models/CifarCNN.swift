@@ -20,8 +20,8 @@ public final class CifarCNN: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = maxPool2d(conv2(conv1(x, then: nil, relu: true), then: nil, relu: true), kernel: 2)   // (N, 32, 16, 16)
-        h = maxPool2d(conv4(conv3(h, then: nil, relu: true), then: nil, relu: true), kernel: 2) // (N, 64, 8, 8)
+        var h = conv2.reluMaxPool(conv1(x, then: nil, relu: true))   // (N, 32, 16, 16)
+        h = conv4.reluMaxPool(conv3(h, then: nil, relu: true))       // (N, 64, 8, 8)
         return fc2(drop(fc1(h.flattened()).relu()))
     }
 }

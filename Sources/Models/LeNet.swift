@@ -17,8 +17,8 @@ public final class LeNet: Layer {
     public var children: [(String, any Module)] { [("conv1", conv1), ("conv2", conv2), ("fc1", fc1), ("drop", drop), ("fc2", fc2)] }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = maxPool2d(conv1(x, then: nil, relu: true), kernel: 2) // (N, 32, 12, 12)
-        h = maxPool2d(conv2(h, then: nil, relu: true), kernel: 2) // (N, 64, 4, 4)
+        var h = conv1.reluMaxPool(x)   // (N, 32, 12, 12)
+        h = conv2.reluMaxPool(h)       // (N, 64, 4, 4)
         return fc2(drop(fc1(h.flattened()).relu()))
     }
 }

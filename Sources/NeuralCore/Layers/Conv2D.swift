@@ -42,6 +42,16 @@ public final class Conv2D: Layer {
         return BatchNorm.layerByLayer(self(x), then: norm, relu: relu)
     }
 
+    /// This convolution, `norm` (if any), ReLU and max pooling over `pool` x `pool` windows
+    /// (stride `pool`): (N, Cin, H, W) -> (N, Cout, Ho/pool, Wo/pool). Layer by layer (training),
+    /// the ReLU runs after the pooling: max commutes with it (the same values, and the same
+    /// gradients, zero wherever the window's maximum is not positive) on 1/pool² of the elements.
+    /// In inference it is fused into the convolution's pass instead.
+    public func reluMaxPool(_ x: Tensor, then norm: BatchNorm? = nil, pool: Int = 2) -> Tensor {
+        if !GradMode.isEnabled && !(norm?.training ?? false) { return maxPool2d(fused(x, batchNorm: norm, relu: true), kernel: pool) }
+        return maxPool2d(BatchNorm.layerByLayer(self(x), then: norm, relu: false), kernel: pool).relu()
+    }
+
     /// Inference: this convolution with an eval-mode batch norm folded into its weights and bias
     /// (per output channel W·s and (b - mean)·s + shift, s = scale/√(var + eps)), then ReLU in the
     /// same pass over the output. Equal to the three layers up to rounding.
