@@ -225,6 +225,7 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
 #include "dm_transpose_body.h"
 #include "dm_reduce_body.h"
 #include "dm_rectifier_body.h"
+#include "dm_pool_body.h"
 
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
@@ -238,6 +239,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .sum = DM_SUFFIX(sum), .squared_deviation = DM_SUFFIX(squared_deviation), .dot_centered = DM_SUFFIX(dot_centered),
     .affine_centered = DM_SUFFIX(affine_centered),
     .rectifier = DM_SUFFIX(rectifier), .rectifier_backward = DM_SUFFIX(rectifier_backward),
+    .max_pool2 = DM_SUFFIX(max_pool2), .max_pool2_backward = DM_SUFFIX(max_pool2_backward),
 };
 
 #undef L

@@ -64,6 +64,13 @@ typedef struct dm_kernels {
     void (*rectifier)(const float *x, float slope, long n, float *y);
     // gx[i] = ref[i] > 0 ? g[i] : slope·g[i] (slope 0: 0), or gx[i] += it when accumulate.
     void (*rectifier_backward)(const float *ref, const float *g, float slope, long n, float *gx, int accumulate);
+
+    // 2x2 max pooling, stride 2, one plane (h, w) -> (h/2, w/2): y and each window's index
+    // iy·w + ix of its first maximum (argmax NULL: not kept).
+    void (*max_pool2)(const float *x, long h, long w, float *y, int *argmax);
+    // gx (h, w) = g at each window's argmax and 0 at its other places (accumulate: added);
+    // a last odd row or column is left alone.
+    void (*max_pool2_backward)(const float *g, const int *argmax, long h, long w, float *gx, int accumulate);
 } dm_kernels;
 
 // The set in use (chosen before main; see above).

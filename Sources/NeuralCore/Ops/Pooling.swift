@@ -10,46 +10,31 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     require(ho > 0 && wo > 0, "maxPool2d: input \(x.shape) too small for kernel \(kernel)")
     let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
     let px = x.storage.pointer, py = y.storage.pointer
-    if kernel == 2 && s == 2 && padding == 0 && !(GradMode.isEnabled && x.requiresGrad) {
-        // Inference, 2x2 windows: no argmax to keep, the same comparisons in the same order as
-        // below (first maximum wins, so the same NaN behaviour), without branches.
+    if kernel == 2 && s == 2 && padding == 0 {
+        // The common 2x2 window in the kernel set (first maximum wins: the NaN behaviour below).
+        let keep = GradMode.isEnabled && x.requiresGrad
+        let argmax = keep ? UnsafeMutablePointer<Int32>.allocate(capacity: nc * ho * wo) : nil
         Parallel.forRanges(nc, minPerChunk: 4) { r in
-            for p in r {
-                let xp = px + p * h * w, yp = py + p * ho * wo
-                for oy in 0..<ho {
-                    let top = xp + 2 * oy * w, bottom = top + w, out = yp + oy * wo
-                    for ox in 0..<wo {
-                        var best = top[2 * ox]
-                        let b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1]
-                        best = b > best ? b : best
-                        best = c > best ? c : best
-                        out[ox] = d > best ? d : best
+            for p in r { MaxPool2x2.forward(px + p * h * w, h: h, w: w, into: py + p * ho * wo, argmax: argmax.map { $0 + p * ho * wo }) }
+        }
+        guard let argmax else { return y }
+        let indices = PointerBox(argmax), odd = h % 2 != 0 || w % 2 != 0
+        return y.recorded(from: [x]) { g in
+            x.writeGrad { gx, fresh in
+                if fresh && odd { gx.update(repeating: 0, count: x.count) }
+                Parallel.forRanges(nc, minPerChunk: 4) { r in
+                    for p in r {
+                        MaxPool2x2.backward(g + p * ho * wo, argmax: indices.pointer + p * ho * wo, h: h, w: w,
+                                            into: gx + p * h * w, accumulate: !fresh)
                     }
                 }
             }
         }
-        return y
     }
     let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: nc * ho * wo)
     Parallel.forRanges(nc, minPerChunk: 4) { r in
         for p in r {
             let xp = px + p * h * w, yp = py + p * ho * wo, ap = argmax + p * ho * wo
-            if kernel == 2 && s == 2 && padding == 0 {
-                // The common 2x2 window: four loads, no bounds checks.
-                for oy in 0..<ho {
-                    let r0 = 2 * oy * w, r1 = r0 + w
-                    for ox in 0..<wo {
-                        let i0 = r0 + 2 * ox, i1 = i0 + 1, i2 = r1 + 2 * ox, i3 = i2 + 1
-                        var bi = i0, best = xp[i0]
-                        if xp[i1] > best { best = xp[i1]; bi = i1 }
-                        if xp[i2] > best { best = xp[i2]; bi = i2 }
-                        if xp[i3] > best { best = xp[i3]; bi = i3 }
-                        yp[oy * wo + ox] = best
-                        ap[oy * wo + ox] = Int32(bi)
-                    }
-                }
-                continue
-            }
             for oy in 0..<ho {
                 let y0 = oy * s - padding, y1 = Swift.min(y0 + kernel, h), ys = Swift.max(y0, 0)
                 for ox in 0..<wo {
