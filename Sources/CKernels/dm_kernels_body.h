@@ -226,6 +226,7 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
 #include "dm_reduce_body.h"
 #include "dm_rectifier_body.h"
 #include "dm_pool_body.h"
+#include "dm_adam_body.h"
 
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
@@ -240,6 +241,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .affine_centered = DM_SUFFIX(affine_centered),
     .rectifier = DM_SUFFIX(rectifier), .rectifier_backward = DM_SUFFIX(rectifier_backward),
     .max_pool2 = DM_SUFFIX(max_pool2), .max_pool2_backward = DM_SUFFIX(max_pool2_backward),
+    .adam = DM_SUFFIX(adam),
 };
 
 #undef L

@@ -71,6 +71,11 @@ typedef struct dm_kernels {
     // gx (h, w) = g at each window's argmax and 0 at its other places (accumulate: added);
     // a last odd row or column is left alone.
     void (*max_pool2_backward)(const float *g, const int *argmax, long h, long w, float *gx, int accumulate);
+
+    // One Adam step over n parameters: g' = g + wd·p (decoupled: p *= shrink, g' = g);
+    // m = b1·m + (1-b1)·g'; v = b2·v + (1-b2)·g'²; p -= step·m / (√v / c2 + eps).
+    void (*adam)(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float step, float c2,
+                 float eps, float wd, float shrink, int decoupled);
 } dm_kernels;
 
 // The set in use (chosen before main; see above).

@@ -1,3 +1,4 @@
+internal import CKernels
 import Foundation
 
 /// Adam (and AdamW with `decoupledWeightDecay`), PyTorch semantics:
@@ -51,30 +52,10 @@ public class Adam: Optimizer {
         let stepSize = lr / c1
         let shrink: Float = decoupled ? 1 - lr * wd : 1
         if amsgrad { amsgradStep(stepSize: stepSize, c2: c2, shrink: shrink); return }
+        let kernels = dm_kernels_active()!
         forEachGradient(parameters) { p, g, n, i, offset in
-            let mp = m[i].pointer + offset, vp = v[i].pointer + offset
-            // 8 lanes at a time, the same operations in the same order as the scalar tail.
-            typealias V = SIMD8<Float>
-            let vb1 = V(repeating: b1), vb2 = V(repeating: b2), vc2 = V(repeating: c2), veps = V(repeating: eps)
-            let va1 = V(repeating: 1 - b1), va2 = V(repeating: 1 - b2), vstep = V(repeating: stepSize)
-            var j = 0
-            while j + 8 <= n {
-                var pj = p.load8(j), gj = g.load8(j)
-                if decoupled { pj *= V(repeating: shrink) } else { gj += V(repeating: wd) * pj }
-                let mj = vb1 * mp.load8(j) + va1 * gj
-                let vj = vb2 * vp.load8(j) + va2 * gj * gj
-                pj -= vstep * mj / (vj.squareRoot() / vc2 + veps)
-                mp.store8(mj, j); vp.store8(vj, j); p.store8(pj, j)
-                j += 8
-            }
-            while j < n {
-                var gj = g[j]
-                if decoupled { p[j] *= shrink } else { gj += wd * p[j] }
-                mp[j] = b1 * mp[j] + (1 - b1) * gj
-                vp[j] = b2 * vp[j] + (1 - b2) * gj * gj
-                p[j] -= stepSize * mp[j] / (vp[j].squareRoot() / c2 + eps)
-                j += 1
-            }
+            kernels.pointee.adam(p, g, m[i].pointer + offset, v[i].pointer + offset, n, b1, b2, stepSize, c2, eps, wd, shrink,
+                                 decoupled ? 1 : 0)
         }
     }
 

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import NeuralCore
 import TestSupport
 
@@ -35,22 +36,56 @@ final class OptimizersTests: XCTestCase {
         }
     }
 
+    /// On every kernel set (the step is a C kernel).
     func testAdamVariants() throws {
-        for name in ["adam", "adam_betas"] {
-            try trajectory(name, make: { ps, hp in
-                let b = hp["betas"] as! [Double]
-                return Adam(ps, lr: f(hp, "lr"), betas: (Float(b[0]), Float(b[1])), eps: f(hp, "eps"), weightDecay: f(hp, "weight_decay"))
+        try forEachKernelSet { _ in
+            for name in ["adam", "adam_betas"] {
+                try trajectory(name, make: { ps, hp in
+                    let b = hp["betas"] as! [Double]
+                    return Adam(ps, lr: f(hp, "lr"), betas: (Float(b[0]), Float(b[1])), eps: f(hp, "eps"), weightDecay: f(hp, "weight_decay"))
+                }, state: { opt in
+                    let a = opt as! Adam
+                    return [("exp_avg", a.firstMoment(0)), ("exp_avg_sq", a.secondMoment(0))]
+                })
+            }
+            try trajectory("adamw", make: { ps, hp in
+                AdamW(ps, lr: f(hp, "lr"), eps: f(hp, "eps"), weightDecay: f(hp, "weight_decay"))
             }, state: { opt in
                 let a = opt as! Adam
                 return [("exp_avg", a.firstMoment(0)), ("exp_avg_sq", a.secondMoment(0))]
             })
         }
-        try trajectory("adamw", make: { ps, hp in
-            AdamW(ps, lr: f(hp, "lr"), eps: f(hp, "eps"), weightDecay: f(hp, "weight_decay"))
-        }, state: { opt in
-            let a = opt as! Adam
-            return [("exp_avg", a.firstMoment(0)), ("exp_avg_sq", a.secondMoment(0))]
-        })
+    }
+
+    /// The fixtures hold 12 values, shorter than one AVX-512 vector: 37 values (vectors and a tail)
+    /// over three steps of Adam and AdamW against the formula in double precision.
+    func testAdamFollowsTheFormulaAcrossVectors() {
+        forEachKernelSet { set in
+            for decoupled in [false, true] {
+                var rng = RandomGenerator(seed: 26)
+                let start = Tensor.normal([37], using: &rng)
+                let p = Parameter(start)
+                let lr: Float = 0.01, b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8, wd: Float = 0.1
+                let opt: Adam = decoupled ? AdamW([p], lr: lr, eps: eps, weightDecay: wd)
+                                          : Adam([p], lr: lr, betas: (b1, b2), eps: eps, weightDecay: wd)
+                var x = start.scalars.map(Double.init), m = [Double](repeating: 0, count: 37), v = m
+                for t in 1...3 {
+                    let g = Tensor.normal([37], using: &rng)
+                    p.zeroGrad()
+                    (p.value * g).sum().backward()
+                    opt.step()
+                    for j in 0..<37 {
+                        var gj = Double(g.scalars[j])
+                        if decoupled { x[j] *= 1 - Double(lr * wd) } else { gj += Double(wd) * x[j] }
+                        m[j] = Double(b1) * m[j] + (1 - Double(b1)) * gj
+                        v[j] = Double(b2) * v[j] + (1 - Double(b2)) * gj * gj
+                        let c1 = 1 - pow(Double(b1), Double(t)), c2 = (1 - pow(Double(b2), Double(t))).squareRoot()
+                        x[j] -= Double(lr) / c1 * m[j] / (v[j].squareRoot() / c2 + Double(eps))
+                    }
+                }
+                for j in 0..<37 { XCTAssertEqual(Double(p.value.scalars[j]), x[j], accuracy: 1e-5, "\(set) decoupled \(decoupled) at \(j)") }
+            }
+        }
     }
 
     func testRMSProp() throws {
