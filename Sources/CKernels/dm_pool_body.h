@@ -16,40 +16,48 @@
 #define DM_IOTA 0, 1, 2, 3, 4, 5, 6, 7
 #endif
 
+// One output row: y[ox] for ox < wo and, when `keep` (a constant at each call, so that no store
+// to a NULL argmax is ever issued, not even masked off: such stores cost microcode assists),
+// the winners' indices.
+static inline __attribute__((always_inline)) void DM_SUFFIX(max_pool2_row)(const float *top, const float *bottom, long w, long wo,
+                                                                     long oy, float *out, int *arg, int keep) {
+    long ox = 0;
+    for (; ox + L <= wo; ox += L) {
+        vf t0 = load(top + 2 * ox), t1 = load(top + 2 * ox + L), b0 = load(bottom + 2 * ox), b1 = load(bottom + 2 * ox + L);
+        vf a = __builtin_shufflevector(t0, t1, DM_EVEN), b = __builtin_shufflevector(t0, t1, DM_ODD);
+        vf c = __builtin_shufflevector(b0, b1, DM_EVEN), d = __builtin_shufflevector(b0, b1, DM_ODD);
+        vi k = (vi){0}, m;
+        vf best = a;
+        m = (vi)(b > best); best = select(m, b, best); k = (k & ~m) | (m & 1);
+        m = (vi)(c > best); best = select(m, c, best); k = (k & ~m) | (m & (int)w);
+        m = (vi)(d > best); best = select(m, d, best); k = (k & ~m) | (m & (int)(w + 1));
+        store(out + ox, best);
+        if (keep) {
+            vi base = ((vi){DM_IOTA} + (int)ox) * 2 + (int)(2 * oy * w) + k;
+            __builtin_memcpy(arg + ox, &base, sizeof base);
+        }
+    }
+    for (; ox < wo; ox++) {   // selects, not branches: which place wins is a coin toss
+        const long i0 = 2 * ox;
+        const float b = top[i0 + 1], c = bottom[i0], d = bottom[i0 + 1];
+        float best = top[i0];
+        int k = 0, t;
+        t = b > best; best = t ? b : best; k = t ? 1 : k;
+        t = c > best; best = t ? c : best; k = t ? (int)w : k;
+        t = d > best; best = t ? d : best; k = t ? (int)(w + 1) : k;
+        out[ox] = best;
+        if (keep) arg[ox] = (int)(2 * oy * w + i0) + k;
+    }
+}
+
 // y (h/2, w/2) = the maximum of each window (the first of equal ones; NaN wins only in the
 // window's first place, as a chain of `>`), argmax (NULL: not kept) its index iy·w + ix.
 static void DM_SUFFIX(max_pool2)(const float *x, long h, long w, float *y, int *argmax) {
     const long ho = h / 2, wo = w / 2;
     for (long oy = 0; oy < ho; oy++) {
-        const float *top = x + 2 * oy * w, *bottom = top + w;
-        float *out = y + oy * wo;
-        int *arg = argmax ? argmax + oy * wo : 0;
-        long ox = 0;
-        for (; ox + L <= wo; ox += L) {
-            vf t0 = load(top + 2 * ox), t1 = load(top + 2 * ox + L), b0 = load(bottom + 2 * ox), b1 = load(bottom + 2 * ox + L);
-            vf a = __builtin_shufflevector(t0, t1, DM_EVEN), b = __builtin_shufflevector(t0, t1, DM_ODD);
-            vf c = __builtin_shufflevector(b0, b1, DM_EVEN), d = __builtin_shufflevector(b0, b1, DM_ODD);
-            vi k = (vi){0}, m;
-            vf best = a;
-            m = (vi)(b > best); best = select(m, b, best); k = (k & ~m) | (m & 1);
-            m = (vi)(c > best); best = select(m, c, best); k = (k & ~m) | (m & (int)w);
-            m = (vi)(d > best); best = select(m, d, best); k = (k & ~m) | (m & (int)(w + 1));
-            store(out + ox, best);
-            if (arg) {
-                vi base = ((vi){DM_IOTA} + (int)ox) * 2 + (int)(2 * oy * w) + k;
-                __builtin_memcpy(arg + ox, &base, sizeof base);
-            }
-        }
-        for (; ox < wo; ox++) {
-            const long i0 = 2 * ox;
-            float best = top[i0];
-            int k = 0;
-            if (top[i0 + 1] > best) { best = top[i0 + 1]; k = 1; }
-            if (bottom[i0] > best) { best = bottom[i0]; k = (int)w; }
-            if (bottom[i0 + 1] > best) { best = bottom[i0 + 1]; k = (int)(w + 1); }
-            out[ox] = best;
-            if (arg) arg[ox] = (int)(2 * oy * w + i0) + k;
-        }
+        const float *top = x + 2 * oy * w;
+        if (argmax) DM_SUFFIX(max_pool2_row)(top, top + w, w, wo, oy, y + oy * wo, argmax + oy * wo, 1);
+        else DM_SUFFIX(max_pool2_row)(top, top + w, w, wo, oy, y + oy * wo, 0, 0);
     }
 }
 
