@@ -11,7 +11,8 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
     let px = x.storage.pointer, py = y.storage.pointer
     if kernel == 2 && s == 2 && padding == 0 {
-        // The common 2x2 window in the kernel set (first maximum wins: the NaN behaviour below).
+        // The common 2x2 window in the kernel set: the first maximum wins, and NaN only in a window's
+        // first place (the general loop below starts from -inf, so NaN never wins there).
         let keep = GradMode.isEnabled && x.requiresGrad
         let argmax = keep ? UnsafeMutablePointer<Int32>.allocate(capacity: nc * ho * wo) : nil
         Parallel.forRanges(nc, minPerChunk: 4) { r in
