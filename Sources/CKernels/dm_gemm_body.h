@@ -32,12 +32,11 @@ static inline __attribute__((always_inline)) void GM_FN(put_row4)(GM_T v0, GM_T 
     if (cols > 3 * GM_L) GM_FN(put_cols)(v3, c + 3 * GM_L, cols - 3 * GM_L, accumulate);
 }
 
-// 4 rows (lda apart) x 4 vectors: 16 accumulators; per k four loads of B, four broadcasts of A.
-static __attribute__((noinline)) void GM_FN(gemm_kernel4)(const float *a, long lda, const float *b, long k, float *c, long ldc,
-                                                   long cols, int accumulate) {
+// 4 rows (a, a1, a2, a3) x 4 vectors: 16 accumulators; per k four loads of B, four broadcasts of A.
+static __attribute__((noinline)) void GM_FN(gemm_kernel4)(const float *a, const float *a1, const float *a2, const float *a3,
+                                                   const float *b, long k, float *c, long ldc, long cols, int accumulate) {
     GM_T c0 = GM_SPLAT(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
     GM_T c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
-    const float *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda;
     for (long kk = 0; kk < k; kk++) {
         const float *q = b + kk * GM_PW;
         GM_T b0 = GM_FN(gm_load)(q), b1 = GM_FN(gm_load)(q + GM_L), b2 = GM_FN(gm_load)(q + 2 * GM_L), b3 = GM_FN(gm_load)(q + 3 * GM_L);
@@ -76,12 +75,11 @@ static __attribute__((noinline)) void GM_FN(gemm_kernel1)(const float *a, const 
     GM_FN(put_row4)(c0 + c4, c1 + c5, c2 + c6, c3 + c7, c, cols, accumulate);
 }
 #else
-// 4 rows (lda apart) x GM_PW columns: 12 accumulators; per k three loads of B, four broadcasts of A.
-static __attribute__((noinline)) void GM_FN(gemm_kernel4)(const float *a, long lda, const float *b, long k, float *c, long ldc,
-                                                   long cols, int accumulate) {
+// 4 rows (a, a1, a2, a3) x GM_PW columns: 12 accumulators; per k three loads of B, four broadcasts of A.
+static __attribute__((noinline)) void GM_FN(gemm_kernel4)(const float *a, const float *a1, const float *a2, const float *a3,
+                                                   const float *b, long k, float *c, long ldc, long cols, int accumulate) {
     GM_T c0 = GM_SPLAT(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
     GM_T c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-    const float *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda;
 #if GM_L == 8 && DM_LANES == 8 && DM_FUSED && defined(__x86_64__)
     // AVX2: 12 accumulators + 3 B vectors + 1 broadcast are all 16 registers, which clang's
     // allocator does not manage without copies and spills in the loop (measured 47 against
@@ -158,23 +156,50 @@ static __attribute__((noinline)) void GM_FN(gemm_kernel1)(const float *a, const 
 }
 #endif
 
+// One K block (kb values from k0) of C (m, n) (+)= A · B over all panels. A's row i is
+// a + i·lda + k0, or with rows, rows[i·segs] + t (a piece of a row given by pointers).
+static inline __attribute__((always_inline)) void GM_FN(packed_block)(const float *a, long lda, const float *const *rows, long segs,
+                                                                      long t, long m, const float *b, long k, long k0, long kb, long n,
+                                                                      float *c, long ldc, int acc) {
+#define GM_ROW(i) (rows ? rows[(i) * segs] + t : a + (i) * lda + k0)
+    long panels = (n + GM_PW - 1) / GM_PW;
+    for (long pi = 0; pi < panels; pi++) {
+        const float *bp = b + (pi * k + k0) * GM_PW;
+        long j0 = pi * GM_PW, cols = n - j0 < GM_PW ? n - j0 : GM_PW;
+        long i = 0;
+        for (; i + 4 <= m; i += 4) GM_FN(gemm_kernel4)(GM_ROW(i), GM_ROW(i + 1), GM_ROW(i + 2), GM_ROW(i + 3), bp, kb, c + i * ldc + j0, ldc, cols, acc);
+        for (; i < m; i++) GM_FN(gemm_kernel1)(GM_ROW(i), bp, kb, c + i * ldc + j0, cols, acc);
+    }
+#undef GM_ROW
+}
+
+// K block: a panel slice of kc x GM_PW floats (36 KB with 16 lanes) stays near L1 across row groups.
+#define GM_KC (GM_V == 4 ? 144 : 192)
+
 static void GM_FN(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n,
                                        float *c, long ldc, int accumulate) {
-    const long kc = GM_V == 4 ? 144 : 192;   // K block: a panel slice of kc x GM_PW floats (36 KB with 16 lanes) stays near L1 across row groups
-    long panels = (n + GM_PW - 1) / GM_PW;
-    for (long k0 = 0; k0 < k; k0 += kc) {
-        long kb = k - k0 < kc ? k - k0 : kc;
-        int acc = accumulate || k0 > 0;
-        for (long pi = 0; pi < panels; pi++) {
-            const float *bp = b + (pi * k + k0) * GM_PW;
-            long j0 = pi * GM_PW, cols = n - j0 < GM_PW ? n - j0 : GM_PW;
-            long i = 0;
-            for (; i + 4 <= m; i += 4) GM_FN(gemm_kernel4)(a + i * lda + k0, lda, bp, kb, c + i * ldc + j0, ldc, cols, acc);
-            for (; i < m; i++) GM_FN(gemm_kernel1)(a + i * lda + k0, bp, kb, c + i * ldc + j0, cols, acc);
+    for (long k0 = 0; k0 < k; k0 += GM_KC) {
+        long kb = k - k0 < GM_KC ? k - k0 : GM_KC;
+        GM_FN(packed_block)(a, lda, 0, 0, 0, m, b, k, k0, kb, n, c, ldc, accumulate || k0 > 0);
+    }
+}
+
+// The same product with A's rows given by pointers, each row `segs` pieces of `seglen` floats:
+// row r, k = s·seglen + t at rows[r·segs + s][t]. A convolution's colᵀ row is its taps' input
+// pixels, so the rows can point into the (channel-last) image instead of a gathered copy. The K
+// blocks are the pieces, each split into equal parts when longer than 1.5 kc.
+static void GM_FN(packed_multiply_rows)(const float *const *rows, long segs, long seglen, long m, const float *b, long n,
+                                        float *c, long ldc, int accumulate) {
+    long k = segs * seglen, most = GM_KC + GM_KC / 2, parts = (seglen + most - 1) / most, pl = (seglen + parts - 1) / parts;
+    for (long s = 0; s < segs; s++) {
+        for (long t = 0; t < seglen; t += pl) {
+            long kb = seglen - t < pl ? seglen - t : pl, k0 = s * seglen + t;
+            GM_FN(packed_block)(0, 0, rows + s, segs, t, m, b, k, k0, kb, n, c, ldc, accumulate || k0 > 0);
         }
     }
 }
 
+#undef GM_KC
 #undef GM_PW
 #undef GM_V
 #undef GM_SPLAT

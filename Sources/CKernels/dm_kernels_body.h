@@ -167,6 +167,15 @@ static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const f
     packed_multiply_8(a, lda, m, b, k, n, c, ldc, accumulate);
 }
 
+static void DM_SUFFIX(packed_multiply_rows)(const float *const *rows, long segs, long seglen, long m, const float *b, long n,
+                                            long width, float *c, long ldc, int accumulate) {
+#if DM_LANES == 16
+    if (width == 64) { packed_multiply_rows_16x4(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
+    if (width == 48) { packed_multiply_rows_16(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
+#endif
+    packed_multiply_rows_8(rows, segs, seglen, m, b, n, c, ldc, accumulate);
+}
+
 // ---- direct 3x3 convolution ----------------------------------------------------------------
 
 typedef int vi8 __attribute__((vector_size(32)));
@@ -230,7 +239,7 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
 
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
-    .packed_multiply = DM_SUFFIX(packed_multiply),
+    .packed_multiply = DM_SUFFIX(packed_multiply), .packed_multiply_rows = DM_SUFFIX(packed_multiply_rows),
     .conv3x3_applies = DM_SUFFIX(conv3x3_applies), .conv3x3 = DM_SUFFIX(conv3x3),
     .conv3x3_weight_grad_applies = DM_SUFFIX(conv3x3_weight_grad_applies),
     .conv3x3_weight_grad = DM_SUFFIX(conv3x3_weight_grad),

@@ -23,6 +23,10 @@ typedef struct dm_kernels {
     int (*packed_width)(long n);
     void (*packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n, long width,
                             float *c, long ldc, int accumulate);
+    // The same with A's row r given as `segs` pieces of `seglen` floats (K = segs * seglen):
+    // A[r][s * seglen + t] = rows[r * segs + s][t] (a convolution's taps read in place).
+    void (*packed_multiply_rows)(const float *const *rows, long segs, long seglen, long m, const float *b, long n,
+                                 long width, float *c, long ldc, int accumulate);
 
     // Direct 3x3 convolution, stride 1, padding 1, one image: y (outs, h, w) = conv(x (ins, h, w))
     // [+ bias] [then ReLU], or y += conv(x). packed: weights as [ceil(outs/4)][ins][9][4];

@@ -1,3 +1,4 @@
+import Require
 internal import CKernels
 
 /// A right-hand matrix B (K, N) packed once for many products with it: the recurrent weights of
@@ -80,5 +81,13 @@ struct PackedMatrix {
     /// C (m, N) = A (m, K) · B, or C += A · B when `accumulate`. Single-threaded: callers split rows.
     func multiply(a: UnsafePointer<Float>, lda: Int, m: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         kernels.pointee.packed_multiply(a, lda, m, storage.pointer, k, n, width, c, ldc, accumulate ? 1 : 0)
+    }
+
+    /// The same with A's row r read as `segments` runs of `length` floats (K = segments · length):
+    /// A[r, s·length + t] = rows[r·segments + s][t].
+    func multiply(rows: UnsafePointer<UnsafePointer<Float>?>, segments: Int, length: Int, m: Int,
+                  c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        require(segments * length == k, "packed multiply: \(segments) x \(length) floats per row for K = \(k)")
+        kernels.pointee.packed_multiply_rows(rows, segments, length, m, storage.pointer, n, width, c, ldc, accumulate ? 1 : 0)
     }
 }

@@ -144,9 +144,9 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
 /// output pixel's row of colᵀ (nc·Ho·Wo, kh·kw·Cin) holds its taps' input pixels (Cin contiguous
 /// floats each, zeros off the image), times W' (kh·kw·Cin, Cout) packed once for all chunks:
 /// yᵀ (nc·Ho·Wo, Cout), written out per channel plane with the bias and, if `relu`, max(·, 0).
-/// (As im2col + sgemm, OpenBLAS repacked W for every chunk and the column matrix was gathered
-/// by strided rows.) With fewer images than threads, each image's output pixels are shared out
-/// in runs instead (`byPixels`).
+/// colᵀ is never copied: its rows are runs of the padded channel-last images, read in place
+/// through pointers (`ConvTapRows.swift`). With fewer images than threads, each image's output
+/// pixels are shared out in runs instead (`byPixels`).
 private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Float>, bias pb: UnsafePointer<Float>?,
                                 into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool) {
     let cin = geo.c, taps = geo.kh * geo.kw, kk = taps * cin, lin = geo.h * geo.w, l = geo.l
@@ -157,21 +157,24 @@ private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePoi
         }
     }
     let packed = PackedMatrix(reordered.pointer, rows: kk, cols: cout)
+    let padded = geo.ph > 0 || geo.pw > 0, image = geo.paddedCount, segs = geo.segments
     if let runs = BatchLayout.ranges(n: n, count: l, align: 16) {
         byPixels(px, packed: packed, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu, runs: runs)
         return
     }
-    // About 128K floats of colᵀ per chunk.
+    // About 128K floats of colᵀ's size per chunk.
     let chunk = Swift.max(1, Swift.min(n, (1 << 17) / Swift.max(1, l * kk))), workers = BatchLayout.workers(n: n)
-    let xt = WorkerBuffers(workers: workers, count: chunk * lin * cin), colT = WorkerBuffers(workers: workers, count: chunk * l * kk)
+    let xt = WorkerBuffers(workers: workers, count: chunk * image, zeroed: padded)
     let yt = WorkerBuffers(workers: workers, count: chunk * l * cout)
+    let rows = (0..<workers).map { _ in UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: chunk * l * segs) }
+    defer { rows.forEach { $0.deallocate() } }
     BatchLayout.forEachClaimedChunk(n: n, chunk: chunk) { w, c0, nc in
-        let a = xt[w], c = colT[w], out = yt[w]
-        for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * cin * lin, a + s * lin * cin, c: cin, l: lin) }
+        let a = xt[w], out = yt[w]
         for s in 0..<nc {
-            for p in 0..<l { geo.gatherTaps(a + s * lin * cin, into: c + (s * l + p) * kk, oy: p / geo.wo, ox: p % geo.wo) }
+            geo.toPaddedChannelLast(px + (c0 + s) * cin * lin, a + s * image)
+            geo.tapRows(a + s * image, pixels: 0..<l, into: rows[w] + s * l * segs)
         }
-        packed.multiply(a: c, lda: kk, m: nc * l, c: out, ldc: cout, accumulate: false)
+        packed.multiply(rows: rows[w], segments: segs, length: geo.segmentLength, m: nc * l, c: out, ldc: cout, accumulate: false)
         for s in 0..<nc {
             BatchLayout.fromChannelLast(out + s * l * cout, py + (c0 + s) * cout * l, c: cout, l: l, bias: pb, relu: relu, accumulate: false)
         }
@@ -180,23 +183,26 @@ private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePoi
 
 /// channelLastForward for fewer images than threads: the images go channel-last whole, then each
 /// run of output pixels (starting on a multiple of 16, so the packed product's groups of 4 rows
-/// are those of the whole image and every value rounds as it would there) is gathered, multiplied
-/// and written out by whichever thread claims it.
+/// are those of the whole image and every value rounds as it would there) is multiplied and
+/// written out by whichever thread claims it.
 private func byPixels(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb: UnsafePointer<Float>?,
                       into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool, runs: [Range<Int>]) {
-    let cin = geo.c, kk = geo.kh * geo.kw * cin, lin = geo.h * geo.w, l = geo.l
-    let xt = Storage(count: n * lin * cin), a = xt.pointer
-    let inRuns = BatchLayout.ranges(n: n, count: lin) ?? [0..<lin]
+    let cin = geo.c, lin = geo.h * geo.w, l = geo.l, image = geo.paddedCount, segs = geo.segments
+    let xt = Storage(count: n * image), a = xt.pointer
+    if geo.ph > 0 || geo.pw > 0 { a.update(repeating: 0, count: n * image) }
+    let inRuns = BatchLayout.ranges(n: n, count: geo.h) ?? [0..<geo.h]
     Parallel.forEach(n * inRuns.count) { u in
         let s = u / inRuns.count
-        BatchLayout.toChannelLast(px + s * cin * lin, a + s * lin * cin, c: cin, l: lin, pixels: inRuns[u % inRuns.count])
+        geo.toPaddedChannelLast(px + s * cin * lin, a + s * image, rows: inRuns[u % inRuns.count])
     }
     let longest = runs.map(\.count).max() ?? 0, workers = BatchLayout.workers(n: n * runs.count)
-    let colT = WorkerBuffers(workers: workers, count: longest * kk), yt = WorkerBuffers(workers: workers, count: longest * cout)
+    let yt = WorkerBuffers(workers: workers, count: longest * cout)
+    let rows = (0..<workers).map { _ in UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: longest * segs) }
+    defer { rows.forEach { $0.deallocate() } }
     Parallel.forEachClaimed(n * runs.count) { w, u in
         let s = u / runs.count, run = runs[u % runs.count]
-        for p in run { geo.gatherTaps(a + s * lin * cin, into: colT[w] + (p - run.lowerBound) * kk, oy: p / geo.wo, ox: p % geo.wo) }
-        packed.multiply(a: colT[w], lda: kk, m: run.count, c: yt[w], ldc: cout, accumulate: false)
+        geo.tapRows(a + s * image, pixels: run, into: rows[w])
+        packed.multiply(rows: rows[w], segments: segs, length: geo.segmentLength, m: run.count, c: yt[w], ldc: cout, accumulate: false)
         BatchLayout.fromChannelLast(yt[w], py + s * cout * l + run.lowerBound, c: cout, l: run.count, planeStride: l,
                                     bias: pb, relu: relu, accumulate: false)
     }

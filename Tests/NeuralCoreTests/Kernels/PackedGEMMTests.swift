@@ -39,4 +39,42 @@ final class PackedGEMMTests: XCTestCase {
             }
         }
     }
+
+    /// A's rows read through pointers, each row in segments scattered over a larger buffer (a
+    /// convolution's taps in place): against sgemm on the same rows gathered, with segments
+    /// longer than a K block (split) and shorter, row counts with a remainder after groups of 4.
+    func testRowsThroughPointersMatchSgemm() {
+        forEachKernelSet { _ in
+            var rng = RandomGenerator(seed: 4)
+            for (m, segs, len, n) in [(7, 3, 160, 64), (9, 2, 300, 50), (5, 16, 64, 70), (4, 1, 1, 24), (13, 5, 37, 96)] {
+                let k = segs * len
+                let source = Tensor.normal([m * segs * 2 * len], using: &rng)
+                let w = Tensor.normal([k, n], using: &rng), c0 = Tensor.normal([m, n], using: &rng)
+                // Segment (r, s) starts at a pseudo-random place; the same floats gathered into A.
+                var rows: [UnsafePointer<Float>?] = [], a: [Float] = []
+                for r in 0..<m {
+                    for s in 0..<segs {
+                        let start = ((r * 7 + s * 13) % (2 * m * segs - 1)) * len / 2
+                        rows.append(UnsafePointer(source.storage.pointer + start))
+                        a += (0..<len).map { source.storage.pointer[start + $0] }
+                    }
+                }
+                let packed = PackedMatrix(w.storage.pointer, rows: k, cols: n)
+                for accumulate in [false, true] {
+                    var expect = c0, got = c0
+                    a.withUnsafeBufferPointer { pa in
+                        expect.withMutableData { c in
+                            BLAS.sgemm(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: w.storage.pointer, ldb: n, beta: accumulate ? 1 : 0, c: c, ldc: n)
+                        }
+                    }
+                    rows.withUnsafeBufferPointer { pr in
+                        got.withMutableData { c in
+                            packed.multiply(rows: pr.baseAddress!, segments: segs, length: len, m: m, c: c, ldc: n, accumulate: accumulate)
+                        }
+                    }
+                    assertClose(got, expect, rtol: 1e-4, atol: 1e-3, "m\(m) \(segs)x\(len) n\(n) acc \(accumulate)")
+                }
+            }
+        }
+    }
 }

@@ -150,12 +150,16 @@ final class ConvolutionTests: XCTestCase {
 
     /// Inputs of 16+ channels outside the direct path go channel-last through one packed product:
     /// checked against the definition y[o, oy, ox] = b[o] + Σ x[c, oy·s - p + i·d, ox·s - p + j·d]·W[o, c, i, j]
-    /// for DCGAN's k4 s2 p1, a dilated k3 with unequal strides, 11 output channels, and ReLU.
+    /// for DCGAN's k4 s2 p1, a dilated k3 with unequal strides, 11 output channels, and ReLU; a
+    /// dilation across (colᵀ's rows then read tap by tap) and a kernel row of 5 x 48 floats (read
+    /// in two K blocks).
     func testChannelLastForwardMatchesDefinition() {
         forEachKernelSet { _ in
             var rng = RandomGenerator(seed: 18)
             for (n, cin, cout, h, w, k, s, p, d, relu) in [(3, 16, 11, 8, 6, 4, (2, 2), (1, 1), (1, 1), false),
-                                                         (2, 17, 5, 9, 7, 3, (2, 1), (1, 2), (2, 1), true)] {
+                                                         (2, 17, 5, 9, 7, 3, (2, 1), (1, 2), (2, 1), true),
+                                                         (2, 64, 70, 7, 9, 4, (1, 2), (2, 1), (1, 2), false),
+                                                         (1, 48, 9, 6, 6, 5, (1, 1), (0, 0), (1, 1), true)] {
                 let x = Tensor.normal([n, cin, h, w], using: &rng), wt = Tensor.normal([cout, cin, k, k], std: 0.2, using: &rng)
                 let b = Tensor.normal([cout], using: &rng)
                 let y = withoutGrad { relu ? conv2dReLU(x, weight: wt, bias: b, stride: s, padding: p, dilation: d)

@@ -1,0 +1,42 @@
+/// A convolution's colᵀ read in place: each output pixel's row of colᵀ (kh·kw·C floats, (tap,
+/// channel) order) is, in a channel-last image padded by (ph, pw) zeros, `segments` contiguous
+/// runs of `segmentLength` floats: one per kernel row (kw·C) when dw = 1, else one per tap (C).
+/// `PackedMatrix.multiply(rows:)` reads them through pointers instead of a gathered copy.
+extension ConvGeometry {
+    var paddedH: Int { h + 2 * ph }
+    var paddedW: Int { w + 2 * pw }
+    /// Floats of one padded channel-last image (H + 2ph, W + 2pw, C).
+    var paddedCount: Int { paddedH * paddedW * c }
+    var segments: Int { dw == 1 ? kh : kh * kw }
+    var segmentLength: Int { dw == 1 ? kw * c : c }
+
+    /// x (C, H, W) -> dst (H + 2ph, W + 2pw, C), input rows `rows` only (all when nil); dst's border
+    /// is left as it is (zero it once).
+    func toPaddedChannelLast(_ x: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Range<Int>? = nil) {
+        if ph == 0 && pw == 0 {
+            let r = rows ?? 0..<h
+            BatchLayout.toChannelLast(x, dst, c: c, l: h * w, pixels: (r.lowerBound * w)..<(r.upperBound * w))
+            return
+        }
+        for y in rows ?? 0..<h {
+            BatchLayout.toChannelLast(x + y * w, dst + ((y + ph) * paddedW + pw) * c, c: c, l: h * w, pixels: 0..<w)
+        }
+    }
+
+    /// For output pixels `pixels` (p = oy·Wo + ox) of the padded channel-last image `a`: the start of
+    /// each segment of their colᵀ rows, pixel-major, `segments` per pixel.
+    func tapRows(_ a: UnsafePointer<Float>, pixels: Range<Int>, into rows: UnsafeMutablePointer<UnsafePointer<Float>?>) {
+        var r = rows
+        for p in pixels {
+            let oy = p / wo, ox = p % wo
+            for i in 0..<kh {
+                let row = a + ((oy * sh + i * dh) * paddedW + ox * sw) * c
+                if dw == 1 {
+                    r.pointee = row; r += 1
+                } else {
+                    for j in 0..<kw { r.pointee = row + j * dw * c; r += 1 }
+                }
+            }
+        }
+    }
+}
