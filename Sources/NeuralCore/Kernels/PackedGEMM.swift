@@ -58,6 +58,32 @@ struct PackedMatrix {
         }
     }
 
+    /// B (K, N) with B[r, j] = w[rowOffsets[r] + colOffsets[j]]: a weight tensor's axes regrouped
+    /// (a convolution's (Cout, Cin, taps) as (taps·Cin, Cout)), packed in one pass without an
+    /// intermediate copy. Written panel row by panel row (contiguous).
+    init(_ w: UnsafePointer<Float>, rowOffsets: [Int], colOffsets: [Int]) {
+        let kernels = dm_kernels_active()!, n = colOffsets.count, k = rowOffsets.count
+        let width = Int(kernels.pointee.packed_width(n))
+        self.kernels = kernels; self.width = width
+        self.k = k; self.n = n; panels = (n + width - 1) / width
+        storage = Storage(count: panels * k * width)
+        let p = storage.pointer
+        rowOffsets.withUnsafeBufferPointer { ro in
+            colOffsets.withUnsafeBufferPointer { co in
+                Parallel.forRanges(panels) { r in
+                    for pi in r {
+                        let j0 = pi * width, cols = Swift.min(width, n - j0), panel = p + pi * k * width
+                        if cols < width { panel.update(repeating: 0, count: k * width) }
+                        for kk in 0..<k {
+                            let dst = panel + kk * width, src = w + ro[kk], offsets = co.baseAddress! + j0
+                            for jj in 0..<cols { dst[jj] = src[offsets[jj]] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// B (K, N) whose row r `gather(r, scratch)` writes (N floats) into a scratch row, which is
     /// then spread over the panels: colᵀ of a convolution's weight gradient, gathered pixel by
     /// pixel straight into the packed layout. Serial (callers run one per worker).

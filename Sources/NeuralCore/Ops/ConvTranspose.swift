@@ -80,13 +80,8 @@ func transposedConvolution(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<
                            geo: ConvGeometry, relu: Bool, accumulate: Bool) {
     let kh = geo.kh, kw = geo.kw, taps = kh * kw, row = taps * cout
     let lin = hin * win, outPlane = geo.h * geo.w
-    let reordered = Storage(count: cin * row)
-    for ci in 0..<cin {
-        for co in 0..<cout {
-            for t in 0..<taps { reordered.pointer[ci * row + t * cout + co] = pw[(ci * cout + co) * taps + t] }
-        }
-    }
-    let packed = PackedMatrix(reordered.pointer, rows: cin, cols: row)
+    // W' (Cin, taps·Cout): W'[ci, t·Cout + co] = W[ci, co, t].
+    let packed = PackedMatrix(pw, rowOffsets: (0..<cin).map { $0 * row }, colOffsets: (0..<row).map { ($0 % cout) * taps + $0 / cout })
     if let pixelRuns = BatchLayout.ranges(n: n, count: lin, align: 16), let rowRuns = BatchLayout.ranges(n: n, count: geo.h) {
         byRuns(px, packed: packed, bias: pb, into: py, n: n, cin: cin, hin: hin, win: win, cout: cout, geo: geo,
                relu: relu, accumulate: accumulate, pixelRuns: pixelRuns, rowRuns: rowRuns)

@@ -150,13 +150,8 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
 private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Float>, bias pb: UnsafePointer<Float>?,
                                 into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool) {
     let cin = geo.c, taps = geo.kh * geo.kw, kk = taps * cin, lin = geo.h * geo.w, l = geo.l
-    let reordered = Storage(count: kk * cout)
-    for co in 0..<cout {
-        for ci in 0..<cin {
-            for t in 0..<taps { reordered.pointer[(t * cin + ci) * cout + co] = pw[(co * cin + ci) * taps + t] }
-        }
-    }
-    let packed = PackedMatrix(reordered.pointer, rows: kk, cols: cout)
+    // W' (taps·Cin, Cout): W'[t·Cin + ci, co] = W[co, ci, t].
+    let packed = PackedMatrix(pw, rowOffsets: (0..<kk).map { ($0 % cin) * taps + $0 / cin }, colOffsets: (0..<cout).map { $0 * kk })
     let padded = geo.ph > 0 || geo.pw > 0, image = geo.paddedCount, segs = geo.segments
     if let runs = BatchLayout.ranges(n: n, count: l, align: 16) {
         byPixels(px, packed: packed, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu, runs: runs)
