@@ -49,6 +49,61 @@ static inline __attribute__((always_inline)) void CV_FN(put1)(CV_T v, float *p, 
     else for (long k = skip; k < CV_L; k++) p[k] += v[k];
 }
 
+// The 4 channels x 3 vectors segment whose first pixel (channel 0, tap (0, 0)) is at P in the
+// padded input: 12 accumulators a0..e2, declared and started from the bias bs[], summed over
+// every input channel and tap (P = a row's x0, or any plane position in the flat mode below).
+// AVX2: 12 accumulators + 3 pixel vectors + 1 broadcast are all 16 registers, and clang spills
+// (35 % slower than this on AudioCNN); the same loop written out.
+#if CV_L == 8 && DM_LANES == 8 && DM_FUSED && defined(__x86_64__)
+#define CV_SEG3(P) \
+    CV_T a0 = CV_SPLAT(bs[0]), a1 = a0, a2 = a0, c0 = CV_SPLAT(bs[1]), c1 = c0, c2 = c0; \
+    CV_T d0 = CV_SPLAT(bs[2]), d1 = d0, d2 = d0, e0 = CV_SPLAT(bs[3]), e1 = e0, e2 = e0; \
+    if (ins > 0) { \
+        const float *r0 = (P), *r1 = r0 + pw, *r2 = r1 + pw, *wc = wb; \
+        long n = ins, step = plane * (long)sizeof(float); \
+        __asm__ volatile( \
+            "1:\n\t" \
+            DM_CONV_TAP(r0, 0, 0) DM_CONV_TAP(r0, 4, 16) DM_CONV_TAP(r0, 8, 32) \
+            DM_CONV_TAP(r1, 0, 48) DM_CONV_TAP(r1, 4, 64) DM_CONV_TAP(r1, 8, 80) \
+            DM_CONV_TAP(r2, 0, 96) DM_CONV_TAP(r2, 4, 112) DM_CONV_TAP(r2, 8, 128) \
+            "addq %[step], %[r0]\n\t" \
+            "addq %[step], %[r1]\n\t" \
+            "addq %[step], %[r2]\n\t" \
+            "addq $144, %[w]\n\t" \
+            "decq %[n]\n\t" \
+            "jnz 1b\n\t" \
+            : [a0] "+x"(a0), [a1] "+x"(a1), [a2] "+x"(a2), [c0] "+x"(c0), [c1] "+x"(c1), [c2] "+x"(c2), \
+              [d0] "+x"(d0), [d1] "+x"(d1), [d2] "+x"(d2), [e0] "+x"(e0), [e1] "+x"(e1), [e2] "+x"(e2), \
+              [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [w] "+r"(wc), [n] "+r"(n) \
+            : [step] "r"(step) \
+            : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory"); \
+    } \
+    do {} while (0)
+#else
+#define CV_SEG3(P) \
+    CV_T a0 = CV_SPLAT(bs[0]), a1 = a0, a2 = a0, c0 = CV_SPLAT(bs[1]), c1 = c0, c2 = c0; \
+    CV_T d0 = CV_SPLAT(bs[2]), d1 = d0, d2 = d0, e0 = CV_SPLAT(bs[3]), e1 = e0, e2 = e0; \
+    for (long c = 0; c < ins; c++) { \
+        const float *base = (P) + c * plane, *wc = wb + c * 36; \
+        for (int t = 0; t < 9; t++) { \
+            const float *src = base + (t / 3) * pw + t % 3, *wt = wc + t * 4; \
+            CV_T v0 = CV_FN(load)(src), v1 = CV_FN(load)(src + CV_L), v2 = CV_FN(load)(src + 2 * CV_L); \
+            CV_T k = CV_SPLAT(wt[0]); a0 = FMA(k, v0, a0); a1 = FMA(k, v1, a1); a2 = FMA(k, v2, a2); \
+            k = CV_SPLAT(wt[1]); c0 = FMA(k, v0, c0); c1 = FMA(k, v1, c1); c2 = FMA(k, v2, c2); \
+            k = CV_SPLAT(wt[2]); d0 = FMA(k, v0, d0); d1 = FMA(k, v1, d1); d2 = FMA(k, v2, d2); \
+            k = CV_SPLAT(wt[3]); e0 = FMA(k, v0, e0); e1 = FMA(k, v1, e1); e2 = FMA(k, v2, e2); \
+        } \
+    } \
+    do {} while (0)
+#endif
+
+// n >= CV_L results from src to dst (put1 of each vector; the last overlaps the one before).
+static inline __attribute__((always_inline)) void CV_FN(put_span)(const float *src, float *dst, long n, int accumulate, int relu) {
+    long k = 0;
+    for (; k + CV_L <= n; k += CV_L) CV_FN(put1)(CV_FN(load)(src + k), dst + k, 0, accumulate, relu);
+    if (k < n) CV_FN(put1)(CV_FN(load)(src + n - CV_L), dst + n - CV_L, CV_L - (n - k), accumulate, relu);
+}
+
 static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, const float *packed,
                                const float *bias, float *y, float *pad, int accumulate, int relu) {
     const long pw = w + 2, plane = (h + 2) * pw, hw = h * w;
@@ -59,6 +114,13 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
     const long starts3 = tail_start;
     while (w - tail_start > CV_L) tail_start += 2 * CV_L;
     if (tail_start > w) tail_start = w;
+    const long lanes = starts3 + (tail_start - starts3 + 2 * CV_L - 1) / (2 * CV_L) * 2 * CV_L + (w > tail_start ? CV_L : 0);
+    // Flat mode, where a row's vectors leave lanes idle (DnCNN's 40 pixels in 16-lane vectors fill
+    // 48): a band of rows is one run of positions q = (r - r0)·pw + x, x < pw, whose tap (i, j) is
+    // the padded input at q + i·pw + j; the 2 positions past each row's end are computed into
+    // `flat` and dropped. Each value is summed in the same order as in a row: the same bits.
+    float *flat = pw < lanes ? malloc(sizeof(float) * 4 * (size_t)(h * pw)) : NULL;
+#define CV_FLAT_BAND(r0, r1) (flat && ((r1) - (r0)) * pw - 2 >= 3 * CV_L)
 
     // Bands of rows whose input (all channels, two rows more) stays in cache while every block of
     // 4 output channels passes over it: the whole image when small (CIFAR's 32x32x64), a few rows
@@ -73,47 +135,27 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
             const long co = cb * 4, nco = outs - co < 4 ? outs - co : 4;
             float bs[4] = {0, 0, 0, 0};
             if (bias) for (long o = 0; o < nco; o++) bs[o] = bias[co + o];
+            if (CV_FLAT_BAND(r0, r1)) {
+                const long span = (r1 - r0) * pw, qn = span - 2;
+                for (long q = 0; q < qn; q += 3 * CV_L) {
+                    const long qs = q < qn - 3 * CV_L ? q : qn - 3 * CV_L;
+                    const float *first = pad + r0 * pw + qs;
+                    CV_SEG3(first);
+                    float *f = flat + qs;
+                    CV_FN(store)(f, a0); CV_FN(store)(f + CV_L, a1); CV_FN(store)(f + 2 * CV_L, a2); f += span;
+                    CV_FN(store)(f, c0); CV_FN(store)(f + CV_L, c1); CV_FN(store)(f + 2 * CV_L, c2); f += span;
+                    CV_FN(store)(f, d0); CV_FN(store)(f + CV_L, d1); CV_FN(store)(f + 2 * CV_L, d2); f += span;
+                    CV_FN(store)(f, e0); CV_FN(store)(f + CV_L, e1); CV_FN(store)(f + 2 * CV_L, e2);
+                }
+                for (long o = 0; o < nco; o++)
+                    for (long r = r0; r < r1; r++)
+                        CV_FN(put_span)(flat + o * span + (r - r0) * pw, y + ((co + o) * h + r) * w, w, accumulate, relu);
+                continue;
+            }
             for (long r = r0; r < r1; r++) {
                 long x0 = 0;
                 for (; x0 < starts3; x0 += 3 * CV_L) {   // 4 channels x 3 vectors: 12 accumulators
-                    CV_T a0 = CV_SPLAT(bs[0]), a1 = a0, a2 = a0, c0 = CV_SPLAT(bs[1]), c1 = c0, c2 = c0;
-                    CV_T d0 = CV_SPLAT(bs[2]), d1 = d0, d2 = d0, e0 = CV_SPLAT(bs[3]), e1 = e0, e2 = e0;
-    #if CV_L == 8 && DM_LANES == 8 && DM_FUSED && defined(__x86_64__)
-                    // AVX2: 12 accumulators + 3 pixel vectors + 1 broadcast are all 16 registers, and
-                    // clang spills (35 % slower than this on AudioCNN); the same loop written out.
-                    if (ins > 0) {
-                        const float *r0 = pad + r * pw + x0, *r1 = r0 + pw, *r2 = r1 + pw, *wc = wb;
-                        long n = ins, step = plane * (long)sizeof(float);
-                        __asm__ volatile(
-                            "1:\n\t"
-                            DM_CONV_TAP(r0, 0, 0) DM_CONV_TAP(r0, 4, 16) DM_CONV_TAP(r0, 8, 32)
-                            DM_CONV_TAP(r1, 0, 48) DM_CONV_TAP(r1, 4, 64) DM_CONV_TAP(r1, 8, 80)
-                            DM_CONV_TAP(r2, 0, 96) DM_CONV_TAP(r2, 4, 112) DM_CONV_TAP(r2, 8, 128)
-                            "addq %[step], %[r0]\n\t"
-                            "addq %[step], %[r1]\n\t"
-                            "addq %[step], %[r2]\n\t"
-                            "addq $144, %[w]\n\t"
-                            "decq %[n]\n\t"
-                            "jnz 1b\n\t"
-                            : [a0] "+x"(a0), [a1] "+x"(a1), [a2] "+x"(a2), [c0] "+x"(c0), [c1] "+x"(c1), [c2] "+x"(c2),
-                              [d0] "+x"(d0), [d1] "+x"(d1), [d2] "+x"(d2), [e0] "+x"(e0), [e1] "+x"(e1), [e2] "+x"(e2),
-                              [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [w] "+r"(wc), [n] "+r"(n)
-                            : [step] "r"(step)
-                            : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
-                    }
-    #else
-                    for (long c = 0; c < ins; c++) {
-                        const float *base = pad + c * plane + r * pw + x0, *wc = wb + c * 36;
-                        for (int t = 0; t < 9; t++) {
-                            const float *src = base + (t / 3) * pw + t % 3, *wt = wc + t * 4;
-                            CV_T v0 = CV_FN(load)(src), v1 = CV_FN(load)(src + CV_L), v2 = CV_FN(load)(src + 2 * CV_L);
-                            CV_T k = CV_SPLAT(wt[0]); a0 = FMA(k, v0, a0); a1 = FMA(k, v1, a1); a2 = FMA(k, v2, a2);
-                            k = CV_SPLAT(wt[1]); c0 = FMA(k, v0, c0); c1 = FMA(k, v1, c1); c2 = FMA(k, v2, c2);
-                            k = CV_SPLAT(wt[2]); d0 = FMA(k, v0, d0); d1 = FMA(k, v1, d1); d2 = FMA(k, v2, d2);
-                            k = CV_SPLAT(wt[3]); e0 = FMA(k, v0, e0); e1 = FMA(k, v1, e1); e2 = FMA(k, v2, e2);
-                        }
-                    }
-    #endif
+                    CV_SEG3(pad + r * pw + x0);
                     float *out = y + (co * h + r) * w + x0;
                     CV_FN(put2)(a0, a1, out, 0, accumulate, relu); CV_FN(put1)(a2, out + 2 * CV_L, 0, accumulate, relu);
                     if (nco > 1) { CV_FN(put2)(c0, c1, out + hw, 0, accumulate, relu); CV_FN(put1)(c2, out + hw + 2 * CV_L, 0, accumulate, relu); }
@@ -147,10 +189,11 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
     }
     // The last 1...CV_L pixels of each row: 8 channels x 1 vector in registers.
     const long rem = w - tail_start;
-    if (rem < 1) return;
+    if (rem < 1) { free(flat); return; }
     const long xs = w - CV_L, skip = CV_L - rem, blocks = (outs + 3) / 4;
     for (long r0 = 0; r0 < h; r0 += band) {
         const long r1 = r0 + band < h ? r0 + band : h;
+        if (CV_FLAT_BAND(r0, r1)) continue;
         for (long cb = 0; cb < blocks; cb += 2) {
             const float *wa = packed + cb * ins * 36, *wb = cb + 1 < blocks ? packed + (cb + 1) * ins * 36 : wa;
             const long co = cb * 4, nco = outs - co < 8 ? outs - co : 8;
@@ -175,8 +218,11 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
             }
         }
     }
+    free(flat);
+#undef CV_FLAT_BAND
 }
 
+#undef CV_SEG3
 #undef CV_SPLAT
 #undef CV_T
 #undef CV_IT

@@ -8,6 +8,8 @@
 
 #include "include/dm_kernels.h"
 #include <stddef.h>
+void *malloc(size_t size);   // <stdlib.h> would bring select() along, a name used below
+void free(void *p);
 
 #define L DM_LANES
 typedef float vf __attribute__((vector_size(DM_LANES * 4)));
