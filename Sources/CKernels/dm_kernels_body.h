@@ -198,6 +198,36 @@ typedef int vi8 __attribute__((vector_size(32)));
 // may recompute up to 15 pixels: where a 16-lane multiply-add costs two 8-lane ones (Zen 4), 8-lane
 // vectors are used unless the width is a multiple of 16 or wide enough for that not to matter
 // (DnCNN's 40: 8 lanes; CIFAR's 32: 16); where it costs one (dm_kernels_wide512), from 32 pixels on.
+#define CF_T vf8
+#define CF_L 8
+#define CF_FN(name) DM_CAT(name, 8)
+#include "dm_convflat_body.h"
+#if DM_LANES == 16
+#define CF_T vf
+#define CF_L 16
+#define CF_FN(name) DM_CAT(name, 16)
+#include "dm_convflat_body.h"
+#endif
+
+static int DM_SUFFIX(conv_flat_scratch)(long h, long w, long kh, long kw, long py, long px) {
+    const long pw = w + 2 * px, ho = h + 2 * py - kh + 1, wo = pw - kw + 1;
+    if (kh < 1 || kw < 1 || ho < 1 || wo < 1 || (ho - 1) * pw + wo < 3 * L) return 0;
+#if DM_LANES == 16
+    return (int)(4 * (flat_band_rows_16(pw) + flat_min_rows_16(pw)) * pw);
+#else
+    return (int)(4 * (flat_band_rows_8(pw) + flat_min_rows_8(pw)) * pw);
+#endif
+}
+
+static void DM_SUFFIX(conv_flat)(const float *x, long ins, long outs, long h, long w, long kh, long kw, long py, long px,
+                                 const float *packed, const float *bias, float *y, float *pad, float *flat, int accumulate, int relu) {
+#if DM_LANES == 16
+    conv_flat_16(x, ins, outs, h, w, kh, kw, py, px, packed, bias, y, pad, flat, accumulate, relu);
+#else
+    conv_flat_8(x, ins, outs, h, w, kh, kw, py, px, packed, bias, y, pad, flat, accumulate, relu);
+#endif
+}
+
 static int DM_SUFFIX(conv3x3_applies)(long w) { return w >= 16; }
 static int conv3x3_uses16(long w) { return DM_LANES == 16 && (w % 16 == 0 || w >= 64 || (w >= 32 && dm_kernels_wide512())); }
 
@@ -245,6 +275,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .conv3x3_applies = DM_SUFFIX(conv3x3_applies), .conv3x3 = DM_SUFFIX(conv3x3),
     .conv3x3_weight_grad_applies = DM_SUFFIX(conv3x3_weight_grad_applies),
     .conv3x3_weight_grad = DM_SUFFIX(conv3x3_weight_grad),
+    .conv_flat_scratch = DM_SUFFIX(conv_flat_scratch), .conv_flat = DM_SUFFIX(conv_flat),
     .exp = DM_SUFFIX(map_exp), .sigmoid = DM_SUFFIX(map_sigmoid), .tanh = DM_SUFFIX(map_tanh),
     .lstm_pointwise = DM_SUFFIX(lstm_pointwise),
     .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),

@@ -39,6 +39,15 @@ typedef struct dm_kernels {
     void (*conv3x3_weight_grad)(const float *x, const float *g, long ins, long outs, long h, long w,
                                 float *gw, float *pad);
 
+    // Direct convolution, stride 1, any kh x kw and padding (py, px), one image, for inputs of few
+    // channels: y (outs, ho, wo) = conv(x (ins, h, w)) [+ bias] [then ReLU], or y += conv(x).
+    // packed: weights as [ceil(outs/4)][ins][kh·kw][4]; pad: ins·(h+2py)·(w+2px) floats whose
+    // border is zero (unused when py = px = 0); flat: conv_flat_scratch(...) floats, which is 0
+    // where the kernel does not apply (fewer output positions than 3 vectors).
+    int (*conv_flat_scratch)(long h, long w, long kh, long kw, long py, long px);
+    void (*conv_flat)(const float *x, long ins, long outs, long h, long w, long kh, long kw, long py, long px,
+                      const float *packed, const float *bias, float *y, float *pad, float *flat, int accumulate, int relu);
+
     // y[i] = f(x[i]) for i < n (x == y allowed): Cephes-style polynomials, a few ulp.
     void (*exp)(const float *x, float *y, long n);
     void (*sigmoid)(const float *x, float *y, long n);

@@ -46,6 +46,18 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                                 packed: packed.pointer + part.lowerBound * geo.c * 9, bias: pb.map { $0 + part.lowerBound },
                                 y: py + (i * cout + part.lowerBound) * l, pad: pad[w], relu: relu)
         }
+    } else if DirectConvFlat.applies(geo) {
+        let packed = DirectConvFlat.pack(pw, cout: cout, cin: geo.c, taps: geo.kh * geo.kw)
+        let parts = DirectConv3x3.parts(n: n, cout: cout), workers = BatchLayout.workers(n: n * parts)
+        let padded = geo.ph > 0 || geo.pw > 0
+        let pad = WorkerBuffers(workers: padded ? workers : 0, count: geo.c * geo.paddedH * geo.paddedW, zeroed: true)
+        let flat = WorkerBuffers(workers: workers, count: DirectConvFlat.scratch(geo))
+        Parallel.forEachClaimed(n * parts) { w, c in
+            let i = c / parts, part = DirectConv3x3.channels(part: c % parts, of: parts, cout: cout)
+            DirectConvFlat.image(px + i * inSize, outs: part.count, geo: geo, packed: packed.pointer + part.lowerBound * geo.c * geo.kh * geo.kw,
+                                 bias: pb.map { $0 + part.lowerBound }, y: py + (i * cout + part.lowerBound) * l,
+                                 pad: padded ? pad[w] : nil, flat: flat[w], relu: relu)
+        }
     } else if geo.c >= 16 {
         channelLastForward(px, weight: pw, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu)
     } else {

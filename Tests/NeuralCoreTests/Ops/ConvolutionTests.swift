@@ -57,6 +57,31 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Few input channels, stride 1, any kernel: the flat direct kernel against im2col + sgemm, for
+    /// LeNet's 1 -> 32 5x5, padded kernels (5x5 p2, 3x7 p(1, 3)), channel counts that are not a
+    /// multiple of 4, a tall picture cut into bands of rows (700 rows), ReLU, and one picture whose
+    /// output channels are shared out across threads.
+    func testFlatKernelMatchesIm2col() {
+        forEachKernelSet { _ in
+            var rng = RandomGenerator(seed: 21)
+            for (n, cin, cout, h, w, kh, kw, ph, pw, relu) in [(3, 1, 32, 28, 28, 5, 5, 0, 0, true), (2, 3, 6, 20, 30, 5, 5, 2, 2, false),
+                                                              (2, 15, 5, 9, 22, 3, 7, 1, 3, true), (1, 2, 9, 700, 18, 4, 2, 0, 0, false)] {
+                let x = Tensor.normal([n, cin, h, w], using: &rng)
+                let wt = Tensor.normal([cout, cin, kh, kw], std: 0.1, using: &rng), b = Tensor.normal([cout], using: &rng)
+                let geo = ConvGeometry(c: cin, h: h, w: w, kernel: (kh, kw), stride: (1, 1), padding: (ph, pw), dilation: (1, 1))
+                XCTAssertTrue(DirectConvFlat.applies(geo), "\(cin)->\(cout) \(kh)x\(kw) on \(h)x\(w)")
+                func run() -> Tensor {
+                    withoutGrad { relu ? conv2dReLU(x, weight: wt, bias: b, padding: (ph, pw)) : conv2d(x, weight: wt, bias: b, padding: (ph, pw)) }
+                }
+                let direct = run()
+                DirectConvFlat.enabled = false
+                let reference = run()
+                DirectConvFlat.enabled = true
+                assertClose(direct, reference, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) \(kh)x\(kw) p(\(ph), \(pw)) on \(h)x\(w)")
+            }
+        }
+    }
+
     /// A wide image whose 64 input channels do not fit the kernel's cache budget in one piece goes
     /// through in bands of a few rows (here 5, 5 and 2), each band passed by every block of 4
     /// output channels: the same sums as im2col.
