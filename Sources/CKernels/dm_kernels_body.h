@@ -228,6 +228,27 @@ static void DM_SUFFIX(conv_flat)(const float *x, long ins, long outs, long h, lo
 #endif
 }
 
+// B (k, n) packed (panels of `width` columns, the last zero-padded) from rows given as `segs`
+// runs of `seglen` floats each (n = segs·seglen): B[r, s·seglen + t] = rows[r·segs + s][t].
+static void DM_SUFFIX(pack_rows)(const float *const *rows, long segs, long seglen, long k, long width, float *dst) {
+    const long n = segs * seglen, panels = (n + width - 1) / width, tail = n - (panels - 1) * width;
+    for (long r = 0; r < k; r++) {
+        for (long s = 0; s < segs; s++) {
+            const float *src = rows[r * segs + s];
+            for (long t = 0; t < seglen;) {
+                const long j = s * seglen + t, at = j % width, run = seglen - t < width - at ? seglen - t : width - at;
+                float *d = dst + ((j / width) * k + r) * width + at;
+                const float *q = src + t;
+                long i = 0;
+                for (; i + L <= run; i += L) store(d + i, load(q + i));
+                for (; i < run; i++) d[i] = q[i];
+                t += run;
+            }
+        }
+        for (long i = tail; i < width; i++) dst[((panels - 1) * k + r) * width + i] = 0;
+    }
+}
+
 static int DM_SUFFIX(conv3x3_applies)(long w) { return w >= 16; }
 static int conv3x3_uses16(long w) { return DM_LANES == 16 && (w % 16 == 0 || w >= 64 || (w >= 32 && dm_kernels_wide512())); }
 
@@ -272,6 +293,7 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
     .packed_multiply = DM_SUFFIX(packed_multiply), .packed_multiply_rows = DM_SUFFIX(packed_multiply_rows),
+    .pack_rows = DM_SUFFIX(pack_rows),
     .conv3x3_applies = DM_SUFFIX(conv3x3_applies), .conv3x3 = DM_SUFFIX(conv3x3),
     .conv3x3_weight_grad_applies = DM_SUFFIX(conv3x3_weight_grad_applies),
     .conv3x3_weight_grad = DM_SUFFIX(conv3x3_weight_grad),

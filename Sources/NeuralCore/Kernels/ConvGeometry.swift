@@ -29,22 +29,6 @@ struct ConvGeometry {
     @inline(__always) func validRows(_ i: Int) -> (Int, Int) { Self.validRange(offset: i * dh - ph, stride: sh, size: h, outputs: ho) }
     @inline(__always) func validColumns(_ j: Int) -> (Int, Int) { Self.validRange(offset: j * dw - pw, stride: sw, size: w, outputs: wo) }
 
-    /// Output pixel (oy, ox)'s row of colᵀ, (kh·kw·C) floats in (tap, channel) order: each tap's C
-    /// input values from the channel-last image `a` (H·W, C), zeros off the image.
-    @inline(__always) func gatherTaps(_ a: UnsafePointer<Float>, into row: UnsafeMutablePointer<Float>, oy: Int, ox: Int) {
-        for i in 0..<kh {
-            let iy = oy * sh - ph + i * dh
-            for j in 0..<kw {
-                let ix = ox * sw - pw + j * dw, dst = row + (i * kw + j) * c
-                if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                    Self.copyRow(a + (iy * w + ix) * c, dst, c)
-                } else {
-                    dst.update(repeating: 0, count: c)
-                }
-            }
-        }
-    }
-
     /// col[(c·kh + i)·kw + j, oy·wo + ox] = x[c, oy·sh - ph + i·dh, ox·sw - pw + j·dw] (0 outside).
     /// Rows of col are `ld` floats apart (l for one image; n·l when images sit side by side).
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, ld: Int? = nil) {

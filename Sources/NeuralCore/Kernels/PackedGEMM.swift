@@ -84,24 +84,16 @@ struct PackedMatrix {
         }
     }
 
-    /// B (K, N) whose row r `gather(r, scratch)` writes (N floats) into a scratch row, which is
-    /// then spread over the panels: colᵀ of a convolution's weight gradient, gathered pixel by
-    /// pixel straight into the packed layout. Serial (callers run one per worker).
-    init(rows k: Int, cols n: Int, gathering gather: (Int, UnsafeMutablePointer<Float>) -> Void) {
-        let kernels = dm_kernels_active()!, width = Int(kernels.pointee.packed_width(n))
+    /// B (K, N) whose row r is `segments` runs of `length` floats (N = segments · length) starting
+    /// at rows[r·segments + s]: colᵀ of a convolution's weight gradient, its pixels' taps read in
+    /// place from the padded channel-last image and copied once, straight into the panels.
+    /// Serial (callers run one per worker).
+    init(rows k: Int, segments rows: UnsafePointer<UnsafePointer<Float>?>, count segments: Int, length: Int) {
+        let kernels = dm_kernels_active()!, n = segments * length, width = Int(kernels.pointee.packed_width(n))
         self.kernels = kernels; self.width = width
         self.k = k; self.n = n; panels = (n + width - 1) / width
         storage = Storage(count: panels * k * width)
-        let p = storage.pointer, last = (panels - 1) * width, tail = n - last
-        let row = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        defer { row.deallocate() }
-        for r in 0..<k {
-            gather(r, row)
-            for pi in 0..<(panels - 1) { (p + (pi * k + r) * width).update(from: row + pi * width, count: width) }
-            let dst = p + ((panels - 1) * k + r) * width
-            dst.update(from: row + last, count: tail)
-            if tail < width { (dst + tail).update(repeating: 0, count: width - tail) }
-        }
+        kernels.pointee.pack_rows(rows, segments, length, k, width, storage.pointer)
     }
 
     /// C (m, N) = A (m, K) · B, or C += A · B when `accumulate`. Single-threaded: callers split rows.

@@ -87,7 +87,11 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         // im2col's short strided rows) into a packed product; gw then runs (Cout, taps, Cin).
         let channelLastW = lowered && geo.c >= 16
         let col = WorkerBuffers(workers: lowered && !channelLastW ? workers : 0, count: k * chunk * l)
-        let xt = WorkerBuffers(workers: channelLastW ? workers : 0, count: inSize * chunk)
+        let xt = WorkerBuffers(workers: channelLastW ? workers : 0, count: geo.paddedCount * chunk, zeroed: geo.ph > 0 || geo.pw > 0)
+        let taps = (0..<(channelLastW ? workers : 0)).map { _ in
+            UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: chunk * l * geo.segments)
+        }
+        defer { taps.forEach { $0.deallocate() } }
         let gy = WorkerBuffers(workers: lowered ? workers : 0, count: cout * chunk * l)
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
@@ -105,12 +109,13 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                                                  gw: gw[ch.piece], pad: padX[w])
                 }
             } else if channelLastW {
-                let a = xt[w], lin = geo.h * geo.w
-                for s in 0..<nc { BatchLayout.toChannelLast(px + (c0 + s) * inSize, a + s * inSize, c: geo.c, l: lin) }
-                // colᵀ (nc·l, taps·Cin), packed; gw'[cout, taps·Cin] += gy[cout, nc·l] · colᵀ
-                let b = PackedMatrix(rows: cols, cols: k) { p, row in
-                    geo.gatherTaps(a + (p / l) * inSize, into: row, oy: (p % l) / geo.wo, ox: p % geo.wo)
+                let a = xt[w], image = geo.paddedCount
+                for s in 0..<nc {
+                    geo.toPaddedChannelLast(px + (c0 + s) * inSize, a + s * image)
+                    geo.tapRows(a + s * image, pixels: 0..<l, into: taps[w] + s * l * geo.segments)
                 }
+                // colᵀ (nc·l, taps·Cin), packed; gw'[cout, taps·Cin] += gy[cout, nc·l] · colᵀ
+                let b = PackedMatrix(rows: cols, segments: taps[w], count: geo.segments, length: geo.segmentLength)
                 b.multiply(a: gy[w], lda: cols, m: cout, c: gw[ch.piece], ldc: k, accumulate: !ch.opensPiece)
             } else if needW {
                 for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }

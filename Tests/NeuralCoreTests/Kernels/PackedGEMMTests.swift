@@ -42,7 +42,8 @@ final class PackedGEMMTests: XCTestCase {
 
     /// A's rows read through pointers, each row in segments scattered over a larger buffer (a
     /// convolution's taps in place): against sgemm on the same rows gathered, with segments
-    /// longer than a K block (split) and shorter, row counts with a remainder after groups of 4.
+    /// longer than a K block (split) and shorter, row counts with a remainder after groups of 4;
+    /// and B packed from such rows (panels cut across segments, a zero-padded last panel).
     func testRowsThroughPointersMatchSgemm() {
         forEachKernelSet { _ in
             var rng = RandomGenerator(seed: 4)
@@ -74,6 +75,19 @@ final class PackedGEMMTests: XCTestCase {
                     }
                     assertClose(got, expect, rtol: 1e-4, atol: 1e-3, "m\(m) \(segs)x\(len) n\(n) acc \(accumulate)")
                 }
+                // The same segments as the rows of B (m, segs·len), packed straight from them.
+                let a2 = Tensor.normal([3, m], using: &rng)
+                var expect = Tensor.zeros([3, k]), got = Tensor.zeros([3, k])
+                a.withUnsafeBufferPointer { pb in
+                    expect.withMutableData { c in
+                        BLAS.sgemm(m: 3, n: k, k: m, a: a2.storage.pointer, lda: m, b: pb.baseAddress!, ldb: k, beta: 0, c: c, ldc: k)
+                    }
+                }
+                rows.withUnsafeBufferPointer { pr in
+                    let b = PackedMatrix(rows: m, segments: pr.baseAddress!, count: segs, length: len)
+                    got.withMutableData { c in b.multiply(a: a2.storage.pointer, lda: m, m: 3, c: c, ldc: k, accumulate: false) }
+                }
+                assertClose(got, expect, rtol: 1e-4, atol: 1e-3, "B from \(m) rows of \(segs)x\(len)")
             }
         }
     }
