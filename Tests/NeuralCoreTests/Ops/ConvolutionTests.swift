@@ -82,6 +82,31 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Forty random stride-1 geometries of few channels (kernels 1-7, padding 0-3, planes from 1
+    /// row up): wherever the flat kernel takes one, it agrees with im2col + sgemm, on every set.
+    func testFlatKernelOnRandomGeometries() {
+        forEachKernelSet { _ in
+            var rng = RandomGenerator(seed: 22)
+            var taken = 0
+            for _ in 0..<40 {
+                let cin = 1 + Int(rng.next() % 6), cout = 1 + Int(rng.next() % 9)
+                let kh = 1 + Int(rng.next() % 7), kw = 1 + Int(rng.next() % 7)
+                let ph = Int(rng.next() % 4), pw = Int(rng.next() % 4)
+                let h = Swift.max(1, kh - 2 * ph) + Int(rng.next() % 30), w = Swift.max(1, kw - 2 * pw) + Int(rng.next() % 40)
+                let x = Tensor.normal([2, cin, h, w], using: &rng)
+                let wt = Tensor.normal([cout, cin, kh, kw], std: 0.2, using: &rng), b = Tensor.normal([cout], using: &rng)
+                let geo = ConvGeometry(c: cin, h: h, w: w, kernel: (kh, kw), stride: (1, 1), padding: (ph, pw), dilation: (1, 1))
+                if DirectConvFlat.applies(geo) { taken += 1 }
+                let direct = withoutGrad { conv2dReLU(x, weight: wt, bias: b, padding: (ph, pw)) }
+                DirectConvFlat.enabled = false
+                let reference = withoutGrad { conv2dReLU(x, weight: wt, bias: b, padding: (ph, pw)) }
+                DirectConvFlat.enabled = true
+                assertClose(direct, reference, rtol: 1e-5, atol: 1e-5, "\(cin)->\(cout) \(kh)x\(kw) p(\(ph), \(pw)) on \(h)x\(w)")
+            }
+            XCTAssertGreaterThan(taken, 20, "the flat kernel should take most of these geometries")
+        }
+    }
+
     /// A wide image whose 64 input channels do not fit the kernel's cache budget in one piece goes
     /// through in bands of a few rows (here 5, 5 and 2), each band passed by every block of 4
     /// output channels: the same sums as im2col.
