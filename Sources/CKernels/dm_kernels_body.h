@@ -249,6 +249,16 @@ static void DM_SUFFIX(pack_rows)(const float *const *rows, long segs, long segle
     }
 }
 
+// dst[r·ds + i] += src[r·ss + i] for r < rows, i < n (a transposed convolution's taps added into
+// its channel-last accumulator; col2im's rows).
+static void DM_SUFFIX(add_rows)(const float *src, long ss, float *dst, long ds, long rows, long n) {
+    for (long r = 0; r < rows; r++, src += ss, dst += ds) {
+        long i = 0;
+        for (; i + L <= n; i += L) store(dst + i, load(dst + i) + load(src + i));
+        for (; i < n; i++) dst[i] += src[i];
+    }
+}
+
 static int DM_SUFFIX(conv3x3_applies)(long w) { return w >= 16; }
 static int conv3x3_uses16(long w) { return DM_LANES == 16 && (w % 16 == 0 || w >= 64 || (w >= 32 && dm_kernels_wide512())); }
 
@@ -293,7 +303,7 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
     .packed_multiply = DM_SUFFIX(packed_multiply), .packed_multiply_rows = DM_SUFFIX(packed_multiply_rows),
-    .pack_rows = DM_SUFFIX(pack_rows),
+    .pack_rows = DM_SUFFIX(pack_rows), .add_rows = DM_SUFFIX(add_rows),
     .conv3x3_applies = DM_SUFFIX(conv3x3_applies), .conv3x3 = DM_SUFFIX(conv3x3),
     .conv3x3_weight_grad_applies = DM_SUFFIX(conv3x3_weight_grad_applies),
     .conv3x3_weight_grad = DM_SUFFIX(conv3x3_weight_grad),

@@ -30,6 +30,8 @@ typedef struct dm_kernels {
     // B (k, N = segs * seglen) packed for width from rows given the same way: B[r][s * seglen + t] =
     // rows[r * segs + s][t] (a convolution's colᵀ for its weight gradient, taps read in place).
     void (*pack_rows)(const float *const *rows, long segs, long seglen, long k, long width, float *dst);
+    // dst[r * ds + i] += src[r * ss + i] for r < rows, i < n.
+    void (*add_rows)(const float *src, long ss, float *dst, long ds, long rows, long n);
 
     // Direct 3x3 convolution, stride 1, padding 1, one image: y (outs, h, w) = conv(x (ins, h, w))
     // [+ bias] [then ReLU], or y += conv(x). packed: weights as [ceil(outs/4)][ins][9][4];

@@ -1,3 +1,4 @@
+internal import CKernels
 /// Geometry of a 2-d convolution over one image: input (C, H, W) -> output (Ho, Wo) positions,
 /// with the column matrix (C·kh·kw, Ho·Wo) that turns it into one sgemm.
 struct ConvGeometry {
@@ -146,24 +147,10 @@ struct ConvGeometry {
         }
     }
 
-    /// dst rows += src rows: rows x n floats, rows `srcStride` and `dstStride` apart.
-    @inline(__always)
+    /// dst rows += src rows: rows x n floats, rows `srcStride` and `dstStride` apart (the kernel set's vectors).
     static func addRows(_ src: UnsafePointer<Float>, _ srcStride: Int, _ dst: UnsafeMutablePointer<Float>, _ dstStride: Int,
                         rows: Int, n: Int) {
-        var s = src, d = dst
-        if n == 8 {
-            for _ in 0..<rows { d.store8(d.load8() + s.load8()); s += srcStride; d += dstStride }
-        } else {
-            for _ in 0..<rows { addRow(s, d, n); s += srcStride; d += dstStride }
-        }
-    }
-
-    /// dst[0..<n] += src[0..<n], 8 lanes at a time.
-    @inline(__always)
-    static func addRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        var k = 0
-        while k + 8 <= n { dst.store8(dst.load8(k) + src.load8(k), k); k += 8 }
-        while k < n { dst[k] += src[k]; k += 1 }
+        dm_kernels_active()!.pointee.add_rows(src, srcStride, dst, dstStride, rows, n)
     }
 
     // col2im for the same geometry, by output phase: the taps that land on one phase plane of x

@@ -148,14 +148,8 @@ private func addTaps(_ c: UnsafePointer<Float>, into out: UnsafeMutablePointer<F
                 let lo = off >= 0 ? 0 : (-off + geo.sw - 1) / geo.sw
                 let hi = Swift.min(win, geo.w - 1 - off < 0 ? 0 : (geo.w - 1 - off) / geo.sw + 1)
                 if lo >= hi { continue }
-                var src = c + (iy * win + lo) * row + (i * kw + j) * cout
-                var dst = out + (oy * geo.w + lo * geo.sw + off) * cout
-                let dstStep = geo.sw * cout
-                if cout == 1 {
-                    for _ in lo..<hi { dst[0] += src[0]; src += row; dst += dstStep }
-                } else {
-                    for _ in lo..<hi { ConvGeometry.addRow(src, dst, cout); src += row; dst += dstStep }
-                }
+                ConvGeometry.addRows(c + (iy * win + lo) * row + (i * kw + j) * cout, row,
+                                     out + (oy * geo.w + lo * geo.sw + off) * cout, geo.sw * cout, rows: hi - lo, n: cout)
             }
         }
     }
