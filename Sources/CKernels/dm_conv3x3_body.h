@@ -118,8 +118,9 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
     // Flat mode, where a row's vectors leave lanes idle (DnCNN's 40 pixels in 16-lane vectors fill
     // 48): a band of rows is one run of positions q = (r - r0)·pw + x, x < pw, whose tap (i, j) is
     // the padded input at q + i·pw + j; the 2 positions past each row's end are computed into
-    // `flat` and dropped. Each value is summed in the same order as in a row: the same bits.
-    float *flat = pw < lanes ? malloc(sizeof(float) * 4 * (size_t)(h * pw)) : NULL;
+    // `flat` (4·h·pw floats after the padded planes) and dropped. Each value is summed in the same
+    // order as in a row: the same bits.
+    float *flat = pw < lanes ? pad + ins * plane : NULL;
 #define CV_FLAT_BAND(r0, r1) (flat && ((r1) - (r0)) * pw - 2 >= 3 * CV_L)
 
     // Bands of rows whose input (all channels, two rows more) stays in cache while every block of
@@ -189,7 +190,7 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
     }
     // The last 1...CV_L pixels of each row: 8 channels x 1 vector in registers.
     const long rem = w - tail_start;
-    if (rem < 1) { free(flat); return; }
+    if (rem < 1) return;
     const long xs = w - CV_L, skip = CV_L - rem, blocks = (outs + 3) / 4;
     for (long r0 = 0; r0 < h; r0 += band) {
         const long r1 = r0 + band < h ? r0 + band : h;
@@ -218,7 +219,6 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
             }
         }
     }
-    free(flat);
 #undef CV_FLAT_BAND
 }
 

@@ -10,7 +10,7 @@ static inline long CF_FN(flat_min_rows)(long pw) { return (3 * CF_L + pw - 1) / 
 static inline long CF_FN(flat_band_rows)(long pw) { long m = CF_FN(flat_min_rows)(pw), r = 16384 / pw; return r > m ? r : m; }
 
 static void CF_FN(conv_flat)(const float *x, long ins, long outs, long h, long w, long kh, long kw, long py, long px,
-                             const float *packed, const float *bias, float *y, float *pad, float *flat, int accumulate, int relu) {
+                             const float *packed, const float *bias, float *y, float *pad, float *flat, int relu) {
     const long pw = w + 2 * px, plane = (h + 2 * py) * pw, ho = h + 2 * py - kh + 1, wo = pw - kw + 1, taps = kh * kw;
     const float *src = x;
     if (py || px) {
@@ -54,8 +54,7 @@ static void CF_FN(conv_flat)(const float *x, long ins, long outs, long h, long w
                 for (long r = r0; r < r1; r++) {
                     const float *f = flat + o * span + (r - r0) * pw;
                     float *d = y + ((co + o) * ho + r) * wo;
-                    if (accumulate) for (long k = 0; k < wo; k++) d[k] += f[k];
-                    else if (relu) for (long k = 0; k < wo; k++) d[k] = f[k] > 0 ? f[k] : 0;
+                    if (relu) for (long k = 0; k < wo; k++) d[k] = f[k] > 0 ? f[k] : 0;
                     else __builtin_memcpy(d, f, (size_t)wo * sizeof(float));
                 }
             }

@@ -8,8 +8,6 @@
 
 #include "include/dm_kernels.h"
 #include <stddef.h>
-void *malloc(size_t size);   // <stdlib.h> would bring select() along, a name used below
-void free(void *p);
 
 #define L DM_LANES
 typedef float vf __attribute__((vector_size(DM_LANES * 4)));
@@ -220,11 +218,11 @@ static int DM_SUFFIX(conv_flat_scratch)(long h, long w, long kh, long kw, long p
 }
 
 static void DM_SUFFIX(conv_flat)(const float *x, long ins, long outs, long h, long w, long kh, long kw, long py, long px,
-                                 const float *packed, const float *bias, float *y, float *pad, float *flat, int accumulate, int relu) {
+                                 const float *packed, const float *bias, float *y, float *pad, float *flat, int relu) {
 #if DM_LANES == 16
-    conv_flat_16(x, ins, outs, h, w, kh, kw, py, px, packed, bias, y, pad, flat, accumulate, relu);
+    conv_flat_16(x, ins, outs, h, w, kh, kw, py, px, packed, bias, y, pad, flat, relu);
 #else
-    conv_flat_8(x, ins, outs, h, w, kh, kw, py, px, packed, bias, y, pad, flat, accumulate, relu);
+    conv_flat_8(x, ins, outs, h, w, kh, kw, py, px, packed, bias, y, pad, flat, relu);
 #endif
 }
 

@@ -35,7 +35,7 @@ typedef struct dm_kernels {
 
     // Direct 3x3 convolution, stride 1, padding 1, one image: y (outs, h, w) = conv(x (ins, h, w))
     // [+ bias] [then ReLU], or y += conv(x). packed: weights as [ceil(outs/4)][ins][9][4];
-    // pad: ins * (h+2) * (w+2) floats whose border is zero.
+    // pad: (ins + 4) * (h+2) * (w+2) floats: ins zero-bordered planes, then scratch.
     int (*conv3x3_applies)(long w);
     void (*conv3x3)(const float *x, long ins, long outs, long h, long w, const float *packed,
                     const float *bias, float *y, float *pad, int accumulate, int relu);
@@ -45,13 +45,13 @@ typedef struct dm_kernels {
                                 float *gw, float *pad);
 
     // Direct convolution, stride 1, any kh x kw and padding (py, px), one image, for inputs of few
-    // channels: y (outs, ho, wo) = conv(x (ins, h, w)) [+ bias] [then ReLU], or y += conv(x).
+    // channels: y (outs, ho, wo) = conv(x (ins, h, w)) [+ bias] [then ReLU].
     // packed: weights as [ceil(outs/4)][ins][kh·kw][4]; pad: ins·(h+2py)·(w+2px) floats whose
     // border is zero (unused when py = px = 0); flat: conv_flat_scratch(...) floats, which is 0
     // where the kernel does not apply (fewer output positions than 3 vectors).
     int (*conv_flat_scratch)(long h, long w, long kh, long kw, long py, long px);
     void (*conv_flat)(const float *x, long ins, long outs, long h, long w, long kh, long kw, long py, long px,
-                      const float *packed, const float *bias, float *y, float *pad, float *flat, int accumulate, int relu);
+                      const float *packed, const float *bias, float *y, float *pad, float *flat, int relu);
 
     // y[i] = f(x[i]) for i < n (x == y allowed): Cephes-style polynomials, a few ulp.
     void (*exp)(const float *x, float *y, long n);

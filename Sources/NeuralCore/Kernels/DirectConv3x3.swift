@@ -59,8 +59,12 @@ enum DirectConv3x3 {
         return s
     }
 
+    /// Floats of `image`'s `pad`: the ins zero-bordered planes (H+2)·(W+2), then 4 planes' worth of
+    /// scratch for the rows the kernel computes as one run (widths whose vectors would leave lanes idle).
+    static func padCount(ins: Int, h: Int, w: Int) -> Int { (ins + 4) * (h + 2) * (w + 2) }
+
     /// y (outs, H, W) = conv(x (ins, H, W)) [+ bias] for one image, or y += conv(x) when
-    /// `accumulate`; `pad` holds ins·(H+2)·(W+2) floats whose border is zero.
+    /// `accumulate`; `pad` holds `padCount(ins:h:w:)` floats, its planes' border zero.
     static func image(_ x: UnsafePointer<Float>, ins: Int, outs: Int, h: Int, w: Int, packed: UnsafePointer<Float>,
                       bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>,
                       accumulate: Bool = false, relu: Bool = false) {

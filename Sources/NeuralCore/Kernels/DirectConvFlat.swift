@@ -38,6 +38,6 @@ enum DirectConvFlat {
                       bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>?,
                       flat: UnsafeMutablePointer<Float>, relu: Bool) {
         dm_kernels_active()!.pointee.conv_flat(x, geo.c, outs, geo.h, geo.w, geo.kh, geo.kw, geo.ph, geo.pw, packed, bias, y,
-                                               pad, flat, 0, relu ? 1 : 0)
+                                               pad, flat, relu ? 1 : 0)
     }
 }

@@ -39,7 +39,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         // Fewer images than threads (one picture at inference): each image's output channels are
         // shared out in groups of 4 as well, every part reading the whole input.
         let parts = DirectConv3x3.parts(n: n, cout: cout)
-        let pad = WorkerBuffers(workers: BatchLayout.workers(n: n * parts), count: geo.c * (geo.h + 2) * (geo.w + 2), zeroed: true)
+        let pad = WorkerBuffers(workers: BatchLayout.workers(n: n * parts), count: DirectConv3x3.padCount(ins: geo.c, h: geo.h, w: geo.w), zeroed: true)
         Parallel.forEachClaimed(n * parts) { w, c in
             let i = c / parts, part = DirectConv3x3.channels(part: c % parts, of: parts, cout: cout)
             DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: part.count, h: geo.h, w: geo.w,
@@ -96,7 +96,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
         let plane = (geo.h + 2) * (geo.w + 2)
-        let pad = WorkerBuffers(workers: direct ? workers : 0, count: cout * plane, zeroed: true)
+        let pad = WorkerBuffers(workers: direct ? workers : 0, count: DirectConv3x3.padCount(ins: cout, h: geo.h, w: geo.w), zeroed: true)
         let padX = WorkerBuffers(workers: directW ? workers : 0, count: geo.c * plane, zeroed: true)
         BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
             let w = ch.worker, c0 = ch.first, nc = ch.count
