@@ -309,6 +309,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .exp = DM_SUFFIX(map_exp), .sigmoid = DM_SUFFIX(map_sigmoid), .tanh = DM_SUFFIX(map_tanh),
     .lstm_pointwise = DM_SUFFIX(lstm_pointwise),
     .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),
+    .transpose = DM_SUFFIX(transpose),
     .sum = DM_SUFFIX(sum), .squared_deviation = DM_SUFFIX(squared_deviation), .dot_centered = DM_SUFFIX(dot_centered),
     .affine_centered = DM_SUFFIX(affine_centered),
     .rectifier = DM_SUFFIX(rectifier), .rectifier_backward = DM_SUFFIX(rectifier_backward),

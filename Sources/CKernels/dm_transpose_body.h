@@ -24,19 +24,25 @@ static inline __attribute__((always_inline)) void tile8(const float *s, long lds
     }
 }
 
+// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols: a block of a matrix transposed (the
+// tiled GEMM packs op(B) = Bᵀ into panels with it).
+static void DM_SUFFIX(transpose)(const float *src, long lds, long rows, long cols, float *dst, long ldd) {
+    long i = 0;
+    for (; i + 8 <= rows; i += 8) {
+        long j = 0;
+        for (; j + 8 <= cols; j += 8) {
+            vf8 o[8];
+            tile8(src + i * lds + j, lds, o);
+            for (int t = 0; t < 8; t++) __builtin_memcpy(dst + (j + t) * ldd + i, &o[t], sizeof(vf8));
+        }
+        for (; j < cols; j++) for (long r = i; r < i + 8; r++) dst[j * ldd + r] = src[r * lds + j];
+    }
+    for (; i < rows; i++) for (long j = 0; j < cols; j++) dst[j * ldd + i] = src[i * lds + j];
+}
+
 // dst[p·c + ch] = src[ch·l + p] for ch < c, p in [p0, p1).
 static void DM_SUFFIX(to_channel_last)(const float *src, long c, long l, long p0, long p1, float *dst) {
-    long ch = 0;
-    for (; ch + 8 <= c; ch += 8) {
-        long p = p0;
-        for (; p + 8 <= p1; p += 8) {
-            vf8 o[8];
-            tile8(src + ch * l + p, l, o);
-            for (int j = 0; j < 8; j++) __builtin_memcpy(dst + (p + j) * c + ch, &o[j], sizeof(vf8));
-        }
-        for (; p < p1; p++) for (long k = ch; k < ch + 8; k++) dst[p * c + k] = src[k * l + p];
-    }
-    for (; ch < c; ch++) for (long p = p0; p < p1; p++) dst[p * c + ch] = src[ch * l + p];
+    DM_SUFFIX(transpose)(src + p0, l, c, p1 - p0, dst + p0 * c, c);
 }
 
 // Plane ch of dst (planes `stride` floats apart), pixels q < l: src[q·c + ch] + bias[ch] written

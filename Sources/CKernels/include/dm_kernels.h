@@ -69,6 +69,8 @@ typedef struct dm_kernels {
     // dst[ch·stride + q] = src[q·c + ch] + bias[ch] for q < l (bias NULL: 0); mode 1: then
     // max(·, 0) (NaN -> 0); mode 2: added to dst instead.
     void (*from_channel_last)(const float *src, long c, long l, long stride, const float *bias, int mode, float *dst);
+    // dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols (a strided block transposed).
+    void (*transpose)(const float *src, long lds, long rows, long cols, float *dst, long ldd);
 
     // Sums over p[0..<n] (batch-norm statistics and gradients): Σ p, Σ (p - m)², Σ a·(b - m).
     float (*sum)(const float *p, long n);

@@ -4,8 +4,10 @@ import Foundation
 
 /// The one entry point to `cblas_sgemm`. Row-major:
 /// C[m, n] = alpha * op(A)[m, k] · op(B)[k, n] + beta * C, op = transpose when `transA`/`transB`.
-/// Large products are split across `Parallel.threads` by rows or columns of C; OpenBLAS itself
-/// runs on one thread so the library's own threads never oversubscribe the cores.
+/// Large products outside a parallel region go to `TiledGEMM` (tiles claimed by the threads, B
+/// packed once) where it applies; others are split across `Parallel.threads` by rows
+/// or columns of C. OpenBLAS itself runs on one thread so the library's own threads never
+/// oversubscribe the cores.
 public enum BLAS {
     private static let configured: Void = { openblas_set_num_threads(1) }()
 
@@ -31,6 +33,11 @@ public enum BLAS {
     ) {
         _ = configured
         if m == 0 || n == 0 { return }
+        if !Parallel.isNested && TiledGEMM.applies(transA: transA, m: m, n: n, k: k, alpha: alpha, beta: beta) {
+            TiledGEMM.multiply(transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                               accumulate: beta == 1)
+            return
+        }
         let flops = m * n * k
         let workers = Parallel.isNested ? 1 : min(Parallel.threads, max(1, flops / 150_000))
         if workers <= 1 {
@@ -58,7 +65,7 @@ public enum BLAS {
     /// product: sgemv reads the matrix once, where sgemm first copies it into packed panels
     /// (OpenBLAS 0.3.21 skips the copy only below 10^6 multiply-adds, and only on its SkylakeX
     /// cores): a char-RNN's batch-1 step ran 5x slower on one thread than on two for that.
-    static func serial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    static func serial(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if m == 1 && k > 0 {

@@ -17,7 +17,7 @@ final class PackedGEMMTests: XCTestCase {
                 for accumulate in [false, true] {
                     var expect = c0, got = c0
                     expect.withMutableData { c in
-                        BLAS.sgemm(transB: true, m: m, n: n, k: k, a: a.storage.pointer, lda: k, b: w.storage.pointer, ldb: k,
+                        BLAS.serial(transB: true, m: m, n: n, k: k, a: a.storage.pointer, lda: k, b: w.storage.pointer, ldb: k,
                                    beta: accumulate ? 1 : 0, c: c, ldc: n)
                     }
                     got.withMutableData { c in
@@ -26,7 +26,7 @@ final class PackedGEMMTests: XCTestCase {
                     assertClose(got, expect, rtol: 1e-4, atol: 1e-3, "Wᵀ m\(m) k\(k) n\(n) acc \(accumulate)")
                     var expect2 = c0, got2 = c0
                     expect2.withMutableData { c in
-                        BLAS.sgemm(m: m, n: n, k: k, a: a.storage.pointer, lda: k, b: w2.storage.pointer, ldb: n, beta: accumulate ? 1 : 0, c: c, ldc: n)
+                        BLAS.serial(m: m, n: n, k: k, a: a.storage.pointer, lda: k, b: w2.storage.pointer, ldb: n, beta: accumulate ? 1 : 0, c: c, ldc: n)
                     }
                     got2.withMutableData { c in
                         PackedMatrix(w2.storage.pointer, rows: k, cols: n).multiply(a: a.storage.pointer, lda: k, m: m, c: c, ldc: n, accumulate: accumulate)
@@ -65,7 +65,7 @@ final class PackedGEMMTests: XCTestCase {
                     var expect = c0, got = c0
                     a.withUnsafeBufferPointer { pa in
                         expect.withMutableData { c in
-                            BLAS.sgemm(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: w.storage.pointer, ldb: n, beta: accumulate ? 1 : 0, c: c, ldc: n)
+                            BLAS.serial(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: w.storage.pointer, ldb: n, beta: accumulate ? 1 : 0, c: c, ldc: n)
                         }
                     }
                     rows.withUnsafeBufferPointer { pr in
@@ -80,7 +80,7 @@ final class PackedGEMMTests: XCTestCase {
                 var expect = Tensor.zeros([3, k]), got = Tensor.zeros([3, k])
                 a.withUnsafeBufferPointer { pb in
                     expect.withMutableData { c in
-                        BLAS.sgemm(m: 3, n: k, k: m, a: a2.storage.pointer, lda: m, b: pb.baseAddress!, ldb: k, beta: 0, c: c, ldc: k)
+                        BLAS.serial(m: 3, n: k, k: m, a: a2.storage.pointer, lda: m, b: pb.baseAddress!, ldb: k, beta: 0, c: c, ldc: k)
                     }
                 }
                 rows.withUnsafeBufferPointer { pr in

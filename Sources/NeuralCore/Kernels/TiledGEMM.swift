@@ -1,0 +1,70 @@
+internal import CKernels
+import Synchronization
+
+/// C (m, n) = A (m, k) · op(B) (k, n), or C += it, on the kernel set's packed GEMM, for the
+/// products the library runs outside its own parallel regions (linear layers forward and
+/// backward to the input, recurrent input projections).
+///
+/// The product is cut into tiles (a block of rows, a multiple of 4, times one panel of op(B))
+/// that the threads claim one at a time, so a core running slower takes fewer; each panel is
+/// packed once, by whichever thread claims it first, and A's rows are read in place. A product
+/// split into one OpenBLAS call per thread gives each thread a fixed share and packs A (or B)
+/// whole in every call: at 16 threads, 16 times.
+///
+/// Every element of C is summed in the same order whatever the tiling (rows go through the
+/// kernel in the same groups of 4, K in the same blocks), so the result does not depend on the
+/// number of threads.
+enum TiledGEMM {
+    /// Whether a product goes here: an AVX2 or AVX-512 kernel set whose panels for n are full
+    /// vectors (AVX-512 packs n < 48, or one that pads less in 24 columns, in 8-lane panels, half
+    /// its speed), op(A) = A, alpha 1, beta 0 or 1, and a product large enough for a parallel
+    /// region (what is smaller stays one OpenBLAS call). Aᵀ stays with OpenBLAS: copying it
+    /// transposed cost a third of an LSTM's weight-gradient product.
+    static func applies(transA: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float) -> Bool {
+        guard !transA && alpha == 1 && (beta == 0 || beta == 1) && m >= 8 && n >= 32 && m * n * k >= 150_000 else { return false }
+        let kernels = dm_kernels_active()!.pointee
+        return kernels.level >= Int32(DM_KERNELS_AVX2) && (kernels.lanes == 8 || kernels.packed_width(n) >= 48)
+    }
+
+    static func multiply(transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let kernels = dm_kernels_active()!
+        let width = Int(kernels.pointee.packed_width(n)), panels = (n + width - 1) / width
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: panels * k * width)
+        defer { packed.deallocate() }
+        // Per panel: 0 not packed, 1 being packed, 2 packed.
+        let state = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: panels)
+        for pi in 0..<panels { (state + pi).initialize(to: Atomic(0)) }
+        defer { state.deinitialize(count: panels); state.deallocate() }
+
+        // Tile t is rows [i0, i0 + block) of panel t % panels: the first `panels` tiles claimed
+        // are the panels' first, and whoever claims a panel's first tile packs it (one region:
+        // a claimer of a later tile of a panel still being packed waits for it).
+        let block = rowBlock(m: m, panels: panels), blocks = (m + block - 1) / block
+        Parallel.forEach(blocks * panels) { tile in
+            let pi = tile % panels, i0 = (tile / panels) * block
+            let j0 = pi * width, cols = Swift.min(width, n - j0), panel = packed + pi * k * width
+            if state[pi].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+                if transB {
+                    // op(B)[kk, j] = b[j·ldb + kk]
+                    kernels.pointee.transpose(b + j0 * ldb, ldb, cols, k, panel, width)
+                } else {
+                    for kk in 0..<k { (panel + kk * width).update(from: b + kk * ldb + j0, count: cols) }
+                }
+                if cols < width { for kk in 0..<k { (panel + kk * width + cols).update(repeating: 0, count: width - cols) } }
+                state[pi].store(2, ordering: .releasing)
+            } else {
+                while state[pi].load(ordering: .acquiring) != 2 {}
+            }
+            kernels.pointee.packed_multiply(a + i0 * lda, lda, Swift.min(block, m - i0), panel, k, cols, width,
+                                            c + i0 * ldc + j0, ldc, accumulate ? 1 : 0)
+        }
+    }
+
+    /// Rows per tile: a multiple of 4 (the kernel's row group), the largest of 64, 32 and 16 that
+    /// gives every thread at least 8 tiles to claim.
+    static func rowBlock(m: Int, panels: Int) -> Int {
+        for rows in [64, 32] where (m + rows - 1) / rows * panels >= 8 * Parallel.threads { return rows }
+        return 16
+    }
+}
