@@ -18,10 +18,12 @@ enum TiledGEMM {
     /// Whether a product goes here: an AVX2 or AVX-512 kernel set whose panels for n are full
     /// vectors (AVX-512 packs n < 48, or one that pads less in 24 columns, in 8-lane panels, half
     /// its speed), op(A) = A, alpha 1, beta 0 or 1, and a product large enough for a parallel
-    /// region (what is smaller stays one OpenBLAS call). Aᵀ stays with OpenBLAS: copying it
-    /// transposed cost a third of an LSTM's weight-gradient product.
+    /// region (what is smaller stays one OpenBLAS call), with op(B) at most 16M floats (its
+    /// packed copy is held for the call; OpenBLAS packs a block at a time). Aᵀ stays with
+    /// OpenBLAS: copying it transposed cost a third of an LSTM's weight-gradient product.
     static func applies(transA: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float) -> Bool {
-        guard !transA && alpha == 1 && (beta == 0 || beta == 1) && m >= 8 && n >= 32 && m * n * k >= 150_000 else { return false }
+        guard !transA && alpha == 1 && (beta == 0 || beta == 1) && m >= 8 && n >= 32 && m * n * k >= 150_000
+            && n * k <= 1 << 24 else { return false }
         let kernels = dm_kernels_active()!.pointee
         return kernels.level >= Int32(DM_KERNELS_AVX2) && (kernels.lanes == 8 || kernels.packed_width(n) >= 48)
     }

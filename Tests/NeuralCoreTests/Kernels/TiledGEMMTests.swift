@@ -49,7 +49,7 @@ final class TiledGEMMTests: XCTestCase {
 
     /// BLAS.sgemm sends a large product with alpha 1 here on the AVX2 and AVX-512 sets: the same
     /// bits as a direct call. OpenBLAS keeps the portable set, alpha other than 1, Aᵀ, few rows,
-    /// and on AVX-512 an n it packs in 8-lane panels.
+    /// a B over 16M floats, and on AVX-512 an n it packs in 8-lane panels.
     func testSgemmRoutesLargeProductsHere() {
         forEachKernelSet { set in
             var rng = RandomGenerator(seed: 32)
@@ -59,6 +59,7 @@ final class TiledGEMMTests: XCTestCase {
             XCTAssertFalse(TiledGEMM.applies(transA: false, m: m, n: n, k: k, alpha: 0.5, beta: 0))
             XCTAssertFalse(TiledGEMM.applies(transA: true, m: m, n: n, k: k, alpha: 1, beta: 0))
             XCTAssertFalse(TiledGEMM.applies(transA: false, m: 4, n: n, k: k, alpha: 1, beta: 0))
+            XCTAssertFalse(TiledGEMM.applies(transA: false, m: 64, n: 8192, k: 4096, alpha: 1, beta: 0))
             if set == .avx512 { XCTAssertFalse(TiledGEMM.applies(transA: false, m: 2048, n: 65, k: 256, alpha: 1, beta: 0)) }
             var viaBLAS = [Float](repeating: 0, count: m * n), direct = viaBLAS
             viaBLAS.withUnsafeMutableBufferPointer { BLAS.sgemm(transB: true, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: $0.baseAddress!, ldc: n) }
