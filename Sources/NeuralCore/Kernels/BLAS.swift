@@ -44,7 +44,7 @@ public enum BLAS {
             serial(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        if m >= n {
+        if m >= n || transA {
             // Split rows of C: rows of op(A).
             Parallel.forRanges(m, minPerChunk: 8) { r in
                 let aOff = transA ? r.lowerBound : r.lowerBound * lda

@@ -39,12 +39,29 @@ enum TiledGEMM {
         for pi in 0..<panels { (state + pi).initialize(to: Atomic(0)) }
         defer { state.deinitialize(count: panels); state.deallocate() }
 
-        // Tile t is rows [i0, i0 + block) of panel t % panels: the first `panels` tiles claimed
-        // are the panels' first, and whoever claims a panel's first tile packs it (one region:
-        // a claimer of a later tile of a panel still being packed waits for it).
-        let block = rowBlock(m: m, panels: panels), blocks = (m + block - 1) / block
-        Parallel.forEach(blocks * panels) { tile in
-            let pi = tile % panels, i0 = (tile / panels) * block
+        // Tile t is rows [i0, i0 + block) of panel t / blocks. Each thread owns the tiles of a
+        // range of panels (the columns of C, the rows of W in x · Wᵀ, that its share of the
+        // optimizer step updates) and claims them first; then it claims the others' left over.
+        // Whoever claims a panel's tile first packs the panel; a claimer of another tile of a
+        // panel still being packed waits for it.
+        let block = rowBlock(m: m, panels: panels), blocks = (m + block - 1) / block, tiles = panels * blocks
+        let workers = Parallel.isNested ? 1 : Swift.min(Parallel.threads, tiles)
+        let next = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: workers)
+        for w in 0..<workers { (next + w).initialize(to: Atomic(panels * w / workers * blocks)) }
+        defer { next.deinitialize(count: workers); next.deallocate() }
+        Parallel.forEachFixed(workers) { w, _ in
+            for v in 0..<workers {
+                let owner = (w + v) % workers, end = panels * (owner + 1) / workers * blocks
+                while true {
+                    let tile = next[owner].wrappingAdd(1, ordering: .relaxed).oldValue
+                    if tile >= end { break }
+                    multiplyTile(tile)
+                }
+            }
+        }
+
+        func multiplyTile(_ tile: Int) {
+            let pi = tile / blocks, i0 = (tile % blocks) * block
             let j0 = pi * width, cols = Swift.min(width, n - j0), panel = packed + pi * k * width
             if state[pi].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
                 if transB {

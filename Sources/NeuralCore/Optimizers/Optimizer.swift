@@ -32,10 +32,12 @@ func stateBuffers(_ parameters: [Parameter]) -> [Storage] {
     parameters.map { Storage(count: $0.value.count, repeating: 0) }
 }
 
-/// Calls body(param, grad, count, index, offset) over every parameter that has a gradient. All
-/// parameters together are cut into one contiguous share of elements per thread, so a step costs
-/// one parallel dispatch however many parameters there are; body gets a range of one parameter
-/// (`index` selects its state buffers, `offset` is where the range starts in them).
+/// Calls body(param, grad, count, index, offset) over every parameter that has a gradient, in one
+/// parallel region: worker w takes the w-th of equal contiguous shares of each parameter of 32k
+/// floats or more (of a weight (out, in): a block of its rows, the rows whose gradient the same
+/// worker computed and whose panels it packs first in the next product: `forEachFixed`), and
+/// every smaller parameter whole, in turn. body gets a range of one parameter (`index` selects its
+/// state buffers, `offset` is where the range starts in them).
 @inline(__always)
 func forEachGradient(_ parameters: [Parameter],
                      _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Int) -> Void) {
@@ -47,11 +49,15 @@ func forEachGradient(_ parameters: [Parameter],
         parts.append((i, p.mutableValue(), UnsafePointer(g.pointer), total, p.shape.reduce(1, *)))
         total += p.shape.reduce(1, *)
     }
-    Parallel.forRanges(total, minPerChunk: 1 << 15) { r in
-        for part in parts where part.start < r.upperBound && part.start + part.count > r.lowerBound {
-            let lo = Swift.max(r.lowerBound, part.start) - part.start
-            let hi = Swift.min(r.upperBound, part.start + part.count) - part.start
-            body(part.p + lo, part.g + lo, hi - lo, part.index, lo)
+    let workers = Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, total / (1 << 15)))
+    Parallel.forEachFixed(workers) { w, _ in
+        for (k, part) in parts.enumerated() {
+            if part.count >= 1 << 15 {
+                let lo = part.count * w / workers, hi = part.count * (w + 1) / workers
+                if lo < hi { body(part.p + lo, part.g + lo, hi - lo, part.index, lo) }
+            } else if k % workers == w {
+                body(part.p, part.g, part.count, part.index, 0)
+            }
         }
     }
 }

@@ -55,6 +55,20 @@ public enum Parallel {
     /// (on a virtual machine the two cores' speeds drift apart by tens of percent) takes fewer.
     /// `worker` selects per-worker scratch; no two chunks run on one worker at once.
     public static func forEachClaimed(_ chunks: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+        forEachChunk(chunks, fixed: false, body)
+    }
+
+    /// Runs `body(worker, chunk)` for chunk in 0..<chunks with chunk c always on worker
+    /// c % min(threads, chunks) (0 is the caller; all on the caller when the region runs
+    /// serially). Work that follows the same split from region to region (a tensor's rows, a
+    /// parameter's halves) then finds its data in the cache of the core that wrote it; on a
+    /// virtual machine whose two vCPUs sit where a cache line takes 400 ns to cross, not 100,
+    /// that is what two threads lose (see docs/BENCHMARKS.md).
+    public static func forEachFixed(_ chunks: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+        forEachChunk(chunks, fixed: true, body)
+    }
+
+    private static func forEachChunk(_ chunks: Int, fixed: Bool, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
         if chunks <= 0 { return }
         let participants = min(threads, chunks, 255)
         if participants == 1 || isNested || !WorkerPool.shared.tryBegin() {
@@ -65,19 +79,19 @@ public enum Parallel {
         // Pool threads run the caller's grad mode (a task-local the threads do not inherit).
         let mode = GradMode.current
         withoutActuallyEscaping(body) { body in
-            WorkerPool.shared.run(chunks: chunks, participants: participants) { w, c in
+            WorkerPool.shared.run(chunks: chunks, participants: participants, fixed: fixed) { w, c in
                 if w == 0 || GradMode.current == mode { body(w, c) } else { GradMode.$current.withValue(mode) { body(w, c) } }
             }
         }
     }
 
     /// Splits 0..<n into at most `threads` contiguous ranges (each at least `minPerChunk` long)
-    /// and runs `body(range)` on each in parallel.
+    /// and runs `body(range)` on each in parallel, range c on worker c (`forEachFixed`).
     public static func forRanges(_ n: Int, minPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         if n <= 0 { return }
         let chunks = isNested ? 1 : max(1, min(threads, n / max(1, minPerChunk)))
         if chunks == 1 { body(0..<n); return }
-        forEach(chunks) { c in
+        forEachFixed(chunks) { _, c in
             let lo = n * c / chunks, hi = n * (c + 1) / chunks
             if lo < hi { body(lo..<hi) }
         }
@@ -94,7 +108,8 @@ public enum Parallel {
 /// Persistent workers for `Parallel.forEach`. One region at a time (a second thread that finds
 /// the pool busy runs its region serially). A region is published by storing a new `epoch`
 /// (generation << 8 | participants); the caller (participant 0) and pool thread w (participant
-/// w + 1) claim chunks from `next` until none are left, then the pool threads bump `finished`.
+/// w + 1) claim chunks from `next` until none are left (or, in a fixed region, run chunks p, p +
+/// participants, ...), then the pool threads bump `finished`.
 /// The caller waits until every participating pool thread has finished, so the body never
 /// outlives the call and the next region cannot start early.
 final class WorkerPool: @unchecked Sendable {
@@ -109,7 +124,7 @@ final class WorkerPool: @unchecked Sendable {
     private var wake = pthread_cond_t()
     // The region, written before `epoch` is stored and read by its participants after they see it.
     private var body: ((Int, Int) -> Void)?
-    private var chunks = 0, participants = 0
+    private var chunks = 0, participants = 0, fixed = false
     private var workers = 0
     // Usage counting (off until `startUsage`): nanoseconds per participant, one cache line each;
     // slot 0 is the caller's waiting time, slot w the busy time of worker w. A worker writes its
@@ -148,9 +163,9 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    func run(chunks: Int, participants: Int, _ body: @escaping (Int, Int) -> Void) {
+    func run(chunks: Int, participants: Int, fixed: Bool, _ body: @escaping (Int, Int) -> Void) {
         while workers < participants - 1 { startWorker(index: workers); workers += 1 }
-        self.body = body; self.chunks = chunks; self.participants = participants
+        self.body = body; self.chunks = chunks; self.participants = participants; self.fixed = fixed
         finished.store(0, ordering: .relaxed)
         next.store(0, ordering: .relaxed)
         let generation = epoch.load(ordering: .relaxed) >> 8
@@ -165,11 +180,15 @@ final class WorkerPool: @unchecked Sendable {
         self.body = nil
     }
 
-    /// Participant p claims chunks until none are left; its references to the body end when this
-    /// returns.
+    /// Participant p claims chunks until none are left (fixed: runs its own); its references to
+    /// the body end when this returns.
     @inline(never)
     private func runShare(_ p: Int) {
         guard let body else { return }
+        if fixed {
+            for c in stride(from: p, to: chunks, by: participants) { body(p, c) }
+            return
+        }
         while true {
             let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
             if c >= chunks { return }

@@ -20,6 +20,28 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    /// A fixed region runs chunk c on worker c % participants and every chunk once, for several
+    /// chunk counts and thread budgets, region after region (a worker that starts late is waited
+    /// for, not replaced).
+    func testFixedChunksStayOnTheirWorker() {
+        for threads in [1, 2, 3] {
+            Parallel.threads = threads
+            for chunks in [1, 2, 3, 7] {
+                let participants = Swift.min(threads, chunks)
+                let workers = UnsafeMutablePointer<Int>.allocate(capacity: chunks), runs = UnsafeMutablePointer<Int>.allocate(capacity: chunks)
+                for _ in 0..<50 {
+                    workers.initialize(repeating: -1, count: chunks)
+                    runs.initialize(repeating: 0, count: chunks)
+                    Parallel.forEachFixed(chunks) { w, c in workers[c] = w; runs[c] += 1 }
+                    XCTAssertEqual(Array(UnsafeBufferPointer(start: runs, count: chunks)), Array(repeating: 1, count: chunks))
+                    XCTAssertEqual(Array(UnsafeBufferPointer(start: workers, count: chunks)), (0..<chunks).map { $0 % participants },
+                                   "\(chunks) chunks on \(threads) threads")
+                }
+                workers.deallocate(); runs.deallocate()
+            }
+        }
+    }
+
     /// The usage counter sees a worker idle while the caller runs serial code, and a caller that
     /// waits little when the region's two halves are equal.
     func testUsageCountsWaiting() {
