@@ -194,7 +194,7 @@ here runs its {kernels[-1]} kernels; the next table has every kernel set.
 {table}
 
 Each kernel set of the same build, forced with `DEEPMEDIA_KERNELS` (OpenBLAS, which does the
-fully connected layers and most of the LSTM, dispatches on its own and is the same in every column):
+weight gradients of the fully connected layers and the LSTM's, dispatches on its own and is the same in every column):
 
 {kernel_table}
 """
