@@ -49,7 +49,7 @@ enum TiledGEMM {
         let next = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: workers)
         for w in 0..<workers { (next + w).initialize(to: Atomic(panels * w / workers * blocks)) }
         defer { next.deinitialize(count: workers); next.deallocate() }
-        Parallel.forEachFixed(workers) { w, _ in
+        Parallel.forEachFixed(workers) { _, w in   // chunk w: the worker's share (all on one when serial)
             for v in 0..<workers {
                 let owner = (w + v) % workers, end = panels * (owner + 1) / workers * blocks
                 while true {

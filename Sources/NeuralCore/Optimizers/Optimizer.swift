@@ -50,7 +50,9 @@ func forEachGradient(_ parameters: [Parameter],
         total += p.shape.reduce(1, *)
     }
     let workers = Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, total / (1 << 15)))
-    Parallel.forEachFixed(workers) { w, _ in
+    // Share c by chunk, not by the worker running it: a region that runs serially (the pool busy
+    // with another caller's region) runs every chunk on worker 0.
+    Parallel.forEachFixed(workers) { _, w in
         for (k, part) in parts.enumerated() {
             if part.count >= 1 << 15 {
                 let lo = part.count * w / workers, hi = part.count * (w + 1) / workers

@@ -63,7 +63,8 @@ public enum Parallel {
     /// serially). Work that follows the same split from region to region (a tensor's rows, a
     /// parameter's halves) then finds its data in the cache of the core that wrote it; on a
     /// virtual machine whose two vCPUs sit where a cache line takes 400 ns to cross, not 100,
-    /// that is what two threads lose (see docs/BENCHMARKS.md).
+    /// that is what two threads lose (see docs/BENCHMARKS.md). Select the work by `chunk`, not
+    /// by `worker`: a region that runs serially runs every chunk on worker 0.
     public static func forEachFixed(_ chunks: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
         forEachChunk(chunks, fixed: true, body)
     }
