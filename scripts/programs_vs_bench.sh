@@ -15,7 +15,8 @@ bench() {   # model key
     "$B/deepmedia-bench" --models "$1" --threads "$T" --seconds 4 --repeats 3 --phase train 2>/dev/null | tail -1 \
         | grep -o "\"$2\": [0-9.]*" | awk '{print $2}'
 }
-last_rate() { tr '\r' '\n' | grep -oE '[0-9.]+ (images|patches|clips|samples|chars)/s' | tail -1 | awk '{print $1}'; }
+# The last nonzero figure (a pass's first progress line shows 0 before any step is timed).
+last_rate() { tr '\r' '\n' | grep -oE '[0-9.]+ (images|patches|clips|samples|chars)/s' | awk '$1 > 0' | tail -1 | awk '{print $1}'; }
 run() {   # set name model bench_key command...
     local set=$1 name=$2 model=$3 key=$4; shift 4
     local before after rate
