@@ -44,8 +44,9 @@ public enum BLAS {
             serial(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        if m >= n || transA {
-            // Split rows of C: rows of op(A).
+        if m >= n || (transA && m >= 8 * workers) {
+            // Split rows of C: rows of op(A). A weight gradient gᵀ·x is cut by its rows, the rows
+            // of W each thread then updates (see forEachGradient), when each gets 8 or more.
             Parallel.forRanges(m, minPerChunk: 8) { r in
                 let aOff = transA ? r.lowerBound : r.lowerBound * lda
                 serial(transA: transA, transB: transB, m: r.count, n: n, k: k, alpha: alpha, a: a + aOff, lda: lda,

@@ -32,8 +32,8 @@ enum TiledGEMM {
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let kernels = dm_kernels_active()!
         let width = Int(kernels.pointee.packed_width(n)), panels = (n + width - 1) / width
-        let packed = UnsafeMutablePointer<Float>.allocate(capacity: panels * k * width)
-        defer { packed.deallocate() }
+        let storage = Storage(count: panels * k * width), packed = storage.pointer   // pooled: reused step after step
+        defer { withExtendedLifetime(storage) {} }
         // Per panel: 0 not packed, 1 being packed, 2 packed.
         let state = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: panels)
         for pi in 0..<panels { (state + pi).initialize(to: Atomic(0)) }
@@ -45,7 +45,7 @@ enum TiledGEMM {
         // Whoever claims a panel's tile first packs the panel; a claimer of another tile of a
         // panel still being packed waits for it.
         let block = rowBlock(m: m, panels: panels), blocks = (m + block - 1) / block, tiles = panels * blocks
-        let workers = Parallel.isNested ? 1 : Swift.min(Parallel.threads, tiles)
+        let workers = Swift.min(Parallel.threads, tiles)
         let next = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: workers)
         for w in 0..<workers { (next + w).initialize(to: Atomic(panels * w / workers * blocks)) }
         defer { next.deinitialize(count: workers); next.deallocate() }
