@@ -25,6 +25,9 @@ struct DeepMediaBench: ParsableCommand {
     var memory = false
     @Option(help: "Time only this phase (train or infer; for profiling). Both when not given.")
     var phase: Phase?
+    @Option(help: ArgumentHelp("Model N threads on one: regions cut as for N, their chunks timed one after another (see docs/BENCHMARKS.md).",
+                               valueName: "N"))
+    var modelThreads: Int?
     @Flag(help: "Print the CPU model, its vector instructions, the kernel set in use and those available, and the BLAS core as JSON, and exit.")
     var system = false
 
@@ -38,6 +41,8 @@ struct DeepMediaBench: ParsableCommand {
         guard repeats >= 1 else { throw ValidationError("--repeats must be >= 1") }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
+        if let n = modelThreads, !(1...255).contains(n) { throw ValidationError("--model-threads must be in 1...255") }
+        if modelThreads != nil && memory { throw ValidationError("--model-threads and --memory do not go together") }
     }
 
     func run() throws {
@@ -50,8 +55,9 @@ struct DeepMediaBench: ParsableCommand {
             return
         }
         Parallel.threads = threads
+        if let n = modelThreads { Parallel.startModel(threads: n) }
         let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        FileHandle.standardError.write(Data("# deepmedia-bench threads=\(threads) seconds=\(seconds) repeats=\(repeats)\n# \(CPUInfo.summary)\n".utf8))
+        FileHandle.standardError.write(Data("# deepmedia-bench threads=\(modelThreads.map { "\($0) modelled on 1" } ?? "\(threads)") seconds=\(seconds) repeats=\(repeats)\n# \(CPUInfo.summary)\n".utf8))
         for name in names {
             if memory && names.count > 1 {
                 try runChild(name)
@@ -79,7 +85,7 @@ struct DeepMediaBench: ParsableCommand {
 
     func bench(_ name: String, _ c: BenchCase) -> [String: Any] {
         let start = Date()
-        let skipped = (median: 0.0, rates: [1.0], calls: 0, wait: [Double]())
+        let skipped = (median: 0.0, rates: [1.0], calls: 0, wait: [Double](), model: ThreadModel.Report?.none)
         let train = phase == .infer ? skipped : timedPhase(c.trainStep, budget: 0.55 * seconds, warmup: 0.08 * seconds)
         let infer = phase == .train ? skipped : timedPhase(c.infer, budget: 0.30 * seconds, warmup: 0.05 * seconds)
         let b = Double(c.batch)
@@ -98,10 +104,24 @@ struct DeepMediaBench: ParsableCommand {
         }
         out["train_spread"] = round3(train.rates.max()! / train.rates.min()! - 1)
         out["infer_spread"] = round3(infer.rates.max()! / infer.rates.min()! - 1)
-        if threads > 1 && !train.wait.isEmpty {
+        if threads > 1 && modelThreads == nil && !train.wait.isEmpty {
             // Each thread's share of the timed training spent waiting (caller first, then workers).
             out["train_wait"] = round3(train.wait.max()!)
             out["train_wait_by_thread"] = train.wait.map(round3)
+        }
+        for (key, m, calls) in [("train", train.model, train.calls), ("infer", infer.model, infer.calls)] {
+            guard let m else { continue }
+            // Per call: measured on one thread, modelled at N; waiting per virtual worker.
+            let n = Double(calls * repeats)
+            out["\(key)_modelled_threads"] = m.threads
+            out["\(key)_measured_1t_per_s"] = round3(n / m.wall * (key == "infer" ? b : 1))
+            out["\(key)_modelled_per_s"] = round3(n / m.modelled * (key == "infer" ? b : 1))
+            out["\(key)_modelled_wait"] = round3(m.waiting.max() ?? 0)
+            out["\(key)_serial_share"] = round3(m.serial / m.wall)
+            out["\(key)_regions_per_call"] = round1(Double(m.regions) / n)
+            var lines = "# \(name) \(key): \(m.threads) threads modelled, regions that lose most (ms per call, regions per call)\n"
+            for s in m.sites.prefix(6) { lines += "#   \(s.site) \(String(format: "%.3f", s.lost / n * 1e3)) ms, \(String(format: "%.1f", Double(s.regions) / n))\n" }
+            FileHandle.standardError.write(Data(lines.utf8))
         }
         out["train_steps_per_repeat"] = train.calls
         out["infer_batches_per_repeat"] = infer.calls
@@ -114,7 +134,8 @@ struct DeepMediaBench: ParsableCommand {
         return out
     }
 
-    func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double) -> (median: Double, rates: [Double], calls: Int, wait: [Double]) {
+    func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double)
+        -> (median: Double, rates: [Double], calls: Int, wait: [Double], model: ThreadModel.Report?) {
         var t0 = DispatchTime.now()
         var n = 0
         while n < 2 || elapsed(t0) < warmup { fn(); n += 1 }
@@ -125,6 +146,7 @@ struct DeepMediaBench: ParsableCommand {
         let calls = max(1, Int(budget / Double(repeats) / perCall))
         var rates: [Double] = []
         Parallel.startUsage()
+        if let n = modelThreads { Parallel.endModel(); Parallel.startModel(threads: n) }
         for _ in 0..<repeats {
             let s = DispatchTime.now()
             for _ in 0..<calls { fn() }
@@ -132,7 +154,8 @@ struct DeepMediaBench: ParsableCommand {
         }
         let sorted = rates.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        return (median, rates, calls, Parallel.usage())
+        let model = modelThreads.flatMap { n in defer { Parallel.startModel(threads: n) }; return Parallel.endModel() }
+        return (median, rates, calls, Parallel.usage(), model)
     }
 
     func elapsed(_ t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
@@ -151,7 +174,9 @@ struct DeepMediaBench: ParsableCommand {
         // Keys in torch_reference's order first, the rest after.
         let order = ["model", "batch", "train_steps_per_s", "train_samples_per_s", "infer_samples_per_s", "params", "threads",
                      "train_tokens_per_s", "infer_tokens_per_s", "g_infer_samples_per_s", "params_g", "params_d",
-                     "train_spread", "infer_spread", "train_wait", "train_wait_by_thread", "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
+                     "train_spread", "infer_spread", "train_wait", "train_wait_by_thread",
+                     "train_modelled_threads", "train_measured_1t_per_s", "train_modelled_per_s", "train_modelled_wait", "train_serial_share", "train_regions_per_call",
+                     "infer_modelled_threads", "infer_measured_1t_per_s", "infer_modelled_per_s", "infer_modelled_wait", "infer_serial_share", "infer_regions_per_call", "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
                      "framework", "kernels", "params_match_models_md", "peak_rss_mb", "wall_s"]
         var parts: [String] = []
         for k in order {

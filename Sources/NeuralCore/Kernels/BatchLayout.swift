@@ -70,9 +70,10 @@ enum BatchLayout {
     /// order. Piece boundaries depend only on n and the worker count, so per-piece partial sums
     /// added in piece order give the same result however the pieces were shared out. Nested BLAS
     /// calls inside run on their worker's thread.
-    static func forEachChunk(n: Int, chunk: Int, workers: Int, _ body: (Chunk) -> Void) {
+    static func forEachChunk(n: Int, chunk: Int, workers: Int, file: StaticString = #fileID, line: UInt = #line,
+                             _ body: (Chunk) -> Void) {
         let count = pieces(n: n, workers: workers)
-        Parallel.forEachClaimed(count) { w, piece in
+        Parallel.forEachClaimed(count, file: file, line: line) { w, piece in
             let lo = n * piece / count, hi = n * (piece + 1) / count
             var c0 = lo
             while c0 < hi {
@@ -87,10 +88,11 @@ enum BatchLayout {
     /// (and at most n / (4·workers), so every core gets several), each claimed by whichever core
     /// is free: for passes with no partial sums to keep in order (forwards), where fixed pieces
     /// left a core idle at the end.
-    static func forEachClaimedChunk(n: Int, chunk: Int, _ body: (_ worker: Int, _ first: Int, _ count: Int) -> Void) {
+    static func forEachClaimedChunk(n: Int, chunk: Int, file: StaticString = #fileID, line: UInt = #line,
+                                   _ body: (_ worker: Int, _ first: Int, _ count: Int) -> Void) {
         let chunk = Swift.max(1, Swift.min(chunk, n / (4 * workers(n: n))))
         let chunks = (n + chunk - 1) / chunk
-        Parallel.forEachClaimed(chunks) { w, c in body(w, c * chunk, Swift.min(chunk, n - c * chunk)) }
+        Parallel.forEachClaimed(chunks, file: file, line: line) { w, c in body(w, c * chunk, Swift.min(chunk, n - c * chunk)) }
     }
 
     /// Fewer images than threads (one picture at inference): 0..<count (an image's pixels or rows)

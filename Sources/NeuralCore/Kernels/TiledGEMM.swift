@@ -49,6 +49,12 @@ enum TiledGEMM {
         let next = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: workers)
         for w in 0..<workers { (next + w).initialize(to: Atomic(panels * w / workers * blocks)) }
         defer { next.deinitialize(count: workers); next.deallocate() }
+        if Parallel.isModelling {
+            // A thread model (Parallel.startModel) books each tile to the worker free first, which
+            // is what claiming one's own tiles and then the others' comes to at one speed.
+            Parallel.forEachClaimed(tiles) { _, tile in multiplyTile(tile) }
+            return
+        }
         Parallel.forEachFixed(workers) { _, w in   // chunk w: the worker's share (all on one when serial)
             for v in 0..<workers {
                 let owner = (w + v) % workers, end = panels * (owner + 1) / workers * blocks

@@ -132,9 +132,9 @@ func addRecurrentWeightGrad(_ gw: UnsafeMutablePointer<Float>, dGates: UnsafePoi
 }
 
 /// Splits batch rows 0..<b into one contiguous block per worker: body(firstRow, rowCount).
-func forEachRowBlock(_ b: Int, _ body: (Int, Int) -> Void) {
+func forEachRowBlock(_ b: Int, file: StaticString = #fileID, line: UInt = #line, _ body: (Int, Int) -> Void) {
     let workers = Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, b))
-    Parallel.forEach(workers) { w in
+    Parallel.forEach(workers, file: file, line: line) { w in
         let lo = b * w / workers, hi = b * (w + 1) / workers
         if hi > lo { body(lo, hi - lo) }
     }

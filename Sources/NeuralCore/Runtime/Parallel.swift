@@ -27,8 +27,8 @@ public enum Parallel {
     public static let pointwiseGrain = 1 << 14
 
     /// p[0..<n] = 0, split across threads when large (a gradient buffer of a million floats).
-    public static func zero(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
-        forRanges(n, minPerChunk: 1 << 16) { r in (p + r.lowerBound).update(repeating: 0, count: r.count) }
+    public static func zero(_ p: UnsafeMutablePointer<Float>, _ n: Int, file: StaticString = #fileID, line: UInt = #line) {
+        forRanges(n, minPerChunk: 1 << 16, file: file, line: line) { r in (p + r.lowerBound).update(repeating: 0, count: r.count) }
     }
 
     /// How long an idle worker polls for the next region before it sleeps.
@@ -46,16 +46,17 @@ public enum Parallel {
     public static var isNested: Bool { pthread_getspecific(depthKey) != nil }
 
     /// Runs `body(chunk)` for chunk in 0..<chunks on up to `threads` threads.
-    public static func forEach(_ chunks: Int, _ body: (Int) -> Void) {
-        forEachClaimed(chunks) { _, c in body(c) }
+    public static func forEach(_ chunks: Int, file: StaticString = #fileID, line: UInt = #line, _ body: (Int) -> Void) {
+        forEachChunk(chunks, fixed: false, file: file, line: line) { _, c in body(c) }
     }
 
     /// Runs `body(worker, chunk)` for chunk in 0..<chunks: each of min(threads, chunks) workers
     /// (0 is the caller) claims the next chunk whenever it is free, so a core that runs slower
     /// (on a virtual machine the two cores' speeds drift apart by tens of percent) takes fewer.
     /// `worker` selects per-worker scratch; no two chunks run on one worker at once.
-    public static func forEachClaimed(_ chunks: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
-        forEachChunk(chunks, fixed: false, body)
+    public static func forEachClaimed(_ chunks: Int, file: StaticString = #fileID, line: UInt = #line,
+                                      _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+        forEachChunk(chunks, fixed: false, file: file, line: line, body)
     }
 
     /// Runs `body(worker, chunk)` for chunk in 0..<chunks with chunk c always on worker
@@ -65,13 +66,19 @@ public enum Parallel {
     /// virtual machine whose two vCPUs sit where a cache line takes 400 ns to cross, not 100,
     /// that is what two threads lose (see docs/BENCHMARKS.md). Select the work by `chunk`, not
     /// by `worker`: a region that runs serially runs every chunk on worker 0.
-    public static func forEachFixed(_ chunks: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
-        forEachChunk(chunks, fixed: true, body)
+    public static func forEachFixed(_ chunks: Int, file: StaticString = #fileID, line: UInt = #line,
+                                    _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+        forEachChunk(chunks, fixed: true, file: file, line: line, body)
     }
 
-    private static func forEachChunk(_ chunks: Int, fixed: Bool, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+    private static func forEachChunk(_ chunks: Int, fixed: Bool, file: StaticString, line: UInt,
+                                     _ body: (_ worker: Int, _ chunk: Int) -> Void) {
         if chunks <= 0 { return }
         let participants = min(threads, chunks, 255)
+        if let model = ThreadModel.active, !isNested {
+            model.run(chunks: chunks, participants: participants, fixed: fixed, site: "\(file):\(line)", body)
+            return
+        }
         if participants == 1 || isNested || !WorkerPool.shared.tryBegin() {
             for c in 0..<chunks { body(0, c) }
             return
@@ -86,13 +93,36 @@ public enum Parallel {
         }
     }
 
+    /// From now on, regions are cut as for `threads` threads but run on the calling thread alone,
+    /// every chunk timed, to model what that many cores would give (`ThreadModel`). For one
+    /// thread of one program (a benchmark); `endModel()` returns the figures and the thread count.
+    public static func startModel(threads n: Int) {
+        let before = ThreadModel.active?.threadsBefore ?? threads
+        threads = n
+        ThreadModel.active = ThreadModel(threads: threads, threadsBefore: before)
+    }
+
+    /// Ends the model begun by `startModel`: its figures (nil if none was running).
+    @discardableResult
+    public static func endModel() -> ThreadModel.Report? {
+        guard let model = ThreadModel.active else { return nil }
+        ThreadModel.active = nil
+        threads = model.threadsBefore
+        return model.report()
+    }
+
+    /// True while a thread model runs (`startModel`): code that hands work between its chunks
+    /// itself (stealing) must keep each chunk to its own share, or the first chunk would take all.
+    static var isModelling: Bool { ThreadModel.active != nil }
+
     /// Splits 0..<n into at most `threads` contiguous ranges (each at least `minPerChunk` long)
     /// and runs `body(range)` on each in parallel, range c on worker c (`forEachFixed`).
-    public static func forRanges(_ n: Int, minPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+    public static func forRanges(_ n: Int, minPerChunk: Int = 1, file: StaticString = #fileID, line: UInt = #line,
+                                 _ body: (Range<Int>) -> Void) {
         if n <= 0 { return }
         let chunks = isNested ? 1 : max(1, min(threads, n / max(1, minPerChunk)))
         if chunks == 1 { body(0..<n); return }
-        forEachFixed(chunks) { _, c in
+        forEachFixed(chunks, file: file, line: line) { _, c in
             let lo = n * c / chunks, hi = n * (c + 1) / chunks
             if lo < hi { body(lo..<hi) }
         }

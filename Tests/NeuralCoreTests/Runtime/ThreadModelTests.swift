@@ -1,0 +1,84 @@
+import XCTest
+import Foundation
+@testable import NeuralCore
+
+final class ThreadModelTests: XCTestCase {
+    override func tearDown() {
+        Parallel.endModel()
+        Parallel.threads = ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Spins for about `ms` milliseconds.
+    private func spin(_ ms: Double) {
+        let end = DispatchTime.now().uptimeNanoseconds + UInt64(ms * 1e6)
+        while DispatchTime.now().uptimeNanoseconds < end {}
+    }
+
+    /// A fixed region books chunk c to worker c % N; a claimed one to the worker free first. Chunks
+    /// of 4, 1, 1, 1, 1 ms on 2 claimed workers: worker 1 takes the four short ones, the region
+    /// lasts 4 ms (not 5, as a fixed split 4+1+1 / 1+1 would). Every chunk runs once, on this thread.
+    func testBooksChunksLikeTheWorkersWould() {
+        Parallel.threads = 3
+        Parallel.startModel(threads: 2)
+        XCTAssertEqual(Parallel.threads, 2)
+        let me = pthread_self()
+        var fixedWorkers: [Int] = [], claimedWorkers: [Int] = [], ranOn: [Bool] = []
+        let fixedLine = #line + 1
+        Parallel.forEachFixed(5) { w, c in fixedWorkers.append(w); ranOn.append(pthread_equal(pthread_self(), me) != 0); spin(c == 0 ? 4 : 1) }
+        Parallel.forEachClaimed(5) { w, c in claimedWorkers.append(w); spin(c == 0 ? 4 : 1) }
+        let r = Parallel.endModel()!
+        XCTAssertEqual(Parallel.threads, 3, "the thread count before the model comes back")
+        XCTAssertEqual(fixedWorkers, [0, 1, 0, 1, 0])
+        XCTAssertEqual(claimedWorkers, [0, 1, 1, 1, 1])
+        XCTAssertEqual(ranOn, Array(repeating: true, count: 5))
+        XCTAssertEqual(r.threads, 2)
+        XCTAssertEqual(r.regions, 2)
+        // Fixed: 4 + 1 + 1 against 1 + 1; claimed: 4 against 4. Σ longest 10 ms of 16 ms of work.
+        XCTAssertEqual(r.work, 0.016, accuracy: 0.004)
+        XCTAssertEqual(r.longest, 0.010, accuracy: 0.003)
+        XCTAssertEqual(r.busy[1], 0.006, accuracy: 0.002)
+        XCTAssertLessThan(r.serial, 0.002)
+        XCTAssertEqual(r.modelled, r.serial + r.longest, accuracy: 1e-12)
+        XCTAssertEqual(r.waiting[1], 1 - r.busy[1] / r.modelled, accuracy: 1e-12)
+        // Both regions come from this file; the fixed one loses 6 - 8/2 = 2 ms, the claimed none.
+        XCTAssertEqual(r.sites.count, 2)
+        XCTAssertTrue(r.sites[0].site.hasSuffix("ThreadModelTests.swift:\(fixedLine)"), r.sites[0].site)
+        XCTAssertEqual(r.sites[0].lost, 0.002, accuracy: 0.0015)
+    }
+
+    /// Work outside regions stays serial and is the caller's; a region inside a chunk runs
+    /// serially within it and is not booked as a region of its own.
+    func testSerialWorkAndNestedRegions() {
+        Parallel.startModel(threads: 4)
+        spin(3)
+        Parallel.forEach(4) { _ in Parallel.forEach(2) { _ in spin(0.5) } }
+        let r = Parallel.endModel()!
+        XCTAssertEqual(r.regions, 1)
+        XCTAssertEqual(r.serial, 0.003, accuracy: 0.0015)
+        XCTAssertEqual(r.longest, 0.001, accuracy: 0.0005)
+        XCTAssertEqual(r.busy[0], r.serial + 0.001, accuracy: 0.0005)
+        XCTAssertNil(Parallel.endModel(), "no model is running")
+    }
+
+    /// A tiled product under a model of 5 threads (tiles booked one by one) gives the bits of one thread.
+    func testTiledProductUnderAModelHasTheSameBits() throws {
+        guard TiledGEMM.applies(transA: false, m: 64, n: 96, k: 80, alpha: 1, beta: 0) else { throw XCTSkip("portable kernel set") }
+        let (m, n, k) = (64, 96, 80)
+        let a = (0..<(m * k)).map { Float(($0 * 7) % 13) - 6 }, b = (0..<(k * n)).map { Float(($0 * 5) % 11) - 5 }
+        func product() -> [Float] {
+            var c = [Float](repeating: 0, count: m * n)
+            c.withUnsafeMutableBufferPointer { cp in
+                TiledGEMM.multiply(transB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: cp.baseAddress!, ldc: n, accumulate: false)
+            }
+            return c
+        }
+        Parallel.threads = 1
+        let one = product()
+        Parallel.startModel(threads: 5)
+        let modelled = product()
+        let r = Parallel.endModel()!
+        XCTAssertEqual(modelled, one)
+        XCTAssertEqual(r.regions, 1)
+        XCTAssertTrue(r.sites[0].site.contains("TiledGEMM.swift"), r.sites[0].site)
+    }
+}
