@@ -28,6 +28,8 @@ struct DeepMediaBench: ParsableCommand {
     @Option(help: ArgumentHelp("Model N threads on one: regions cut as for N, their chunks timed one after another (see docs/BENCHMARKS.md).",
                                valueName: "N"))
     var modelThreads: Int?
+    @Flag(help: "With --model-threads: list every call site, not the six that lose most.")
+    var verbose = false
     @Flag(help: "Print the CPU model, its vector instructions, the kernel set in use and those available, and the BLAS core as JSON, and exit.")
     var system = false
 
@@ -119,8 +121,12 @@ struct DeepMediaBench: ParsableCommand {
             out["\(key)_modelled_wait"] = round3(m.waiting.max() ?? 0)
             out["\(key)_serial_share"] = round3(m.serial / m.wall)
             out["\(key)_regions_per_call"] = round1(Double(m.regions) / n)
-            var lines = "# \(name) \(key): \(m.threads) threads modelled, regions that lose most (ms per call, regions per call)\n"
-            for s in m.sites.prefix(6) { lines += "#   \(s.site) \(String(format: "%.3f", s.lost / n * 1e3)) ms, \(String(format: "%.1f", Double(s.regions) / n))\n" }
+            var lines = "# \(name) \(key): \(m.threads) threads modelled; per call: serial \(String(format: "%.3f", m.serial / n * 1e3)) ms; "
+                + "regions by time lost to the split (lost ms, work ms, regions)\n"
+            for s in m.sites.prefix(verbose ? m.sites.count : 6) {
+                lines += "#   \(s.site) " + [s.lost / n * 1e3, s.work / n * 1e3].map { String(format: "%.3f", $0) }.joined(separator: " ")
+                    + String(format: " %.1f\n", Double(s.regions) / n)
+            }
             FileHandle.standardError.write(Data(lines.utf8))
         }
         out["train_steps_per_repeat"] = train.calls

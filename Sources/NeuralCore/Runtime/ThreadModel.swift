@@ -19,8 +19,9 @@ public final class ThreadModel {
         public var longest = 0.0           // Σ per region: the busiest virtual worker
         public var regions = 0
         public var busy: [Double] = []     // per virtual worker
-        /// Per call site (file:line): regions and the time lost to the split, Σ (longest - work / N).
-        public var sites: [(site: String, regions: Int, lost: Double)] = []
+        /// Per call site (file:line): regions, their work, and the time lost to the split,
+        /// Σ (longest - work / N); most lost first.
+        public var sites: [(site: String, regions: Int, work: Double, lost: Double)] = []
 
         /// The modelled time at N threads: serial work plus each region's busiest worker.
         public var modelled: Double { serial + longest }
@@ -35,7 +36,7 @@ public final class ThreadModel {
     private let since = DispatchTime.now().uptimeNanoseconds
     private var inRegions: UInt64 = 0, work: UInt64 = 0, longest: UInt64 = 0, regions = 0
     private var busy: [UInt64]
-    private var sites: [String: (regions: Int, lost: Double)] = [:]
+    private var sites: [String: (regions: Int, work: Double, lost: Double)] = [:]
 
     init(threads: Int, threadsBefore: Int) {
         self.threads = threads
@@ -67,8 +68,8 @@ public final class ThreadModel {
         longest += most
         regions += 1
         let lost = (Double(most) - Double(total) / Double(threads)) / 1e9
-        let seen = sites[site] ?? (0, 0)
-        sites[site] = (seen.regions + 1, seen.lost + lost)
+        let seen = sites[site] ?? (0, 0, 0)
+        sites[site] = (seen.regions + 1, seen.work + Double(total) / 1e9, seen.lost + lost)
     }
 
     func report() -> Report {
@@ -82,7 +83,8 @@ public final class ThreadModel {
         r.regions = regions
         r.busy = busy.map { Double($0) / 1e9 }
         r.busy[0] += r.serial   // the caller runs what is outside regions
-        r.sites = sites.map { (site: $0.key, regions: $0.value.regions, lost: $0.value.lost) }.sorted { $0.lost > $1.lost }
+        r.sites = sites.map { (site: $0.key, regions: $0.value.regions, work: $0.value.work, lost: $0.value.lost) }
+            .sorted { $0.lost > $1.lost }
         return r
     }
 }

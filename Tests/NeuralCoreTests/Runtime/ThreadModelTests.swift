@@ -44,6 +44,7 @@ final class ThreadModelTests: XCTestCase {
         XCTAssertEqual(r.sites.count, 2)
         XCTAssertTrue(r.sites[0].site.hasSuffix("ThreadModelTests.swift:\(fixedLine)"), r.sites[0].site)
         XCTAssertEqual(r.sites[0].lost, 0.002, accuracy: 0.0015)
+        XCTAssertEqual(r.sites[0].work, 0.008, accuracy: 0.002)
     }
 
     /// Work outside regions stays serial and is the caller's; a region inside a chunk runs
