@@ -287,4 +287,36 @@ final class ConvolutionTests: XCTestCase {
         Parallel.threads = saved
         assertClose(parallel, serial, rtol: 1e-6, atol: 1e-6)
     }
+
+    /// 16+ input channels: the weight gradient is gathered channel-last per batch piece and the
+    /// pieces summed per range of output channels, then laid out (Cout, Cin, kh, kw). Against the
+    /// definition in Double on 1, 3 and 16 threads (16 pieces of one image each at 16).
+    func testChannelLastWeightGradientOnManyThreads() {
+        var rng = RandomGenerator(seed: 19)
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        let (n, cin, h, wd, cout, k, s, p) = (16, 17, 8, 9, 5, 4, 2, 1)
+        let ho = (h + 2 * p - k) / s + 1, wo = (wd + 2 * p - k) / s + 1
+        let x = Tensor.normal([n, cin, h, wd], using: &rng), up = Tensor.normal([n, cout, ho, wo], using: &rng)
+        let w = Tensor.normal([cout, cin, k, k], std: 0.2, using: &rng).requiringGrad()
+        let xs = x.scalars, us = up.scalars
+        var want = [Double](repeating: 0, count: cout * cin * k * k)
+        for b in 0..<n { for co in 0..<cout { for ci in 0..<cin { for ky in 0..<k { for kx in 0..<k {
+            var sum = 0.0
+            for oy in 0..<ho { for ox in 0..<wo {
+                let iy = oy * s - p + ky, ix = ox * s - p + kx
+                if iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
+                sum += Double(us[((b * cout + co) * ho + oy) * wo + ox]) * Double(xs[((b * cin + ci) * h + iy) * wd + ix])
+            } }
+            want[((co * cin + ci) * k + ky) * k + kx] += sum
+        } } } } }
+        for threads in [1, 3, 16] {
+            Parallel.threads = threads
+            w.zeroGrad()
+            (conv2d(x, weight: w, stride: (s, s), padding: (p, p)) * up).sum().backward()
+            let got = w.grad!.scalars
+            let worst = zip(got, want).map { abs(Double($0) - $1) }.max()!
+            XCTAssertLessThan(worst, 1e-4, "\(threads) threads")
+        }
+    }
 }
