@@ -25,19 +25,20 @@ struct PackedMatrix {
         self.k = k; self.n = n; panels = (n + width - 1) / width
         storage = Storage(count: panels * k * width)
         let p = storage.pointer
-        // Panels in parallel (an LSTM packs 0.5M floats per call while the other core would wait).
-        Parallel.forRanges(panels, minPerChunk: 8) { r in
-            for pi in r {
-                let j0 = pi * width, cols = Swift.min(width, n - j0)
-                var panel = p + pi * k * width
-                if cols < width { panel.update(repeating: 0, count: k * width) }
-                for (w, wcols) in blocks {
+        // In parallel (an LSTM packs 0.5M floats per call while the other cores would wait).
+        PackedMatrix.forEachPiece(panels: panels, k: k, width: width) { pi, rows in
+            let j0 = pi * width, cols = Swift.min(width, n - j0), panel = p + pi * k * width
+            if cols < width { (panel + rows.lowerBound * width).update(repeating: 0, count: rows.count * width) }
+            var first = 0   // block's first row of B
+            for (w, wcols) in blocks {
+                let lo = Swift.max(rows.lowerBound, first), hi = Swift.min(rows.upperBound, first + wcols)
+                if lo < hi {
                     for jj in 0..<cols {
                         let row = w + (j0 + jj) * wcols
-                        for kk in 0..<wcols { panel[kk * width + jj] = row[kk] }
+                        for kk in lo..<hi { panel[kk * width + jj] = row[kk - first] }
                     }
-                    panel += wcols * width
                 }
+                first += wcols
             }
         }
     }
@@ -49,12 +50,10 @@ struct PackedMatrix {
         self.k = k; self.n = n; panels = (n + width - 1) / width
         storage = Storage(count: panels * k * width)
         let p = storage.pointer
-        Parallel.forRanges(panels, minPerChunk: 8) { r in
-            for pi in r {
-                let j0 = pi * width, cols = Swift.min(width, n - j0), panel = p + pi * k * width
-                if cols < width { panel.update(repeating: 0, count: k * width) }
-                for kk in 0..<k { (panel + kk * width).update(from: w + kk * n + j0, count: cols) }
-            }
+        PackedMatrix.forEachPiece(panels: panels, k: k, width: width) { pi, rows in
+            let j0 = pi * width, cols = Swift.min(width, n - j0), panel = p + pi * k * width
+            if cols < width { (panel + rows.lowerBound * width).update(repeating: 0, count: rows.count * width) }
+            for kk in rows { (panel + kk * width).update(from: w + kk * n + j0, count: cols) }
         }
     }
 
@@ -70,17 +69,31 @@ struct PackedMatrix {
         let p = storage.pointer
         rowOffsets.withUnsafeBufferPointer { ro in
             colOffsets.withUnsafeBufferPointer { co in
-                Parallel.forRanges(panels) { r in
-                    for pi in r {
-                        let j0 = pi * width, cols = Swift.min(width, n - j0), panel = p + pi * k * width
-                        if cols < width { panel.update(repeating: 0, count: k * width) }
-                        for kk in 0..<k {
-                            let dst = panel + kk * width, src = w + ro[kk], offsets = co.baseAddress! + j0
-                            for jj in 0..<cols { dst[jj] = src[offsets[jj]] }
-                        }
+                PackedMatrix.forEachPiece(panels: panels, k: k, width: width) { pi, rows in
+                    let j0 = pi * width, cols = Swift.min(width, n - j0), panel = p + pi * k * width
+                    if cols < width { (panel + rows.lowerBound * width).update(repeating: 0, count: rows.count * width) }
+                    for kk in rows {
+                        let dst = panel + kk * width, src = w + ro[kk], offsets = co.baseAddress! + j0
+                        for jj in 0..<cols { dst[jj] = src[offsets[jj]] }
                     }
                 }
             }
+        }
+    }
+
+    /// Runs body(panel, rows) over every panel cut into ranges of its K rows, about 4 pieces per
+    /// thread claimed as they get free (a convolution's 64 output channels are 2 panels: cut by
+    /// panel alone, 14 of 16 threads would wait). Serial below 16k floats in all.
+    static func forEachPiece(panels: Int, k: Int, width: Int, _ body: (_ panel: Int, _ rows: Range<Int>) -> Void) {
+        let pieces = Parallel.isNested ? 1 : Swift.min(4 * Parallel.threads, panels * k * width / (1 << 14))
+        let parts = Swift.max(1, Swift.min((pieces + panels - 1) / panels, k / 16))
+        if pieces <= 1 || (panels == 1 && parts == 1) {
+            for pi in 0..<panels { body(pi, 0..<k) }
+            return
+        }
+        Parallel.forEachClaimed(panels * parts) { _, c in
+            let part = c % parts
+            body(c / parts, k * part / parts..<k * (part + 1) / parts)
         }
     }
 

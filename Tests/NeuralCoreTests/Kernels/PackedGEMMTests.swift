@@ -91,4 +91,36 @@ final class PackedGEMMTests: XCTestCase {
             }
         }
     }
+
+    /// Packing cuts each panel into ranges of rows shared out to the threads: on 1, 2 and 7
+    /// threads (and under a model of 16) every packing writes the same floats, padding included,
+    /// for two blocks side by side whose boundary falls inside a range.
+    func testPackingIsTheSameOnAnyThreads() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved; Parallel.endModel() }
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 4)
+            let (k1, k2, n) = (317, 290, 100), k = k1 + k2
+            let w1 = (0..<(n * k1)).map { _ in rng.uniform(-1, 1) }, w2 = (0..<(n * k2)).map { _ in rng.uniform(-1, 1) }
+            let wkn = (0..<(k * n)).map { _ in rng.uniform(-1, 1) }
+            let rowOffsets = (0..<k).map { $0 * n }, colOffsets = Array(0..<n)
+            func packings() -> [[Float]] {
+                w1.withUnsafeBufferPointer { a in w2.withUnsafeBufferPointer { b in wkn.withUnsafeBufferPointer { c in
+                    [PackedMatrix(transposing: [(a.baseAddress!, k1), (b.baseAddress!, k2)], rows: n),
+                     PackedMatrix(c.baseAddress!, rows: k, cols: n),
+                     PackedMatrix(c.baseAddress!, rowOffsets: rowOffsets, colOffsets: colOffsets)].map { m in
+                        Array(UnsafeBufferPointer(start: m.storage.pointer, count: m.panels * m.k * m.width))
+                    }
+                } } }
+            }
+            Parallel.threads = 1
+            let one = packings()
+            XCTAssertEqual(one[1], one[2], "\(set): two ways to pack the same B")
+            for threads in [2, 7, 16] {
+                if threads == 16 { Parallel.startModel(threads: 16) } else { Parallel.threads = threads }
+                XCTAssertEqual(packings(), one, "\(set) on \(threads) threads")
+                Parallel.endModel()
+            }
+        }
+    }
 }
