@@ -127,6 +127,10 @@ struct DeepMediaBench: ParsableCommand {
                 lines += "#   \(s.site) " + [s.lost / n * 1e3, s.work / n * 1e3].map { String(format: "%.3f", $0) }.joined(separator: " ")
                     + String(format: " %.1f\n", Double(s.regions) / n)
             }
+            if verbose {
+                lines += "#   serial time before the region at (ms per call):\n"
+                for s in m.serialBefore.prefix(8) { lines += "#   \(s.site) " + String(format: "%.3f\n", s.time / n * 1e3) }
+            }
             FileHandle.standardError.write(Data(lines.utf8))
         }
         out["train_steps_per_repeat"] = train.calls
