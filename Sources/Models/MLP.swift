@@ -13,8 +13,10 @@ public final class MLP: Layer {
 
     public var children: [(String, any Module)] { [("fc1", fc1), ("fc2", fc2), ("fc3", fc3)] }
 
-    /// In inference the batch is split across the threads, one whole forward per share.
+    /// Each product is cut into tiles across the threads (not the batch into one forward per
+    /// thread, `batchParallel`: every thread then read all of fc1's 800 KB for its few rows;
+    /// inference at 2 threads 637k -> 754k samples/s, see docs/BENCHMARKS.md).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        batchParallel(x) { x in self.fc3(self.fc2(self.fc1(x).relu()).relu()) }
+        fc3(fc2(fc1(x).relu()).relu())
     }
 }
