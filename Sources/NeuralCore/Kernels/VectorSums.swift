@@ -31,3 +31,14 @@ func vectorAffineCentered(_ u: UnsafePointer<Float>?, _ a: Float, _ v: UnsafePoi
                           _ n: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
     dm_kernels_active()!.pointee.affine_centered(u, a, v, m, b, c, n, y, accumulate ? 1 : 0)
 }
+
+/// dst[j] += Σ_r g[r·ld + j] for j < cols, r < rows (a bias gradient: the column sums of the
+/// output gradient). Columns are split across threads; each column is summed in row order on one
+/// thread, so the bits do not depend on the thread count.
+func addColumnSums(_ g: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int, into dst: UnsafeMutablePointer<Float>,
+                   file: StaticString = #fileID, line: UInt = #line) {
+    let grain = Swift.max(8, Parallel.pointwiseGrain / Swift.max(rows, 1))
+    Parallel.forRanges(cols, minPerChunk: grain, file: file, line: line) { r in
+        for i in 0..<rows { let gi = g + i * ld; for j in r { dst[j] += gi[j] } }
+    }
+}

@@ -17,9 +17,12 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
     // xg (B, T, 3H): input projections, then r, z, n in place. hg (B, T, 3H): W_h h + b_h per step.
     let xg = Storage(count: b * t * g3), hg = Storage(count: b * t * g3)
     let pxg = xg.pointer, phg = hg.pointer
-    for r in 0..<b * t {
-        if let bi = biasIH { (pxg + r * g3).update(from: bi.storage.pointer, count: g3) } else { (pxg + r * g3).update(repeating: 0, count: g3) }
-        if let bh = biasHH { (phg + r * g3).update(from: bh.storage.pointer, count: g3) } else { (phg + r * g3).update(repeating: 0, count: g3) }
+    let pbi = biasIH?.storage.pointer, pbh = biasHH?.storage.pointer
+    Parallel.forRanges(b * t, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / g3)) { rows in
+        for r in rows {
+            if let pbi { (pxg + r * g3).update(from: pbi, count: g3) } else { (pxg + r * g3).update(repeating: 0, count: g3) }
+            if let pbh { (phg + r * g3).update(from: pbh, count: g3) } else { (phg + r * g3).update(repeating: 0, count: g3) }
+        }
     }
     BLAS.sgemm(transB: true, m: b * t, n: g3, k: inF, a: px, lda: inF, b: pwi, ldb: inF, beta: 1, c: pxg, ldc: g3)
     let y = Tensor(uninitializedShape: [b, t, h])
@@ -85,8 +88,8 @@ public func gruLayer(_ x: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tenso
         }
         weightIH.addGrad { gw in BLAS.sgemm(transA: true, m: g3, n: inF, k: b * t, a: pdx, lda: g3, b: px, ldb: inF, beta: 1, c: gw, ldc: inF) }
         if x.requiresGrad { x.addGrad { gx in BLAS.sgemm(m: b * t, n: inF, k: g3, a: pdx, lda: g3, b: pwi, ldb: inF, beta: 1, c: gx, ldc: inF) } }
-        biasIH?.addGrad { g in for r in 0..<b * t { let d = pdx + r * g3; for j in 0..<g3 { g[j] += d[j] } } }
-        biasHH?.addGrad { g in for r in 0..<b * t { let d = pdh + r * g3; for j in 0..<g3 { g[j] += d[j] } } }
+        biasIH?.addGrad { g in addColumnSums(pdx, rows: b * t, cols: g3, ld: g3, into: g) }
+        biasHH?.addGrad { g in addColumnSums(pdh, rows: b * t, cols: g3, ld: g3, into: g) }
     }
     let hT = output.slice(axis: 1, (t - 1)..<t).reshaped([b, h])
     return (output, hT)

@@ -106,7 +106,7 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
         if x.requiresGrad { x.addGrad { gx in BLAS.sgemm(m: b * t, n: inF, k: g4, a: pdg, lda: g4, b: pwi, ldb: inF, beta: 1, c: gx, ldc: inF) } }
         if (biasIH?.requiresGrad ?? false) || (biasHH?.requiresGrad ?? false) {
             let db = Storage(count: g4, repeating: 0)
-            for r in 0..<b * t { let d = pdg + r * g4; for j in 0..<g4 { db.pointer[j] += d[j] } }
+            addColumnSums(pdg, rows: b * t, cols: g4, ld: g4, into: db.pointer)
             biasIH?.addGrad { g in for j in 0..<g4 { g[j] += db.pointer[j] } }
             biasHH?.addGrad { g in for j in 0..<g4 { g[j] += db.pointer[j] } }
         }
@@ -123,12 +123,14 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
 func addRecurrentWeightGrad(_ gw: UnsafeMutablePointer<Float>, dGates: UnsafePointer<Float>, gates g: Int,
                             steps t: Int, batch b: Int, hidden h: Int,
                             h0: UnsafePointer<Float>, outputs: UnsafePointer<Float>, ldy: Int) {
-    let prev = Storage(count: b * t * h)
-    for bi in 0..<b {
-        (prev.pointer + bi * t * h).update(from: h0 + bi * h, count: h)
-        if t > 1 { (prev.pointer + (bi * t + 1) * h).update(from: outputs + bi * ldy, count: (t - 1) * h) }
+    let prev = Storage(count: b * t * h), pp = prev.pointer
+    Parallel.forRanges(b, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / Swift.max(t * h, 1))) { r in
+        for bi in r {
+            (pp + bi * t * h).update(from: h0 + bi * h, count: h)
+            if t > 1 { (pp + (bi * t + 1) * h).update(from: outputs + bi * ldy, count: (t - 1) * h) }
+        }
     }
-    BLAS.sgemm(transA: true, m: g, n: h, k: b * t, a: dGates, lda: g, b: prev.pointer, ldb: h, beta: 1, c: gw, ldc: h)
+    BLAS.sgemm(transA: true, m: g, n: h, k: b * t, a: dGates, lda: g, b: pp, ldb: h, beta: 1, c: gw, ldc: h)
 }
 
 /// Splits batch rows 0..<b into one contiguous block per worker: body(firstRow, rowCount).

@@ -58,12 +58,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
         if weight.requiresGrad { weight.addGrad { gw in BLAS.sgemm(transA: true, m: outF, n: inF, k: rows, a: g, lda: outF, b: px, ldb: inF, beta: 1, c: gw, ldc: inF) } }
         if let bias, bias.requiresGrad {
             // gb[j] += Σ_r g[r, j], split by columns (each column's sum in row order on one thread).
-            bias.addGrad { gb in
-                let grain = Swift.max(8, Parallel.pointwiseGrain / Swift.max(rows, 1))
-                Parallel.forRanges(outF, minPerChunk: grain) { cols in
-                    for r in 0..<rows { let gr = g + r * outF; for j in cols { gb[j] += gr[j] } }
-                }
-            }
+            bias.addGrad { gb in addColumnSums(g, rows: rows, cols: outF, ld: outF, into: gb) }
         }
     }
 }
