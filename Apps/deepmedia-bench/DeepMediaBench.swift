@@ -128,8 +128,8 @@ struct DeepMediaBench: ParsableCommand {
                     + String(format: " %.1f\n", Double(s.regions) / n)
             }
             if verbose {
-                lines += "#   serial time before the region at (ms per call):\n"
-                for s in m.serialBefore.prefix(8) { lines += "#   \(s.site) " + String(format: "%.3f\n", s.time / n * 1e3) }
+                lines += "#   serial time between regions (ms per call):\n"
+                for s in m.serialBetween.prefix(10) { lines += "#   \(s.sites) " + String(format: "%.3f\n", s.time / n * 1e3) }
             }
             FileHandle.standardError.write(Data(lines.utf8))
         }

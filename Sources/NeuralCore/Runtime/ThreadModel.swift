@@ -22,8 +22,9 @@ public final class ThreadModel {
         /// Per call site (file:line): regions, their work, and the time lost to the split,
         /// Σ (longest - work / N); most lost first.
         public var sites: [(site: String, regions: Int, work: Double, lost: Double)] = []
-        /// The serial time per call site of the region it precedes (file:line), most first.
-        public var serialBefore: [(site: String, time: Double)] = []
+        /// The serial time between two regions, per pair of call sites ("file:line -> file:line",
+        /// the region before and the one after), most first.
+        public var serialBetween: [(sites: String, time: Double)] = []
 
         /// The modelled time at N threads: serial work plus each region's busiest worker.
         public var modelled: Double { serial + longest }
@@ -39,8 +40,9 @@ public final class ThreadModel {
     private var inRegions: UInt64 = 0, work: UInt64 = 0, longest: UInt64 = 0, regions = 0
     private var busy: [UInt64]
     private var sites: [String: (regions: Int, work: Double, lost: Double)] = [:]
-    private var serialBefore: [String: UInt64] = [:]
+    private var serialBetween: [String: UInt64] = [:]
     private lazy var lastEnd = since
+    private var lastSite = "start"
 
     init(threads: Int, threadsBefore: Int) {
         self.threads = threads
@@ -52,7 +54,8 @@ public final class ThreadModel {
     /// books them to `participants` virtual workers; `body(worker, chunk)` sees the virtual worker.
     func run(chunks: Int, participants: Int, fixed: Bool, site: String, _ body: (Int, Int) -> Void) {
         let start = DispatchTime.now().uptimeNanoseconds
-        serialBefore[site, default: 0] += start - lastEnd
+        serialBetween["\(lastSite) -> \(site)", default: 0] += start - lastEnd
+        lastSite = site
         var load = [UInt64](repeating: 0, count: participants)
         var total: UInt64 = 0
         Parallel.asNested {
@@ -91,7 +94,7 @@ public final class ThreadModel {
         r.busy[0] += r.serial   // the caller runs what is outside regions
         r.sites = sites.map { (site: $0.key, regions: $0.value.regions, work: $0.value.work, lost: $0.value.lost) }
             .sorted { $0.lost > $1.lost }
-        r.serialBefore = serialBefore.map { (site: $0.key, time: Double($0.value) / 1e9) }.sorted { $0.time > $1.time }
+        r.serialBetween = serialBetween.map { (sites: $0.key, time: Double($0.value) / 1e9) }.sorted { $0.time > $1.time }
         return r
     }
 }
