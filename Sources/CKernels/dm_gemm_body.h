@@ -55,6 +55,23 @@ static __attribute__((noinline)) void GM_FN(gemm_kernel4)(const float *a, const 
     GM_FN(put_row4)(c12, c13, c14, c15, c + 3 * ldc, cols, accumulate);
 }
 
+// 2 rows x 4 vectors (a pair left over after groups of 4: an LSTM step on 16 threads has 2 rows
+// per thread): 8 accumulators; B read once for both rows, not once per row.
+static __attribute__((noinline)) void GM_FN(gemm_kernel2)(const float *a, const float *a1, const float *b, long k, float *c, long ldc,
+                                                   long cols, int accumulate) {
+    GM_T c0 = GM_SPLAT(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    for (long kk = 0; kk < k; kk++) {
+        const float *q = b + kk * GM_PW;
+        GM_T b0 = GM_FN(gm_load)(q), b1 = GM_FN(gm_load)(q + GM_L), b2 = GM_FN(gm_load)(q + 2 * GM_L), b3 = GM_FN(gm_load)(q + 3 * GM_L);
+        GM_T x = GM_SPLAT(a[kk]);
+        c0 = FMA(x, b0, c0); c1 = FMA(x, b1, c1); c2 = FMA(x, b2, c2); c3 = FMA(x, b3, c3);
+        x = GM_SPLAT(a1[kk]);
+        c4 = FMA(x, b0, c4); c5 = FMA(x, b1, c5); c6 = FMA(x, b2, c6); c7 = FMA(x, b3, c7);
+    }
+    GM_FN(put_row4)(c0, c1, c2, c3, c, cols, accumulate);
+    GM_FN(put_row4)(c4, c5, c6, c7, c + ldc, cols, accumulate);
+}
+
 // 1 row x 4 vectors (rows left over after groups of 4); two k at a time.
 static __attribute__((noinline)) void GM_FN(gemm_kernel1)(const float *a, const float *b, long k, float *c, long cols, int accumulate) {
     GM_T c0 = GM_SPLAT(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
@@ -138,6 +155,22 @@ static __attribute__((noinline)) void GM_FN(gemm_kernel4)(const float *a, const 
     GM_FN(put_row)(c9, c10, c11, c + 3 * ldc, cols, accumulate);
 }
 
+// 2 rows x GM_PW columns (a pair left over after groups of 4): 6 accumulators, B read once for both.
+static __attribute__((noinline)) void GM_FN(gemm_kernel2)(const float *a, const float *a1, const float *b, long k, float *c, long ldc,
+                                                   long cols, int accumulate) {
+    GM_T c0 = GM_SPLAT(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    for (long kk = 0; kk < k; kk++) {
+        const float *q = b + kk * GM_PW;
+        GM_T b0 = GM_FN(gm_load)(q), b1 = GM_FN(gm_load)(q + GM_L), b2 = GM_FN(gm_load)(q + 2 * GM_L);
+        GM_T x = GM_SPLAT(a[kk]);
+        c0 = FMA(x, b0, c0); c1 = FMA(x, b1, c1); c2 = FMA(x, b2, c2);
+        x = GM_SPLAT(a1[kk]);
+        c3 = FMA(x, b0, c3); c4 = FMA(x, b1, c4); c5 = FMA(x, b2, c5);
+    }
+    GM_FN(put_row)(c0, c1, c2, c, cols, accumulate);
+    GM_FN(put_row)(c3, c4, c5, c + ldc, cols, accumulate);
+}
+
 // 1 row x GM_PW columns (rows left over after groups of 4); two k at a time.
 static __attribute__((noinline)) void GM_FN(gemm_kernel1)(const float *a, const float *b, long k, float *c, long cols, int accumulate) {
     GM_T c0 = GM_SPLAT(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
@@ -168,6 +201,7 @@ static inline __attribute__((always_inline)) void GM_FN(packed_block)(const floa
         long j0 = pi * GM_PW, cols = n - j0 < GM_PW ? n - j0 : GM_PW;
         long i = 0;
         for (; i + 4 <= m; i += 4) GM_FN(gemm_kernel4)(GM_ROW(i), GM_ROW(i + 1), GM_ROW(i + 2), GM_ROW(i + 3), bp, kb, c + i * ldc + j0, ldc, cols, acc);
+        if (i + 2 <= m) { GM_FN(gemm_kernel2)(GM_ROW(i), GM_ROW(i + 1), bp, kb, c + i * ldc + j0, ldc, cols, acc); i += 2; }
         for (; i < m; i++) GM_FN(gemm_kernel1)(GM_ROW(i), bp, kb, c + i * ldc + j0, cols, acc);
     }
 #undef GM_ROW
