@@ -33,10 +33,12 @@ public final class ThreadModel {
     }
 
     nonisolated(unsafe) static var active: ThreadModel?
+    /// Nanoseconds (a test gives a clock of its own, so the booking is exact).
+    nonisolated(unsafe) static var clock: () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
 
     public let threads: Int
     let threadsBefore: Int   // Parallel.threads before the model, restored at its end
-    private let since = DispatchTime.now().uptimeNanoseconds
+    private let since = ThreadModel.clock()
     private var inRegions: UInt64 = 0, work: UInt64 = 0, longest: UInt64 = 0, regions = 0
     private var busy: [UInt64]
     private var sites: [String: (regions: Int, work: Double, lost: Double)] = [:]
@@ -53,7 +55,7 @@ public final class ThreadModel {
     /// Runs a region's chunks in order on this thread (nested: inner regions run serially) and
     /// books them to `participants` virtual workers; `body(worker, chunk)` sees the virtual worker.
     func run(chunks: Int, participants: Int, fixed: Bool, site: String, _ body: (Int, Int) -> Void) {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = ThreadModel.clock()
         serialBetween["\(lastSite) -> \(site)", default: 0] += start - lastEnd
         lastSite = site
         var load = [UInt64](repeating: 0, count: participants)
@@ -62,16 +64,16 @@ public final class ThreadModel {
             for c in 0..<chunks {
                 // Fixed: its own worker. Claimed: the one that would be free first (ties: lowest).
                 let w = fixed ? c % participants : load.indices.min { load[$0] < load[$1] }!
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = ThreadModel.clock()
                 body(w, c)
-                let t = DispatchTime.now().uptimeNanoseconds - t0
+                let t = ThreadModel.clock() - t0
                 load[w] += t
                 total += t
             }
         }
         let most = load.max()!
         for w in 0..<participants { busy[w] += load[w] }
-        lastEnd = DispatchTime.now().uptimeNanoseconds
+        lastEnd = ThreadModel.clock()
         inRegions += lastEnd - start
         work += total
         longest += most
@@ -82,7 +84,7 @@ public final class ThreadModel {
     }
 
     func report() -> Report {
-        let wall = DispatchTime.now().uptimeNanoseconds - since
+        let wall = ThreadModel.clock() - since
         var r = Report()
         r.threads = threads
         r.wall = Double(wall) / 1e9

@@ -3,20 +3,25 @@ import Foundation
 @testable import NeuralCore
 
 final class ThreadModelTests: XCTestCase {
-    override func tearDown() {
-        Parallel.endModel()
-        Parallel.threads = ProcessInfo.processInfo.activeProcessorCount
+    /// The model's clock, advanced only by `spend` (milliseconds): the booking does not depend on
+    /// how busy the machine running the tests is.
+    private var now: UInt64 = 0
+    private func spend(_ ms: Double) { now += UInt64(ms * 1e6) }
+
+    override func setUp() {
+        now = 1_000_000
+        ThreadModel.clock = { [unowned self] in self.now }
     }
 
-    /// Spins for about `ms` milliseconds.
-    private func spin(_ ms: Double) {
-        let end = DispatchTime.now().uptimeNanoseconds + UInt64(ms * 1e6)
-        while DispatchTime.now().uptimeNanoseconds < end {}
+    override func tearDown() {
+        Parallel.endModel()
+        ThreadModel.clock = { DispatchTime.now().uptimeNanoseconds }
+        Parallel.threads = ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// A fixed region books chunk c to worker c % N; a claimed one to the worker free first. Chunks
     /// of 4, 1, 1, 1, 1 ms on 2 claimed workers: worker 1 takes the four short ones, the region
-    /// lasts 4 ms (not 5, as a fixed split 4+1+1 / 1+1 would). Every chunk runs once, on this thread.
+    /// lasts 4 ms (not 6, as the fixed split 4+1+1 / 1+1 does). Every chunk runs once, on this thread.
     func testBooksChunksLikeTheWorkersWould() {
         Parallel.threads = 3
         Parallel.startModel(threads: 2)
@@ -24,8 +29,8 @@ final class ThreadModelTests: XCTestCase {
         let me = pthread_self()
         var fixedWorkers: [Int] = [], claimedWorkers: [Int] = [], ranOn: [Bool] = []
         let fixedLine = #line + 1
-        Parallel.forEachFixed(5) { w, c in fixedWorkers.append(w); ranOn.append(pthread_equal(pthread_self(), me) != 0); spin(c == 0 ? 4 : 1) }
-        Parallel.forEachClaimed(5) { w, c in claimedWorkers.append(w); spin(c == 0 ? 4 : 1) }
+        Parallel.forEachFixed(5) { w, c in fixedWorkers.append(w); ranOn.append(pthread_equal(pthread_self(), me) != 0); spend(c == 0 ? 4 : 1) }
+        Parallel.forEachClaimed(5) { w, c in claimedWorkers.append(w); spend(c == 0 ? 4 : 1) }
         let r = Parallel.endModel()!
         XCTAssertEqual(Parallel.threads, 3, "the thread count before the model comes back")
         XCTAssertEqual(fixedWorkers, [0, 1, 0, 1, 0])
@@ -33,35 +38,39 @@ final class ThreadModelTests: XCTestCase {
         XCTAssertEqual(ranOn, Array(repeating: true, count: 5))
         XCTAssertEqual(r.threads, 2)
         XCTAssertEqual(r.regions, 2)
-        // Fixed: 4 + 1 + 1 against 1 + 1; claimed: 4 against 4. Σ longest 10 ms of 16 ms of work.
-        XCTAssertEqual(r.work, 0.016, accuracy: 0.004)
-        XCTAssertEqual(r.longest, 0.010, accuracy: 0.003)
-        XCTAssertEqual(r.busy[1], 0.006, accuracy: 0.002)
-        XCTAssertLessThan(r.serial, 0.002)
-        XCTAssertEqual(r.modelled, r.serial + r.longest, accuracy: 1e-12)
-        XCTAssertEqual(r.waiting[1], 1 - r.busy[1] / r.modelled, accuracy: 1e-12)
+        // Fixed: 6 against 2 ms; claimed: 4 against 4. Σ longest 10 ms of 16 ms of work.
+        XCTAssertEqual(r.work, 0.016, accuracy: 1e-9)
+        XCTAssertEqual(r.longest, 0.010, accuracy: 1e-9)
+        XCTAssertEqual(r.busy[0], 0.010, accuracy: 1e-9)
+        XCTAssertEqual(r.busy[1], 0.006, accuracy: 1e-9)
+        XCTAssertEqual(r.serial, 0, accuracy: 1e-9)
+        XCTAssertEqual(r.modelled, 0.010, accuracy: 1e-9)
+        XCTAssertEqual(r.waiting[1], 0.4, accuracy: 1e-9)
         // Both regions come from this file; the fixed one loses 6 - 8/2 = 2 ms, the claimed none.
         XCTAssertEqual(r.sites.count, 2)
         XCTAssertTrue(r.sites[0].site.hasSuffix("ThreadModelTests.swift:\(fixedLine)"), r.sites[0].site)
-        XCTAssertEqual(r.sites[0].lost, 0.002, accuracy: 0.0015)
-        XCTAssertEqual(r.sites[0].work, 0.008, accuracy: 0.002)
+        XCTAssertEqual(r.sites[0].lost, 0.002, accuracy: 1e-9)
+        XCTAssertEqual(r.sites[0].work, 0.008, accuracy: 1e-9)
+        XCTAssertEqual(r.sites[1].lost, 0, accuracy: 1e-9)
     }
 
-    /// Work outside regions stays serial and is the caller's; a region inside a chunk runs
-    /// serially within it and is not booked as a region of its own.
+    /// Work outside regions stays serial and is the caller's, booked between the regions around
+    /// it; a region inside a chunk runs serially within it and is not booked as a region of its own.
     func testSerialWorkAndNestedRegions() {
         Parallel.startModel(threads: 4)
-        spin(3)
-        Parallel.forEach(4) { _ in Parallel.forEach(2) { _ in spin(0.5) } }
+        spend(3)
+        Parallel.forEach(4) { _ in Parallel.forEach(2) { _ in spend(0.5) } }
+        spend(2)
         let r = Parallel.endModel()!
         XCTAssertEqual(r.regions, 1)
-        XCTAssertEqual(r.serial, 0.003, accuracy: 0.0015)
-        XCTAssertEqual(r.longest, 0.001, accuracy: 0.0005)
-        XCTAssertEqual(r.busy[0], r.serial + 0.001, accuracy: 0.0005)
+        XCTAssertEqual(r.serial, 0.005, accuracy: 1e-9)
+        XCTAssertEqual(r.longest, 0.001, accuracy: 1e-9)
+        XCTAssertEqual(r.busy[0], 0.006, accuracy: 1e-9)
+        XCTAssertEqual(r.modelled, 0.006, accuracy: 1e-9)
         // The 3 ms before the region are booked between the start and that region.
         XCTAssertEqual(r.serialBetween.count, 1)
         XCTAssertTrue(r.serialBetween[0].sites.hasPrefix("start -> NeuralCoreTests/ThreadModelTests.swift:"), r.serialBetween[0].sites)
-        XCTAssertEqual(r.serialBetween[0].time, 0.003, accuracy: 0.0015)
+        XCTAssertEqual(r.serialBetween[0].time, 0.003, accuracy: 1e-9)
         XCTAssertNil(Parallel.endModel(), "no model is running")
     }
 
