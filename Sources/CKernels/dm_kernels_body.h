@@ -91,35 +91,36 @@ DM_MAP(map_sigmoid, vsigmoid)
 DM_MAP(map_tanh, vtanh)
 
 static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float *cprev, float *c, float *h,
-                                      long n, float *saving, float *tanhc) {
+                                      long n, long stride, float *saving, float *tanhc) {
+    const long m = stride;   // gate k of unit j at pre[k·m + j], bias[k·m + j]
     long full = n / L * L, j;
     for (j = 0; j < full; j += L) {
         store(pre + j, vsigmoid(load(pre + j) + load(bias + j)));
-        store(pre + n + j, vsigmoid(load(pre + n + j) + load(bias + n + j)));
-        store(pre + 2 * n + j, vtanh(load(pre + 2 * n + j) + load(bias + 2 * n + j)));
-        store(pre + 3 * n + j, vsigmoid(load(pre + 3 * n + j) + load(bias + 3 * n + j)));
+        store(pre + m + j, vsigmoid(load(pre + m + j) + load(bias + m + j)));
+        store(pre + 2 * m + j, vtanh(load(pre + 2 * m + j) + load(bias + 2 * m + j)));
+        store(pre + 3 * m + j, vsigmoid(load(pre + 3 * m + j) + load(bias + 3 * m + j)));
     }
     for (j = full; j < n; j++) {   // the same lane arithmetic, one unit at a time
         pre[j] = vsigmoid(splat(pre[j] + bias[j]))[0];
-        pre[n + j] = vsigmoid(splat(pre[n + j] + bias[n + j]))[0];
-        pre[2 * n + j] = vtanh(splat(pre[2 * n + j] + bias[2 * n + j]))[0];
-        pre[3 * n + j] = vsigmoid(splat(pre[3 * n + j] + bias[3 * n + j]))[0];
+        pre[m + j] = vsigmoid(splat(pre[m + j] + bias[m + j]))[0];
+        pre[2 * m + j] = vtanh(splat(pre[2 * m + j] + bias[2 * m + j]))[0];
+        pre[3 * m + j] = vsigmoid(splat(pre[3 * m + j] + bias[3 * m + j]))[0];
     }
     for (j = 0; j < full; j += L) {
-        vf cn = load(pre + n + j) * load(cprev + j) + load(pre + j) * load(pre + 2 * n + j);
+        vf cn = load(pre + m + j) * load(cprev + j) + load(pre + j) * load(pre + 2 * m + j);
         vf tc = vtanh(cn);
         store(c + j, cn);
-        store(h + j, load(pre + 3 * n + j) * tc);
+        store(h + j, load(pre + 3 * m + j) * tc);
         if (tanhc) store(tanhc + j, tc);
     }
     for (j = full; j < n; j++) {
-        float cn = pre[n + j] * cprev[j] + pre[j] * pre[2 * n + j];
+        float cn = pre[m + j] * cprev[j] + pre[j] * pre[2 * m + j];
         float tc = vtanh(splat(cn))[0];
         c[j] = cn;
-        h[j] = pre[3 * n + j] * tc;
+        h[j] = pre[3 * m + j] * tc;
         if (tanhc) tanhc[j] = tc;
     }
-    if (saving) __builtin_memcpy(saving, pre, (size_t)(4 * n) * sizeof(float));
+    if (saving) for (int k = 0; k < 4; k++) __builtin_memcpy(saving + k * n, pre + k * m, (size_t)n * sizeof(float));
 }
 
 // ---- packed GEMM ---------------------------------------------------------------------------

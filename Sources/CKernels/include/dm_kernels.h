@@ -58,10 +58,11 @@ typedef struct dm_kernels {
     void (*sigmoid)(const float *x, float *y, long n);
     void (*tanh)(const float *x, float *y, long n);
 
-    // One LSTM row: pre (4n) + bias -> i, f, g, o in place; c = f.cprev + i.g; h = o.tanh(c);
-    // saving (4n) gets the gates and tanhc (n) tanh(c) when not NULL.
+    // One LSTM row of n units: pre + bias -> i, f, g, o in place (gate k of unit j at k·stride + j;
+    // stride n for a whole row); c = f.cprev + i.g; h = o.tanh(c); saving (4n: gate k at k·n) gets
+    // the gates and tanhc (n) tanh(c) when not NULL.
     void (*lstm_pointwise)(float *pre, const float *bias, const float *cprev, float *c, float *h,
-                           long n, float *saving, float *tanhc);
+                           long n, long stride, float *saving, float *tanhc);
 
     // One image between channel-first (C, L) and channel-last (L, C), for the packed products.
     // dst[p·c + ch] = src[ch·l + p] for the pixels p in [p0, p1).

@@ -22,8 +22,8 @@ enum FastMath {
     /// in place (copied to savingGates for the backward); then c (H) = f·cPrev + i·g,
     /// h = o·tanh(c) (tanh(c) to tanhC for the backward).
     static func lstmPointwise(_ pre: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
-                              c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, hidden n: Int,
+                              c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, hidden n: Int, gateStride: Int? = nil,
                               savingGates: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?) {
-        dm_kernels_active()!.pointee.lstm_pointwise(pre, bias, cPrev, c, h, n, savingGates, tanhC)
+        dm_kernels_active()!.pointee.lstm_pointwise(pre, bias, cPrev, c, h, n, gateStride ?? n, savingGates, tanhC)
     }
 }

@@ -17,9 +17,12 @@ struct PackedMatrix {
     }
 
     /// B = [W₁ | W₂ | ...]ᵀ for row-major W_i (N, K_i) side by side: K = ΣK_i. An LSTM step
-    /// multiplies [x_t | h_{t-1}] with [W_ih | W_hh]ᵀ in one product.
-    init(transposing blocks: [(UnsafePointer<Float>, cols: Int)], rows n: Int) {
-        let kernels = dm_kernels_active()!, width = Int(kernels.pointee.packed_width(n))
+    /// multiplies [x_t | h_{t-1}] with [W_ih | W_hh]ᵀ in one product. With `order`, B's column j
+    /// is W's row order[j] (zeros where it is negative) and N = order.count; `width` forces the
+    /// panel width (one the kernel set has).
+    init(transposing blocks: [(UnsafePointer<Float>, cols: Int)], rows n: Int, order: [Int]? = nil, width forced: Int? = nil) {
+        let n = order?.count ?? n
+        let kernels = dm_kernels_active()!, width = forced ?? Int(kernels.pointee.packed_width(n))
         let k = blocks.reduce(0) { $0 + $1.cols }
         self.kernels = kernels; self.width = width
         self.k = k; self.n = n; panels = (n + width - 1) / width
@@ -34,7 +37,12 @@ struct PackedMatrix {
                 let lo = Swift.max(rows.lowerBound, first), hi = Swift.min(rows.upperBound, first + wcols)
                 if lo < hi {
                     for jj in 0..<cols {
-                        let row = w + (j0 + jj) * wcols
+                        let source = order.map { $0[j0 + jj] } ?? j0 + jj
+                        if source < 0 {
+                            for kk in lo..<hi { panel[kk * width + jj] = 0 }
+                            continue
+                        }
+                        let row = w + source * wcols
                         for kk in lo..<hi { panel[kk * width + jj] = row[kk - first] }
                     }
                 }
@@ -112,6 +120,19 @@ struct PackedMatrix {
     /// C (m, N) = A (m, K) · B, or C += A · B when `accumulate`. Single-threaded: callers split rows.
     func multiply(a: UnsafePointer<Float>, lda: Int, m: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         kernels.pointee.packed_multiply(a, lda, m, storage.pointer, k, n, width, c, ldc, accumulate ? 1 : 0)
+    }
+
+    /// C[:, panels] (+)= A (m, K rows `ks` of B) · B[ks, panels]: some panels only (C's columns
+    /// panels.lowerBound·width ..< min(n, panels.upperBound·width), at c + that column), over
+    /// some of K (A's row i at a + i·lda holds those K values). A product over several K ranges
+    /// accumulates the later ones.
+    func multiply(a: UnsafePointer<Float>, lda: Int, m: Int, panels: Range<Int>, ks: Range<Int>,
+                  c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        for pi in panels {
+            let j0 = pi * width, cols = Swift.min(width, n - j0)
+            kernels.pointee.packed_multiply(a, lda, m, storage.pointer + pi * k * width + ks.lowerBound * width, ks.count, cols, width,
+                                            c + j0, ldc, accumulate ? 1 : 0)
+        }
     }
 
     /// The same with A's row r read as `segments` runs of `length` floats (K = segments · length):

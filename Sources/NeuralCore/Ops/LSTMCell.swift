@@ -33,34 +33,41 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     let ldy = (t + 1) * h, kj = inF + h
     // [W_ih | W_hh]ᵀ packed once for all steps (a general sgemm would repack it at every step; a
     // single step, as in generation, multiplies by the two unpacked).
-    let weights = t > 1 ? PackedMatrix(transposing: [(UnsafePointer(pwi), cols: inF), (UnsafePointer(pwh), cols: h)], rows: g4) : nil
+    let byUnits = t > 1 && LSTMUnitSplit.applies(batch: b, hidden: h)   // few rows per thread: see LSTMUnitSplit
+    let weights = t > 1 && !byUnits ? PackedMatrix(transposing: [(UnsafePointer(pwi), cols: inF), (UnsafePointer(pwh), cols: h)], rows: g4) : nil
     // Per step: [x_t | h_{t-1}] rows (B, I+H) and the pre-activations (B, 4H), both small enough to
     // stay in cache. (Gate rows of all steps computed up front, 4H·T floats apart, were out of
     // cache by their step: the kernel and the nonlinearities waited on memory.)
     let joined = Storage(count: b * kj), pre = Storage(count: b * g4)
     let pj = joined.pointer, pp = pre.pointer
-    // The recurrence is independent per batch row: each worker runs the whole sequence for its
-    // rows, so the steps need no synchronisation between threads.
-    forEachRowBlock(b) { b0, nb in
-        for s in 0..<t {
-            func hPrev(_ bi: Int) -> UnsafePointer<Float> { s == 0 ? UnsafePointer(ph0 + bi * h) : UnsafePointer(py + bi * ldy + (s - 1) * h) }
-            if let weights {
-                for bi in b0..<(b0 + nb) {
-                    (pj + bi * kj).update(from: px + (bi * t + s) * inF, count: inF)
-                    (pj + bi * kj + inF).update(from: hPrev(bi), count: h)
+    if byUnits {
+        let split = LSTMUnitSplit(weightIH: pwi, weightHH: pwh, inputs: inF, hidden: h, bias: bsum.pointer)
+        split.run(x: px, steps: t, batch: b, h0: ph0, c0: pc0, y: py, ldy: ldy, cs: pcs,
+                  gates: training ? pg : nil, tanhC: training ? ptc : nil)
+    } else {
+        // The recurrence is independent per batch row: each worker runs the whole sequence for its
+        // rows, so the steps need no synchronisation between threads.
+        forEachRowBlock(b) { b0, nb in
+            for s in 0..<t {
+                func hPrev(_ bi: Int) -> UnsafePointer<Float> { s == 0 ? UnsafePointer(ph0 + bi * h) : UnsafePointer(py + bi * ldy + (s - 1) * h) }
+                if let weights {
+                    for bi in b0..<(b0 + nb) {
+                        (pj + bi * kj).update(from: px + (bi * t + s) * inF, count: inF)
+                        (pj + bi * kj + inF).update(from: hPrev(bi), count: h)
+                    }
+                    weights.multiply(a: pj + b0 * kj, lda: kj, m: nb, c: pp + b0 * g4, ldc: g4, accumulate: false)
+                } else {
+                    BLAS.sgemm(transB: true, m: nb, n: g4, k: inF, a: px + (b0 * t + s) * inF, lda: t * inF, b: pwi, ldb: inF,
+                               c: pp + b0 * g4, ldc: g4)
+                    BLAS.sgemm(transB: true, m: nb, n: g4, k: h, a: hPrev(b0), lda: s == 0 ? h : ldy, b: pwh, ldb: h, beta: 1,
+                               c: pp + b0 * g4, ldc: g4)
                 }
-                weights.multiply(a: pj + b0 * kj, lda: kj, m: nb, c: pp + b0 * g4, ldc: g4, accumulate: false)
-            } else {
-                BLAS.sgemm(transB: true, m: nb, n: g4, k: inF, a: px + (b0 * t + s) * inF, lda: t * inF, b: pwi, ldb: inF,
-                           c: pp + b0 * g4, ldc: g4)
-                BLAS.sgemm(transB: true, m: nb, n: g4, k: h, a: hPrev(b0), lda: s == 0 ? h : ldy, b: pwh, ldb: h, beta: 1,
-                           c: pp + b0 * g4, ldc: g4)
-            }
-            for bi in b0..<(b0 + nb) {
-                let r = bi * t + s
-                FastMath.lstmPointwise(pp + bi * g4, bias: bsum.pointer, cPrev: s == 0 ? pc0 + bi * h : pcs + (r - 1) * h, c: pcs + r * h,
-                              h: py + bi * ldy + s * h, hidden: h, savingGates: training ? pg + r * g4 : nil,
-                              tanhC: training ? ptc + r * h : nil)
+                for bi in b0..<(b0 + nb) {
+                    let r = bi * t + s
+                    FastMath.lstmPointwise(pp + bi * g4, bias: bsum.pointer, cPrev: s == 0 ? pc0 + bi * h : pcs + (r - 1) * h, c: pcs + r * h,
+                                  h: py + bi * ldy + s * h, hidden: h, savingGates: training ? pg + r * g4 : nil,
+                                  tanhC: training ? ptc + r * h : nil)
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
 import XCTest
-import NeuralCore
+@testable import NeuralCore
 import TestSupport
 
 final class LSTMCellTests: XCTestCase {
@@ -57,6 +57,44 @@ final class LSTMCellTests: XCTestCase {
             }
             assertClose(Tensor.concatenate(steps, axis: 1), whole.output, rtol: 1e-5, atol: 1e-6, "outputs, recording \(recording)")
             assertClose(cs!, whole.c, rtol: 1e-5, atol: 1e-6, "final cell, recording \(recording)")
+        }
+    }
+
+    /// Split by hidden units (few batch rows per thread) against split by rows: the same outputs,
+    /// final states and gradients up to rounding, on 2, 3 and 16 threads, every kernel set, with an H
+    /// that fills whole unit groups and one that ends in a partial group (zero columns).
+    func testSplitByUnitsMatchesSplitByRows() {
+        let saved = (Parallel.threads, LSTMUnitSplit.rowsPerThread)
+        defer { Parallel.threads = saved.0; LSTMUnitSplit.rowsPerThread = saved.1 }
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 24)
+            for (b, t, inF, h) in [(3, 5, 7, 32), (5, 4, 6, 37)] {
+                let x = Tensor.normal([b, t, inF], using: &rng).requiringGrad()
+                let wih = Tensor.normal([4 * h, inF], std: 0.3, using: &rng).requiringGrad()
+                let whh = Tensor.normal([4 * h, h], std: 0.3, using: &rng).requiringGrad()
+                let bih = Tensor.normal([4 * h], std: 0.2, using: &rng).requiringGrad(), bhh = Tensor.normal([4 * h], std: 0.2, using: &rng)
+                let h0 = Tensor.normal([b, h], using: &rng).requiringGrad(), c0 = Tensor.normal([b, h], using: &rng).requiringGrad()
+                let up = Tensor.normal([b, t, h], using: &rng)
+                func run() -> [Tensor] {
+                    for p in [x, wih, whh, bih, h0, c0] { p.zeroGrad() }
+                    let r = lstmLayer(x, h0: h0, c0: c0, weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh)
+                    ((r.output * up).sum() + (r.h * r.c).sum()).backward()
+                    func copy(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, scalars: t.scalars) }
+                    return [copy(r.output), copy(r.h), copy(r.c)] + [x, wih, whh, bih, h0, c0].map { copy($0.grad!) }
+                }
+                for threads in [2, 3, 16] {
+                    Parallel.threads = threads
+                    LSTMUnitSplit.rowsPerThread = 0
+                    XCTAssertFalse(LSTMUnitSplit.applies(batch: b, hidden: h))
+                    let rows = run()
+                    LSTMUnitSplit.rowsPerThread = 1000
+                    XCTAssertTrue(LSTMUnitSplit.applies(batch: b, hidden: h))
+                    let units = run()
+                    for (i, (u, r)) in zip(units, rows).enumerated() {
+                        assertClose(u, r, rtol: 1e-5, atol: 1e-5, "\(set) b\(b) h\(h) on \(threads) threads, result \(i)")
+                    }
+                }
+            }
         }
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+internal import CKernels
+
+/// An LSTM layer's forward split across threads by hidden units instead of batch rows, for when
+/// the batch gives each thread too few rows (32 rows on 16 threads: 2 each, and every thread
+/// reads all of [W_ih | W_hh] for its 2 rows at every step). Each thread owns groups of g units
+/// (g = panel width / 4) and computes, for all rows, the four gates of its units from its own
+/// panels of the weights, then their cell and hidden states; the threads meet once per step
+/// (one parallel region each), since every unit's next step reads all of h.
+///
+/// The weights are packed with their gate rows regrouped: panel q holds i, f, g, o of units
+/// q·g ..< q·g + g side by side (zero columns past H), so a thread's columns are whole panels.
+/// Results equal the row split's up to rounding (the product sums x's and h's parts separately).
+struct LSTMUnitSplit {
+    /// Batch rows per thread below which the units are split (`applies`).
+    nonisolated(unsafe) static var rowsPerThread = 4
+
+    let packed: PackedMatrix
+    let group: Int, groups: Int, inputs: Int, hidden: Int
+    let bias: Storage   // (groups · width): bias of each packed column
+
+    /// Whether to split by units: more than one thread, not nested, and fewer than
+    /// `rowsPerThread` rows for each.
+    static func applies(batch: Int, hidden: Int) -> Bool {
+        let threads = Parallel.isNested ? 1 : Parallel.threads
+        return threads > 1 && batch < rowsPerThread * threads && hidden >= 2
+    }
+
+    /// weightIH (4H, I), weightHH (4H, H) row-major, bias (4H): the summed biases.
+    init(weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>, inputs: Int, hidden h: Int, bias: UnsafePointer<Float>) {
+        let width = Int(dm_kernels_active()!.pointee.packed_width(4 * h)), group = width / 4
+        let groups = (h + group - 1) / group
+        // Packed column q·width + k·group + u: gate k of unit q·group + u (-1: past H).
+        var order = [Int](repeating: -1, count: groups * width)
+        for q in 0..<groups {
+            for u in 0..<Swift.min(group, h - q * group) {
+                let unit: Int = q * group + u
+                for k in 0..<4 { order[q * width + k * group + u] = k * h + unit }
+            }
+        }
+        packed = PackedMatrix(transposing: [(weightIH, cols: inputs), (weightHH, cols: h)], rows: 4 * h, order: order, width: width)
+        self.bias = Storage(count: groups * width, repeating: 0)
+        for (j, source) in order.enumerated() where source >= 0 { self.bias.pointer[j] = bias[source] }
+        self.group = group; self.groups = groups; self.inputs = inputs; self.hidden = h
+    }
+
+    /// The sequence: x (B, T, I); h0, c0 (B, H); y (B, ·) row bi's h_s at bi·ldy + s·H; cs (B, T, H)
+    /// every c_s; for the backward, gates (B, T, 4H) in the usual i, f, g, o blocks and tanhC (B, T, H).
+    func run(x: UnsafePointer<Float>, steps t: Int, batch b: Int, h0: UnsafePointer<Float>, c0: UnsafePointer<Float>,
+             y: UnsafeMutablePointer<Float>, ldy: Int, cs: UnsafeMutablePointer<Float>,
+             gates: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?) {
+        let h = hidden, inF = inputs, width = packed.width, ldp = groups * width, g4 = 4 * h
+        let pre = Storage(count: b * ldp), pp = pre.pointer, pb = bias.pointer
+        let workers = Swift.min(Parallel.threads, groups)
+        for s in 0..<t {
+            // Step s: each worker its groups, all rows; the region's end is the step's barrier.
+            Parallel.forEachFixed(workers) { _, w in
+                let panels = (groups * w / workers)..<(groups * (w + 1) / workers)
+                if panels.isEmpty { return }
+                let hPrev: UnsafePointer<Float> = s == 0 ? h0 : UnsafePointer(y + (s - 1) * h)
+                let ldh: Int = s == 0 ? h : ldy
+                packed.multiply(a: x + s * inF, lda: t * inF, m: b, panels: panels, ks: 0..<inF, c: pp, ldc: ldp, accumulate: false)
+                packed.multiply(a: hPrev, lda: ldh, m: b, panels: panels, ks: inF..<(inF + h), c: pp, ldc: ldp, accumulate: true)
+                for q in panels {
+                    let u0 = q * group, units = Swift.min(group, h - u0)
+                    for bi in 0..<b {
+                        let r: Int = bi * t + s
+                        let row: UnsafeMutablePointer<Float> = pp + bi * ldp + q * width
+                        let cPrev: UnsafePointer<Float> = s == 0 ? c0 + bi * h + u0 : UnsafePointer(cs + (r - 1) * h + u0)
+                        let tc: UnsafeMutablePointer<Float>? = tanhC.map { $0 + r * h + u0 }
+                        FastMath.lstmPointwise(row, bias: pb + q * width, cPrev: cPrev, c: cs + r * h + u0, h: y + bi * ldy + s * h + u0,
+                                               hidden: units, gateStride: group, savingGates: nil, tanhC: tc)
+                        if let gates {
+                            for k in 0..<4 { (gates + r * g4 + k * h + u0).update(from: row + k * group, count: units) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
