@@ -94,7 +94,7 @@ struct DeepMediaBench: ParsableCommand {
         var out: [String: Any] = [
             "model": name, "batch": c.batch,
             "train_steps_per_s": round3(train.median), "train_samples_per_s": round1(train.median * b),
-            "infer_samples_per_s": round1(infer.median * b), "params": c.params, "threads": threads,
+            "infer_samples_per_s": round1(infer.median * b), "params": c.params, "threads": modelThreads == nil ? threads : 1,   // a model runs on one
         ]
         if let t = c.tokensPerSample {
             out["train_tokens_per_s"] = round1(train.median * b * Double(t))
