@@ -141,9 +141,8 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                 // summed run by run (64 pieces at 16 threads: read one at a time, not 64 interleaved).
                 let taps = geo.kh * geo.kw, cin = geo.c, per = taps * cin, pieces = gw.storages.map(\.pointer)
                 Parallel.forRanges(cout) { r in
-                    let count = r.count * per, sum = UnsafeMutablePointer<Float>.allocate(capacity: count)
-                    defer { sum.deallocate() }
-                    sum.initialize(repeating: 0, count: count)
+                    let count = r.count * per, buffer = Storage(count: count, repeating: 0), sum = buffer.pointer   // pooled
+                    defer { withExtendedLifetime(buffer) {} }
                     for p in pieces {
                         let run = UnsafePointer(p + r.lowerBound * per)
                         for i in 0..<count { sum[i] += run[i] }

@@ -35,16 +35,16 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     // single step, as in generation, multiplies by the two unpacked).
     let byUnits = t > 1 && LSTMUnitSplit.applies(batch: b, hidden: h)   // few rows per thread: see LSTMUnitSplit
     let weights = t > 1 && !byUnits ? PackedMatrix(transposing: [(UnsafePointer(pwi), cols: inF), (UnsafePointer(pwh), cols: h)], rows: g4) : nil
-    // Per step: [x_t | h_{t-1}] rows (B, I+H) and the pre-activations (B, 4H), both small enough to
-    // stay in cache. (Gate rows of all steps computed up front, 4H·T floats apart, were out of
-    // cache by their step: the kernel and the nonlinearities waited on memory.)
-    let joined = Storage(count: b * kj), pre = Storage(count: b * g4)
-    let pj = joined.pointer, pp = pre.pointer
     if byUnits {
         let split = LSTMUnitSplit(weightIH: pwi, weightHH: pwh, inputs: inF, hidden: h, bias: bsum.pointer)
         split.run(x: px, steps: t, batch: b, h0: ph0, c0: pc0, y: py, ldy: ldy, cs: pcs,
                   gates: training ? pg : nil, tanhC: training ? ptc : nil)
     } else {
+        // Per step: [x_t | h_{t-1}] rows (B, I+H) and the pre-activations (B, 4H), both small enough
+        // to stay in cache. (Gate rows of all steps computed up front, 4H·T floats apart, were out of
+        // cache by their step: the kernel and the nonlinearities waited on memory.)
+        let joined = Storage(count: b * kj), pre = Storage(count: b * g4)
+        let pj = joined.pointer, pp = pre.pointer
         // The recurrence is independent per batch row: each worker runs the whole sequence for its
         // rows, so the steps need no synchronisation between threads.
         forEachRowBlock(b) { b0, nb in

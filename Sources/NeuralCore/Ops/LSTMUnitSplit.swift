@@ -19,11 +19,12 @@ struct LSTMUnitSplit {
     let group: Int, groups: Int, inputs: Int, hidden: Int
     let bias: Storage   // (groups · width): bias of each packed column
 
-    /// Whether to split by units: more than one thread, not nested, and fewer than
-    /// `rowsPerThread` rows for each.
+    /// Whether to split by units: more than one thread, not nested, fewer than `rowsPerThread`
+    /// rows for each, and at least two unit groups (else one thread would run them all).
     static func applies(batch: Int, hidden: Int) -> Bool {
         let threads = Parallel.isNested ? 1 : Parallel.threads
-        return threads > 1 && batch < rowsPerThread * threads && hidden >= 2
+        let group = Int(dm_kernels_active()!.pointee.packed_width(4 * hidden)) / 4
+        return threads > 1 && batch < rowsPerThread * threads && hidden > group
     }
 
     /// weightIH (4H, I), weightHH (4H, H) row-major, bias (4H): the summed biases.

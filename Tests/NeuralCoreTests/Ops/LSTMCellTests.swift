@@ -84,6 +84,8 @@ final class LSTMCellTests: XCTestCase {
                 }
                 for threads in [2, 3, 16] {
                     Parallel.threads = threads
+                    LSTMUnitSplit.rowsPerThread = 1000
+                    XCTAssertFalse(LSTMUnitSplit.applies(batch: b, hidden: 4), "one unit group: not split")
                     LSTMUnitSplit.rowsPerThread = 0
                     XCTAssertFalse(LSTMUnitSplit.applies(batch: b, hidden: h))
                     let rows = run()
