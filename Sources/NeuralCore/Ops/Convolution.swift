@@ -88,10 +88,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         let channelLastW = lowered && geo.c >= 16
         let col = WorkerBuffers(workers: lowered && !channelLastW ? workers : 0, count: k * chunk * l)
         let xt = WorkerBuffers(workers: channelLastW ? workers : 0, count: geo.paddedCount * chunk, zeroed: geo.ph > 0 || geo.pw > 0)
-        let taps = (0..<(channelLastW ? workers : 0)).map { _ in
-            UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: chunk * l * geo.segments)
-        }
-        defer { taps.forEach { $0.deallocate() } }
+        let taps = WorkerPointers(workers: channelLastW ? workers : 0, count: chunk * l * geo.segments)
         let gy = WorkerBuffers(workers: lowered ? workers : 0, count: cout * chunk * l)
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
@@ -180,8 +177,7 @@ private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePoi
     let chunk = Swift.max(1, Swift.min(n, (1 << 17) / Swift.max(1, l * kk))), workers = BatchLayout.workers(n: n)
     let xt = WorkerBuffers(workers: workers, count: chunk * image, zeroed: padded)
     let yt = WorkerBuffers(workers: workers, count: chunk * l * cout)
-    let rows = (0..<workers).map { _ in UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: chunk * l * segs) }
-    defer { rows.forEach { $0.deallocate() } }
+    let rows = WorkerPointers(workers: workers, count: chunk * l * segs)
     BatchLayout.forEachClaimedChunk(n: n, chunk: chunk) { w, c0, nc in
         let a = xt[w], out = yt[w]
         for s in 0..<nc {
@@ -203,7 +199,7 @@ private func byPixels(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb:
                       into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool, runs: [Range<Int>]) {
     let cin = geo.c, lin = geo.h * geo.w, l = geo.l, image = geo.paddedCount, segs = geo.segments
     let xt = Storage(count: n * image), a = xt.pointer
-    if geo.ph > 0 || geo.pw > 0 { a.update(repeating: 0, count: n * image) }
+    if geo.ph > 0 || geo.pw > 0 { Parallel.zero(a, n * image) }
     let inRuns = BatchLayout.ranges(n: n, count: geo.h) ?? [0..<geo.h]
     Parallel.forEach(n * inRuns.count) { u in
         let s = u / inRuns.count
@@ -211,8 +207,7 @@ private func byPixels(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb:
     }
     let longest = runs.map(\.count).max() ?? 0, workers = BatchLayout.workers(n: n * runs.count)
     let yt = WorkerBuffers(workers: workers, count: longest * cout)
-    let rows = (0..<workers).map { _ in UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: longest * segs) }
-    defer { rows.forEach { $0.deallocate() } }
+    let rows = WorkerPointers(workers: workers, count: longest * segs)
     Parallel.forEachClaimed(n * runs.count) { w, u in
         let s = u / runs.count, run = runs[u % runs.count]
         geo.tapRows(a + s * image, pixels: run, into: rows[w])

@@ -10,8 +10,9 @@ public func dropout(_ x: Tensor, p: Float, training: Bool, using rng: inout Rand
     for i in 0..<x.count { pmk[i] = rng.uniform() < p ? 0 : scale }
     let y = Tensor(uninitializedShape: x.shape)
     let px = x.storage.pointer, py = y.storage.pointer
-    for i in 0..<x.count { py[i] = px[i] * pmk[i] }
+    pointwise(x.count) { r in for i in r { py[i] = px[i] * pmk[i] } }   // the mask stays serial: one random sequence
     return y.recorded(from: [x]) { g in
-        x.addGrad { gx in for i in 0..<x.count { gx[i] += g[i] * mask.pointer[i] } }
+        let pm = mask.pointer   // captures mask: alive until the backward
+        x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += g[i] * pm[i] } } }
     }
 }

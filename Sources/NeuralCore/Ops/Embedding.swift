@@ -7,10 +7,20 @@ public func embedding(_ indices: [Int], shape: [Int], weight: Tensor) -> Tensor 
     for i in indices { require(i >= 0 && i < v, "embedding: index \(i) outside vocabulary of \(v)") }
     let y = Tensor(uninitializedShape: shape + [d])
     let pw = weight.storage.pointer, py = y.storage.pointer
-    for (r, i) in indices.enumerated() { (py + r * d).update(from: pw + i * d, count: d) }
+    indices.withUnsafeBufferPointer { ix in
+        forEachRowRange(ix.count, d) { rs in for r in rs { (py + r * d).update(from: pw + ix[r] * d, count: d) } }
+    }
     return y.recorded(from: [weight]) { g in
         weight.addGrad { gw in
-            for (r, i) in indices.enumerated() { let gr = g + r * d, dst = gw + i * d; for j in 0..<d { dst[j] += gr[j] } }
+            // Split by vocabulary rows: each thread adds the rows of its own words, in index order.
+            indices.withUnsafeBufferPointer { ix in
+                forEachRowRange(v, Swift.max(1, ix.count * d / Swift.max(v, 1))) { words in
+                    for (r, i) in ix.enumerated() where words.contains(i) {
+                        let gr = g + r * d, dst = gw + i * d
+                        for j in 0..<d { dst[j] += gr[j] }
+                    }
+                }
+            }
         }
     }
 }

@@ -28,18 +28,25 @@ public func crossEntropy(_ logits: Tensor, targets: [Int], classDim: Int = -1, w
     let w = weights?.scalars ?? [Float](repeating: 1, count: c)
     let wSum = w.reduce(Float(0), +), eps = labelSmoothing, px = logits.storage.pointer
     let probs = Storage(count: logits.count), pp = probs.pointer
+    // Rows on threads, each row's loss kept in Double; summed in row order after.
+    let losses = UnsafeMutablePointer<Double>.allocate(capacity: rows)
+    defer { losses.deallocate() }
+    forEachRowRange(rows, c) { rs in
+        for r in rs {
+            let lse = softmaxRow(px + r * c, pp + r * c, c)
+            let t = targets[r]
+            guard t != ignoreIndex else { losses[r] = 0; continue }
+            var smooth: Double = 0
+            if eps > 0 { for j in 0..<c { smooth += Double(w[j]) * Double(lse - px[r * c + j]) } }
+            losses[r] = Double(1 - eps) * Double(w[t]) * Double(lse - px[r * c + t]) + Double(eps) / Double(c) * smooth
+        }
+    }
     var perRow = [Float](repeating: 0, count: rows)
     var total: Double = 0, denominator: Double = 0
-    for r in 0..<rows {
-        let lse = softmaxRow(px + r * c, pp + r * c, c)
-        let t = targets[r]
-        guard t != ignoreIndex else { continue }
-        var smooth: Double = 0
-        if eps > 0 { for j in 0..<c { smooth += Double(w[j]) * Double(lse - px[r * c + j]) } }
-        let l = Double(1 - eps) * Double(w[t]) * Double(lse - px[r * c + t]) + Double(eps) / Double(c) * smooth
-        perRow[r] = Float(l)
-        total += l
-        denominator += Double(w[t])
+    for r in 0..<rows where targets[r] != ignoreIndex {
+        perRow[r] = Float(losses[r])
+        total += losses[r]
+        denominator += Double(w[targets[r]])
     }
     let mean = reduction == .mean
     let out: Tensor
@@ -50,15 +57,17 @@ public func crossEntropy(_ logits: Tensor, targets: [Int], classDim: Int = -1, w
     }
     return out.recorded(from: [logits], saving: [probs]) { g in
         logits.addGrad { gx in
-            for r in 0..<rows {
-                let t = targets[r]
-                guard t != ignoreIndex else { continue }
-                let k = reduction == .none ? g[r] : (mean ? g[0] / Float(denominator) : g[0])
-                // d/dx_j = p_j·((1-ε)·w_t + ε/C·Σw) - (1-ε)·w_t·[j = t] - ε/C·w_j
-                let a = (1 - eps) * w[t] + eps / Float(c) * wSum
-                let pi = pp + r * c, gi = gx + r * c
-                for j in 0..<c { gi[j] += k * (pi[j] * a - eps / Float(c) * w[j]) }
-                gi[t] -= k * (1 - eps) * w[t]
+            forEachRowRange(rows, c) { rs in
+                for r in rs {
+                    let t = targets[r]
+                    guard t != ignoreIndex else { continue }
+                    let k = reduction == .none ? g[r] : (mean ? g[0] / Float(denominator) : g[0])
+                    // d/dx_j = p_j·((1-ε)·w_t + ε/C·Σw) - (1-ε)·w_t·[j = t] - ε/C·w_j
+                    let a = (1 - eps) * w[t] + eps / Float(c) * wSum
+                    let pi = pp + r * c, gi = gx + r * c
+                    for j in 0..<c { gi[j] += k * (pi[j] * a - eps / Float(c) * w[j]) }
+                    gi[t] -= k * (1 - eps) * w[t]
+                }
             }
         }
     }
@@ -72,22 +81,36 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
     let px = logits.storage.pointer
     let probs = Storage(count: logits.count)
     let pp = probs.pointer
-    var total: Double = 0
-    for r in 0..<rows {
-        let lse = softmaxRow(px + r * c, pp + r * c, c)
-        total += Double(lse - px[r * c + targets[r]])
+    // Rows on threads, each row's loss kept in Double; summed in row order after (same bits on any threads).
+    let losses = UnsafeMutablePointer<Double>.allocate(capacity: rows)
+    defer { losses.deallocate() }
+    forEachRowRange(rows, c) { rs in
+        for r in rs { losses[r] = Double(softmaxRow(px + r * c, pp + r * c, c) - px[r * c + targets[r]]) }
     }
+    var total: Double = 0
+    for r in 0..<rows { total += losses[r] }
     let loss = Tensor(Float(total / Double(Swift.max(rows, 1))))
     return loss.recorded(from: [logits], saving: [probs]) { g in
         let k = g[0] / Float(Swift.max(rows, 1))
         logits.addGrad { gx in
-            for r in 0..<rows {
-                let pi = pp + r * c, gi = gx + r * c
-                for j in 0..<c { gi[j] += k * pi[j] }
-                gi[targets[r]] -= k
+            forEachRowRange(rows, c) { rs in
+                for r in rs {
+                    let pi = pp + r * c, gi = gx + r * c
+                    for j in 0..<c { gi[j] += k * pi[j] }
+                    gi[targets[r]] -= k
+                }
             }
         }
     }
+}
+
+/// Elements per partial sum of an elementwise loss (fixed, so the sum's order is too).
+let lossBlock = 4096
+
+/// Runs body(rows) over 0..<rows split across threads, about `Parallel.pointwiseGrain` floats of
+/// rows `width` wide each.
+func forEachRowRange(_ rows: Int, _ width: Int, file: StaticString = #fileID, line: UInt = #line, _ body: (Range<Int>) -> Void) {
+    Parallel.forRanges(rows, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / Swift.max(width, 1)), file: file, line: line, body)
 }
 
 /// How a loss reduces its per-element (per-row) values, as PyTorch's `reduction=`.
@@ -103,19 +126,31 @@ func elementwiseLoss(_ input: Tensor, _ target: Tensor, _ what: String, _ reduct
     let n = input.count, px = input.storage.pointer, pt = target.storage.pointer
     if reduction == .none {
         let out = Tensor(uninitializedShape: input.shape), po = out.storage.pointer
-        for i in 0..<n { po[i] = Float(value(px[i], pt[i])) }
+        pointwise(n) { r in for i in r { po[i] = Float(value(px[i], pt[i])) } }
         return out.recorded(from: [input, target], saving: [target.storage]) { g in
-            input.addGrad { gx in for i in 0..<n { gx[i] += g[i] * dInput(px[i], pt[i]) } }
-            if let dTarget { target.addGrad { gt in for i in 0..<n { gt[i] += g[i] * dTarget(px[i], pt[i]) } } }
+            input.addGrad { gx in pointwise(n) { r in for i in r { gx[i] += g[i] * dInput(px[i], pt[i]) } } }
+            if let dTarget { target.addGrad { gt in pointwise(n) { r in for i in r { gt[i] += g[i] * dTarget(px[i], pt[i]) } } } }
+        }
+    }
+    // Blocks of `lossBlock` elements summed on threads, then the blocks' sums in order: the same
+    // bits on any number of threads.
+    let blocks = (n + lossBlock - 1) / lossBlock
+    let sums = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(blocks, 1))
+    defer { sums.deallocate() }
+    Parallel.forRanges(blocks, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / lossBlock)) { bs in
+        for b in bs {
+            var s: Double = 0
+            for i in (b * lossBlock)..<Swift.min(n, (b + 1) * lossBlock) { s += value(px[i], pt[i]) }
+            sums[b] = s
         }
     }
     var s: Double = 0
-    for i in 0..<n { s += value(px[i], pt[i]) }
+    for b in 0..<blocks { s += sums[b] }
     let mean = reduction == .mean, count = Swift.max(n, 1)
     return Tensor(Float(mean ? s / Double(count) : s)).recorded(from: [input, target], saving: [target.storage]) { g in
         let k = mean ? g[0] / Float(count) : g[0]
-        input.addGrad { gx in for i in 0..<n { gx[i] += k * dInput(px[i], pt[i]) } }
-        if let dTarget { target.addGrad { gt in for i in 0..<n { gt[i] += k * dTarget(px[i], pt[i]) } } }
+        input.addGrad { gx in pointwise(n) { r in for i in r { gx[i] += k * dInput(px[i], pt[i]) } } }
+        if let dTarget { target.addGrad { gt in pointwise(n) { r in for i in r { gt[i] += k * dTarget(px[i], pt[i]) } } } }
     }
 }
 

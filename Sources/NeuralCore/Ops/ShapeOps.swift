@@ -14,7 +14,7 @@ extension Tensor {
         let x = self
         let y = viewed(as: s)
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in for i in 0..<x.count { gx[i] += g[i] } }
+            x.writeGrad { gx, fresh in moveRows(1, x.count, from: g, stride: 0, to: gx, stride: 0, accumulate: !fresh) }
         }
     }
 
@@ -30,10 +30,10 @@ extension Tensor {
         let srcStrides = perm.map { inStrides[$0] }   // input stride for each output axis
         let y = Tensor(uninitializedShape: outShape)
         let px = storage.pointer, py = y.storage.pointer
-        // Walk the output in order; plan A = output (dense), B = source offsets.
-        Tensor.walk(outShape, srcStrides) { o, s in py[o] = px[s] }
+        // Walk the output in order (dense offsets o), reading the source at offsets s.
+        Tensor.walkRows(outShape, srcStrides) { o, s in py[o] = px[s] }
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in Tensor.walk(outShape, srcStrides) { o, s in gx[s] += g[o] } }
+            x.addGrad { gx in Tensor.walkRows(outShape, srcStrides) { o, s in gx[s] += g[o] } }
         }
     }
 
@@ -44,24 +44,28 @@ extension Tensor {
         return permuted(p)
     }
 
-    /// Visits every index of `shape` in row-major order: body(denseOffset, stridedOffset).
+    /// Visits every index of `shape` in row-major order: body(denseOffset, stridedOffset); rows of
+    /// the last axis are shared out across threads (each offset visited once, by one thread).
     @inline(__always)
-    static func walk(_ shape: [Int], _ strides: [Int], _ body: (Int, Int) -> Void) {
+    static func walkRows(_ shape: [Int], _ strides: [Int], file: StaticString = #fileID, line: UInt = #line,
+                         _ body: (Int, Int) -> Void) {
         let n = Tensor.count(of: shape), r = shape.count
         if n == 0 { return }
         if r == 0 { body(0, 0); return }
-        var idx = [Int](repeating: 0, count: r)
-        var s = 0
-        let last = shape[r - 1], ls = strides[r - 1]
-        var o = 0
-        while o < n {
-            for j in 0..<last { body(o + j, s + j * ls) }
-            o += last
-            var d = r - 2
-            while d >= 0 {
-                idx[d] += 1; s += strides[d]
-                if idx[d] < shape[d] { break }
-                s -= strides[d] * shape[d]; idx[d] = 0; d -= 1
+        let last = shape[r - 1], ls = strides[r - 1], rows = n / last
+        Parallel.forRanges(rows, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / last), file: file, line: line) { range in
+            // The index of row range.lowerBound, and its strided offset.
+            var idx = [Int](repeating: 0, count: r), s = 0, q = range.lowerBound
+            for d in stride(from: r - 2, through: 0, by: -1) { idx[d] = q % shape[d]; q /= shape[d]; s += idx[d] * strides[d] }
+            for row in range {
+                let o = row * last
+                for j in 0..<last { body(o + j, s + j * ls) }
+                var d = r - 2
+                while d >= 0 {
+                    idx[d] += 1; s += strides[d]
+                    if idx[d] < shape[d] { break }
+                    s -= strides[d] * shape[d]; idx[d] = 0; d -= 1
+                }
             }
         }
     }
@@ -78,14 +82,9 @@ extension Tensor {
         let y = Tensor(uninitializedShape: outShape)
         let px = storage.pointer, py = y.storage.pointer
         let len = range.count * inner
-        for o in 0..<outer { (py + o * len).update(from: px + (o * d + range.lowerBound) * inner, count: len) }
+        moveRows(outer, len, from: px + range.lowerBound * inner, stride: d * inner, to: py, stride: len, accumulate: false)
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in
-                for o in 0..<outer {
-                    let dst = gx + (o * d + range.lowerBound) * inner, src = g + o * len
-                    for j in 0..<len { dst[j] += src[j] }
-                }
-            }
+            x.addGrad { gx in moveRows(outer, len, from: g, stride: len, to: gx + range.lowerBound * inner, stride: d * inner, accumulate: true) }
         }
     }
 
@@ -108,17 +107,14 @@ extension Tensor {
         for p in parts {
             starts.append(start)
             let len = p.shape[a] * inner
-            for o in 0..<outer { (py + (o * total + start) * inner).update(from: p.storage.pointer + o * len, count: len) }
+            moveRows(outer, len, from: p.storage.pointer, stride: len, to: py + start * inner, stride: total * inner, accumulate: false)
             start += p.shape[a]
         }
         return y.recorded(from: parts) { g in
             for (p, s) in zip(parts, starts) {
                 let len = p.shape[a] * inner
-                p.addGrad { gp in
-                    for o in 0..<outer {
-                        let src = g + (o * total + s) * inner, dst = gp + o * len
-                        for j in 0..<len { dst[j] += src[j] }
-                    }
+                p.writeGrad { gp, fresh in
+                    moveRows(outer, len, from: g + s * inner, stride: total * inner, to: gp, stride: len, accumulate: !fresh)
                 }
             }
         }
@@ -145,10 +141,15 @@ extension Tensor {
         let x = self, nc = shape[0] * shape[1], h = shape[2], w = shape[3], hp = h + 2 * p, wp = w + 2 * p
         let y = Tensor(shape: [shape[0], shape[1], hp, wp], storage: Storage(count: nc * hp * wp, repeating: 0))
         let px = storage.pointer, py = y.storage.pointer
-        for c in 0..<nc { for r in 0..<h { (py + (c * hp + r + p) * wp + p).update(from: px + (c * h + r) * w, count: w) } }
+        let grain = Swift.max(1, Parallel.pointwiseGrain / (h * w))   // planes a thread
+        Parallel.forRanges(nc, minPerChunk: grain) { planes in
+            for c in planes { for r in 0..<h { (py + (c * hp + r + p) * wp + p).update(from: px + (c * h + r) * w, count: w) } }
+        }
         return y.recorded(from: [x]) { g in
             x.addGrad { gx in
-                for c in 0..<nc { for r in 0..<h { for i in 0..<w { gx[(c * h + r) * w + i] += g[(c * hp + r + p) * wp + p + i] } } }
+                Parallel.forRanges(nc, minPerChunk: grain) { planes in
+                    for c in planes { moveRows(h, w, from: g + (c * hp + p) * wp + p, stride: wp, to: gx + c * h * w, stride: w, accumulate: true) }
+                }
             }
         }
     }

@@ -28,4 +28,25 @@ final class DropoutTests: XCTestCase {
         let x = Tensor.ones([100])
         XCTAssertEqual(dropout(x, p: 0.5, training: true, using: &a).scalars, dropout(x, p: 0.5, training: true, using: &b).scalars)
     }
+
+    /// The mask comes from one random sequence whatever the threads; the products run on them.
+    func testSameMaskOnAnyThreads() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var base = RandomGenerator(seed: 45)
+        let xv = Tensor.normal([70_001], using: &base)
+        var first: [[Float]] = []
+        for threads in [1, 3, 16] {
+            Parallel.threads = threads
+            var rng = RandomGenerator(seed: 46)
+            let x = xv.requiringGrad(), y = dropout(x, p: 0.3, training: true, using: &rng)
+            (y * xv).sum().backward()
+            let results = [y.scalars, x.grad!.scalars]
+            let ys = y.scalars, xs = xv.scalars
+            var wrong = 0   // kept values not x / (1 - p)
+            for i in 0..<ys.count where ys[i] != 0 { let want = xs[i] / 0.7; if Swift.abs(ys[i] - want) > 1e-5 * Swift.abs(want) { wrong += 1 } }
+            XCTAssertEqual(wrong, 0)
+            if first.isEmpty { first = results } else { XCTAssertEqual(results, first, "\(threads) threads against 1") }
+        }
+    }
 }

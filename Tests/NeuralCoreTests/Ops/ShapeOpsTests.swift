@@ -66,4 +66,64 @@ final class ShapeOpsTests: XCTestCase {
         XCTAssertTrue(u.allSatisfy { $0 >= -1 && $0 < 1 })
         XCTAssertEqual(u.reduce(0, +) / 1000, 0, accuracy: 0.1)
     }
+
+    /// Slice, concatenate, reshape, permute and padding on tensors large enough to be split across
+    /// threads (ranges starting inside rows): values and gradients equal the definitions exactly on
+    /// 1, 3 and 16 threads.
+    func testLargeMovesOnThreadsEqualTheDefinitions() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 41)
+        let (a, b, c) = (6, 40, 251)
+        let xv = Tensor.normal([a, b, c], using: &rng), yv = Tensor.normal([a, 17, c], using: &rng)
+        let xs = xv.scalars, ys = yv.scalars
+        func at(_ i: Int, _ j: Int, _ k: Int, _ d1: Int) -> Int { (i * d1 + j) * c + k }
+        for threads in [1, 3, 16] {
+            Parallel.threads = threads
+            // slice along axis 1: the rows 5..<33
+            let x = xv.requiringGrad(), u = Tensor.normal([a, 28, c], using: &rng), us = u.scalars
+            let s = x.slice(axis: 1, 5..<33)
+            var want = [Float](repeating: 0, count: a * 28 * c), wantG = [Float](repeating: 0, count: xs.count)
+            for i in 0..<a { for j in 0..<28 { for k in 0..<c {
+                want[at(i, j, k, 28)] = xs[at(i, j + 5, k, b)]; wantG[at(i, j + 5, k, b)] = us[at(i, j, k, 28)]
+            } } }
+            (s * u).sum().backward()
+            XCTAssertEqual(s.scalars, want, "slice, \(threads) threads")
+            XCTAssertEqual(x.grad!.scalars, wantG, "slice gradient, \(threads) threads")
+            // concatenate along axis 1
+            let x2 = xv.requiringGrad(), y2 = yv.requiringGrad(), v = Tensor.normal([a, b + 17, c], using: &rng), vs = v.scalars
+            let cat = Tensor.concatenate([x2, y2], axis: 1)
+            var wantC = [Float](repeating: 0, count: a * (b + 17) * c)
+            for i in 0..<a { for k in 0..<c {
+                for j in 0..<b { wantC[at(i, j, k, b + 17)] = xs[at(i, j, k, b)] }
+                for j in 0..<17 { wantC[at(i, b + j, k, b + 17)] = ys[at(i, j, k, 17)] }
+            } }
+            (cat * v).sum().backward()
+            XCTAssertEqual(cat.scalars, wantC, "concatenate, \(threads) threads")
+            XCTAssertEqual(x2.grad!.scalars, (0..<xs.count).map { vs[at($0 / (b * c), $0 / c % b, $0 % c, b + 17)] }, "concatenate gradient, \(threads) threads")
+            XCTAssertEqual(y2.grad!.scalars, (0..<ys.count).map { vs[at($0 / (17 * c), b + $0 / c % 17, $0 % c, b + 17)] }, "concatenate gradient, \(threads) threads")
+            // reshape: a fresh gradient (copied), then one added to
+            let x3 = xv.requiringGrad(), p = Tensor.normal([a * b, c], using: &rng), q = Tensor.normal([a * b, c], using: &rng)
+            (x3.reshaped([a * b, c]) * p + x3.reshaped([a * b, c]) * q).sum().backward()
+            XCTAssertEqual(x3.grad!.scalars, zip(p.scalars, q.scalars).map { $0 + $1 }, "reshape gradient, \(threads) threads")
+            // permute (2, 0, 1)
+            let x4 = xv.requiringGrad(), w = Tensor.normal([c, a, b], using: &rng), ws = w.scalars
+            let t = x4.permuted([2, 0, 1])
+            (t * w).sum().backward()
+            XCTAssertEqual(t.scalars, (0..<xs.count).map { o in xs[at(o / b % a, o % b, o / (a * b), b)] }, "permute, \(threads) threads")
+            XCTAssertEqual(x4.grad!.scalars, (0..<xs.count).map { e in ws[(e % c * a + e / (b * c)) * b + e / c % b] }, "permute gradient, \(threads) threads")
+            // padding by 2 of (a, b, 9, 29)
+            let x5 = Tensor.normal([a, b, 9, 29], using: &rng).requiringGrad(), x5s = x5.scalars
+            let z = Tensor.normal([a, b, 13, 33], using: &rng), zs = z.scalars
+            let padded = x5.padded2d(2)
+            (padded * z).sum().backward()
+            var wantP = [Float](repeating: 0, count: a * b * 13 * 33), wantPG = [Float](repeating: 0, count: a * b * 9 * 29)
+            for pl in 0..<(a * b) { for r in 0..<9 { for k in 0..<29 {
+                wantP[(pl * 13 + r + 2) * 33 + k + 2] = x5s[(pl * 9 + r) * 29 + k]
+                wantPG[(pl * 9 + r) * 29 + k] = zs[(pl * 13 + r + 2) * 33 + k + 2]
+            } } }
+            XCTAssertEqual(padded.scalars, wantP, "padding, \(threads) threads")
+            XCTAssertEqual(x5.grad!.scalars, wantPG, "padding gradient, \(threads) threads")
+        }
+    }
 }
