@@ -136,7 +136,8 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                 // The pieces summed in order, (Cout, taps, Cin) -> (Cout, Cin, kh, kw), output channels
                 // across threads. A range of output channels is one contiguous run of every piece:
                 // summed run by run (64 pieces at 16 threads: read one at a time, not 64 interleaved).
-                let taps = geo.kh * geo.kw, cin = geo.c, per = taps * cin, pieces = gw.storages.map(\.pointer)
+                let taps = geo.kh * geo.kw, cin = geo.c, per = taps * cin, pieces = gw.pointers
+                defer { withExtendedLifetime(gw) {} }   // pieces point into it
                 Parallel.forRanges(cout) { r in
                     let count = r.count * per, buffer = Storage(count: count, repeating: 0), sum = buffer.pointer   // pooled
                     defer { withExtendedLifetime(buffer) {} }
