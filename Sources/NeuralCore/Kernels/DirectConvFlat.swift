@@ -23,13 +23,7 @@ enum DirectConvFlat {
 
     /// weight (Cout, Cin, kh, kw) as [⌈Cout/4⌉][Cin][kh·kw][4] (missing channels zero).
     static func pack(_ w: UnsafePointer<Float>, cout: Int, cin: Int, taps: Int) -> Storage {
-        let s = Storage(count: (cout + 3) / 4 * cin * taps * 4, repeating: 0)
-        for o in 0..<cout {
-            for i in 0..<cin {
-                for t in 0..<taps { s.pointer[((o / 4 * cin + i) * taps + t) * 4 + o % 4] = w[(o * cin + i) * taps + t] }
-            }
-        }
-        return s
+        DirectConv3x3.packFours(w, outs: cout, ins: cin, taps: taps, outStride: cin * taps, inStride: taps, reversed: false)
     }
 
     /// y (outs, Ho, Wo) = conv(x (ins, H, W)) [+ bias] [then ReLU] for one image; `pad` holds the
