@@ -21,7 +21,7 @@ struct DeepMediaShowcase: AsyncParsableCommand {
     @Option(help: "Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every network interface).") var host = "127.0.0.1"
     @Option(parsing: .unconditional, help: "Port (0: any free port).") var port = 8080
     @Option(help: "Folder with the six model files (default: the bundled Assets/models).") var models: String?
-    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Requests computed at once, one thread each (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Requests computed at once, one thread each (default: one per physical core).")
     var threads: Int?
 
     func validate() throws {
@@ -36,7 +36,7 @@ struct DeepMediaShowcase: AsyncParsableCommand {
         // workers wait for regions that other requests hold), and the same single-request latency.
         Parallel.threads = 1
         var options = ShowcaseOptions()
-        options.host = host; options.port = port; options.models = models; options.computeWidth = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        options.host = host; options.port = port; options.models = models; options.computeWidth = threads ?? CPUInfo.cores
         let services = try ShowcaseServices(models: try ShowcaseModels(folder: models), computeWidth: options.computeWidth)
         var logger = Logger(label: "deepmedia-showcase")
         logger.logLevel = .warning

@@ -7,13 +7,13 @@ public let deepMediaVersion = "0.4.0"
 
 /// Options every subcommand of every program shares.
 public struct CommonOptions: ParsableArguments {
-    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: all cores).")
+    @Option(name: .customLong("threads"), parsing: .unconditional, help: "Worker threads (default: one per physical core).")
     var requestedThreads: Int?
 
     public init() {}
 
-    /// The threads to use: --threads, or every active core.
-    public var threads: Int { requestedThreads ?? ProcessInfo.processInfo.activeProcessorCount }
+    /// The threads to use: --threads, or one per physical core.
+    public var threads: Int { requestedThreads ?? CPUInfo.cores }
 
     public func validate() throws {
         if let t = requestedThreads, t < 1 || t > 1024 { throw ValidationError("--threads must be in 1...1024") }

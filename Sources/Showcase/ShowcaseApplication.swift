@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NeuralCore
 import Logging
 import RunKit
 
@@ -10,7 +11,7 @@ public struct ShowcaseOptions: Sendable {
     /// A folder with the six model files (default: the bundled Assets/models).
     public var models: String? = nil
     /// Requests computed at once (default: the active cores).
-    public var computeWidth = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var computeWidth = CPUInfo.cores
     /// The static pages (default: Assets/showcase).
     public var pages: String? = nil
     public init() {}

@@ -21,6 +21,43 @@ public enum CPUInfo {
         return Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
     }
 
+    /// Threads the library uses unless told otherwise: one per physical core this process may run
+    /// on (two hyperthreads of a core share its vector units, and a 16-core Xeon shows 32 CPUs; as
+    /// PyTorch's default), never more than Foundation's active processors (which follow CPU
+    /// quotas). Where the topology cannot be read, the active processors.
+    public static let cores: Int = {
+        let active = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let allowed = status?.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+            .flatMap { cpuList(String($0.dropFirst("Cpus_allowed_list:".count))) }
+        guard let allowed, let physical = physicalCores(of: allowed) else { return active }
+        return Swift.min(active, physical)
+    }()
+
+    /// CPU numbers of a kernel list such as "0-3,8,10-11" (nil when malformed).
+    static func cpuList(_ text: String) -> [Int]? {
+        var cpus: [Int] = []
+        for part in text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",") {
+            let ends = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard let lo = ends.first ?? nil, let hi = ends.last ?? nil, ends.count <= 2, lo >= 0, lo <= hi, hi < 1 << 16 else { return nil }
+            cpus += lo...hi
+        }
+        return cpus.isEmpty ? nil : cpus
+    }
+
+    /// Distinct (package, core) pairs among `cpus` in `sysfs` (/sys/devices/system/cpu), nil when
+    /// any CPU's topology is missing.
+    static func physicalCores(of cpus: [Int], sysfs: String = "/sys/devices/system/cpu") -> Int? {
+        var seen = Set<String>()
+        for cpu in cpus {
+            let dir = "\(sysfs)/cpu\(cpu)/topology/"
+            guard let core = try? String(contentsOfFile: dir + "core_id", encoding: .utf8),
+                  let package = try? String(contentsOfFile: dir + "physical_package_id", encoding: .utf8) else { return nil }
+            seen.insert(package.trimmingCharacters(in: .whitespacesAndNewlines) + "/" + core.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return seen.isEmpty ? nil : seen.count
+    }
+
     /// The CPU's widest vector instructions: "avx512", "avx2" or "baseline".
     public static var isa: String { ["baseline", "avx2", "avx512"][Int(dm_cpu_vector_level())] }
 

@@ -9,14 +9,14 @@ import Synchronization
 /// dozens of regions a few hundred microseconds to milliseconds long, and waking a sleeping thread
 /// (on a virtual machine: an idle virtual CPU) costs a good part of that.
 public enum Parallel {
-    nonisolated(unsafe) private static var _threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    nonisolated(unsafe) private static var _threads = CPUInfo.cores
     nonisolated(unsafe) private static var depthKey: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
     }()
 
-    /// Worker threads used by kernels (default: the active cores).
+    /// Worker threads used by kernels (default: `CPUInfo.cores`, one per physical core).
     public static var threads: Int {
         get { _threads }
         set { _threads = max(1, newValue) }

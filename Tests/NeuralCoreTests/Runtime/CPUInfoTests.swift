@@ -1,0 +1,44 @@
+import XCTest
+@testable import NeuralCore
+
+/// The default thread count: one per physical core among the CPUs the process may use, read from
+/// a topology laid out as the kernel's (/sys/devices/system/cpu) in a temporary folder.
+final class CPUInfoTests: XCTestCase {
+    var dir: URL!
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpuinfo-\(UUID().uuidString)")
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// CPU c as core `core` of package `package`.
+    func addCPU(_ c: Int, core: Int, package: Int) throws {
+        let topo = dir.appendingPathComponent("cpu\(c)/topology")
+        try FileManager.default.createDirectory(at: topo, withIntermediateDirectories: true)
+        try "\(core)\n".write(to: topo.appendingPathComponent("core_id"), atomically: true, encoding: .utf8)
+        try "\(package)\n".write(to: topo.appendingPathComponent("physical_package_id"), atomically: true, encoding: .utf8)
+    }
+
+    func testCPUListsAsTheKernelWritesThem() {
+        XCTAssertEqual(CPUInfo.cpuList("0-3,8,10-11\n"), [0, 1, 2, 3, 8, 10, 11])
+        XCTAssertEqual(CPUInfo.cpuList("\t5"), [5])
+        for bad in ["", "3-1", "a", "1-2-3", "-1", "1,,2x"] { XCTAssertNil(CPUInfo.cpuList(bad), bad) }
+    }
+
+    /// 16 cores with two hyperthreads each (CPUs c and c + 16 share core c, as Linux numbers a Xeon)
+    /// are 16; half the CPUs allowed, 8; two packages with the same core numbers count apart.
+    func testHyperthreadsCountOnce() throws {
+        for c in 0..<32 { try addCPU(c, core: c % 16, package: 0) }
+        XCTAssertEqual(CPUInfo.physicalCores(of: Array(0..<32), sysfs: dir.path), 16)
+        XCTAssertEqual(CPUInfo.physicalCores(of: Array(0..<8) + Array(16..<24), sysfs: dir.path), 8)
+        XCTAssertEqual(CPUInfo.physicalCores(of: [3, 19], sysfs: dir.path), 1)
+        for c in 32..<64 { try addCPU(c, core: c % 16, package: 1) }
+        XCTAssertEqual(CPUInfo.physicalCores(of: Array(0..<64), sysfs: dir.path), 32)
+        XCTAssertNil(CPUInfo.physicalCores(of: [0, 64], sysfs: dir.path), "a CPU without topology")
+    }
+
+    /// On this machine: at least one, never more than the active processors.
+    func testCoresOnThisMachine() {
+        XCTAssertGreaterThanOrEqual(CPUInfo.cores, 1)
+        XCTAssertLessThanOrEqual(CPUInfo.cores, ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
