@@ -28,4 +28,33 @@ final class BatchNormLayerTests: XCTestCase {
         XCTAssertFalse(bn.training)
         XCTAssertEqual(BatchNorm.all(in: model).count, 1)
     }
+
+    /// The eval-mode norm folded into a weight large enough to be split across threads (channels on
+    /// axis 1, as a transposed convolution's, and on axis 0), and its scale and shift over 6272
+    /// channels: the definitions, bit for bit, on 1, 3 and 16 threads.
+    func testFoldingOnThreadsIsTheDefinition() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 47)
+        for (shape, axis) in [([128, 64, 4, 4], 1), ([64, 128, 3, 3], 0), ([6272], 0)] {
+            let c = shape[axis]
+            let bn = BatchNorm(weight: .normal([c], using: &rng), bias: .normal([c], using: &rng),
+                               runningMean: .normal([c], using: &rng), runningVar: .uniform([c], low: 0.5, high: 2, using: &rng))
+            let w = Tensor.normal(shape, using: &rng), b = Tensor.normal([c], using: &rng)
+            let g = bn.weight.value.scalars, beta = bn.bias.value.scalars, m = bn.runningMean.value.scalars, v = bn.runningVar.value.scalars
+            let s = (0..<c).map { 1 / (v[$0] + bn.eps).squareRoot() * g[$0] }
+            let inner = shape[(axis + 1)...].reduce(1, *)
+            let wantW = w.scalars.enumerated().map { $0.element * s[$0.offset / inner % c] }
+            let wantB = (0..<c).map { (b.scalars[$0] - m[$0]) * s[$0] + beta[$0] }
+            let wantShift = (0..<c).map { beta[$0] - m[$0] * s[$0] }
+            for threads in [1, 3, 16] {
+                Parallel.threads = threads
+                let f = bn.folded(weight: w, bias: b, axis: axis), e = bn.evalScaleShift()
+                XCTAssertEqual(f.weight.scalars, wantW, "\(shape) \(threads) threads")
+                XCTAssertEqual(f.bias.scalars, wantB, "\(shape) \(threads) threads")
+                XCTAssertEqual(e.scale.scalars, s, "\(shape) \(threads) threads")
+                XCTAssertEqual(e.shift.scalars, wantShift, "\(shape) \(threads) threads")
+            }
+        }
+    }
 }
