@@ -33,7 +33,7 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
     let ldy = (t + 1) * h, kj = inF + h
     // [W_ih | W_hh]ᵀ packed once for all steps (a general sgemm would repack it at every step; a
     // single step, as in generation, multiplies by the two unpacked).
-    let byUnits = t > 1 && LSTMUnitSplit.applies(batch: b, hidden: h)   // few rows per thread: see LSTMUnitSplit
+    let byUnits = t > 1 && LSTMUnitSplit.applies(batch: b, hidden: h, training: training)   // few rows per thread: see LSTMUnitSplit
     let weights = t > 1 && !byUnits ? PackedMatrix(transposing: [(UnsafePointer(pwi), cols: inF), (UnsafePointer(pwh), cols: h)], rows: g4) : nil
     if byUnits {
         let split = LSTMUnitSplit(weightIH: pwi, weightHH: pwh, inputs: inF, hidden: h, bias: bsum.pointer)

@@ -64,8 +64,8 @@ final class LSTMCellTests: XCTestCase {
     /// final states and gradients up to rounding, on 2, 3 and 16 threads, every kernel set, with an H
     /// that fills whole unit groups and one that ends in a partial group (zero columns).
     func testSplitByUnitsMatchesSplitByRows() {
-        let saved = (Parallel.threads, LSTMUnitSplit.rowsPerThread)
-        defer { Parallel.threads = saved.0; LSTMUnitSplit.rowsPerThread = saved.1 }
+        let saved = (Parallel.threads, LSTMUnitSplit.rowsPerThread, LSTMUnitSplit.inferenceRowsPerThread)
+        defer { Parallel.threads = saved.0; LSTMUnitSplit.rowsPerThread = saved.1; LSTMUnitSplit.inferenceRowsPerThread = saved.2 }
         forEachKernelSet { set in
             var rng = RandomGenerator(seed: 24)
             for (b, t, inF, h) in [(3, 5, 7, 32), (5, 4, 6, 37)] {
@@ -85,15 +85,31 @@ final class LSTMCellTests: XCTestCase {
                 for threads in [2, 3, 16] {
                     Parallel.threads = threads
                     LSTMUnitSplit.rowsPerThread = 1000
-                    XCTAssertFalse(LSTMUnitSplit.applies(batch: b, hidden: 4), "one unit group: not split")
+                    XCTAssertFalse(LSTMUnitSplit.applies(batch: b, hidden: 4, training: true), "one unit group: not split")
                     LSTMUnitSplit.rowsPerThread = 0
-                    XCTAssertFalse(LSTMUnitSplit.applies(batch: b, hidden: h))
+                    XCTAssertFalse(LSTMUnitSplit.applies(batch: b, hidden: h, training: true))
                     let rows = run()
                     LSTMUnitSplit.rowsPerThread = 1000
-                    XCTAssertTrue(LSTMUnitSplit.applies(batch: b, hidden: h))
+                    XCTAssertTrue(LSTMUnitSplit.applies(batch: b, hidden: h, training: true))
                     let units = run()
                     for (i, (u, r)) in zip(units, rows).enumerated() {
                         assertClose(u, r, rtol: 1e-5, atol: 1e-5, "\(set) b\(b) h\(h) on \(threads) threads, result \(i)")
+                    }
+                    // Inference (no gates kept) follows its own threshold.
+                    func infer() -> [Tensor] {
+                        withoutGrad {
+                            let r = lstmLayer(x, h0: h0, c0: c0, weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh)
+                            return [r.output, r.h, r.c].map { Tensor(shape: $0.shape, scalars: $0.scalars) }
+                        }
+                    }
+                    LSTMUnitSplit.inferenceRowsPerThread = 0
+                    XCTAssertFalse(LSTMUnitSplit.applies(batch: b, hidden: h, training: false))
+                    let rowsInferred = infer()
+                    LSTMUnitSplit.inferenceRowsPerThread = 1000
+                    XCTAssertTrue(LSTMUnitSplit.applies(batch: b, hidden: h, training: false))
+                    for (i, (u, r)) in zip(infer(), rowsInferred).enumerated() {
+                        assertClose(u, r, rtol: 1e-5, atol: 1e-5, "\(set) b\(b) h\(h) on \(threads) threads, inference result \(i)")
+                        assertClose(u, units[i], rtol: 1e-5, atol: 1e-5, "\(set) b\(b) h\(h) on \(threads) threads, inference against training \(i)")
                     }
                 }
             }
