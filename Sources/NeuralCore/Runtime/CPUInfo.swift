@@ -22,15 +22,17 @@ public enum CPUInfo {
     }
 
     /// Threads the library uses unless told otherwise: one per physical core this process may run
-    /// on (two hyperthreads of a core share its vector units, and a 16-core Xeon shows 32 CPUs; as
-    /// PyTorch's default), never more than Foundation's active processors (which follow CPU
-    /// quotas). Where the topology cannot be read, the active processors.
+    /// on (allowed and online; a core with hyperthreads shows as two CPUs that share its vector
+    /// units; PyTorch's default too), never more than Foundation's active processors (which follow
+    /// CPU quotas). Where the topology cannot be read, the active processors.
     public static let cores: Int = {
         let active = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
         let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)
         let allowed = status?.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
             .flatMap { cpuList(String($0.dropFirst("Cpus_allowed_list:".count))) }
-        guard let allowed, let physical = physicalCores(of: allowed) else { return active }
+        // Only CPUs that are online (the allowed list may name every possible one).
+        let online = (try? String(contentsOfFile: "/sys/devices/system/cpu/online", encoding: .utf8)).flatMap(cpuList).map(Set.init)
+        guard let allowed, let online, let physical = physicalCores(of: allowed.filter(online.contains)) else { return active }
         return Swift.min(active, physical)
     }()
 
