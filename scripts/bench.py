@@ -183,7 +183,7 @@ the frameworks over {args.rounds} rounds; each figure is the median over the rou
 median of {args.repeats} timed repeats. Ratios above 1 mean DeepMedia is faster than the faster peer.
 
 - Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}
-- Machine: {cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}
+- Machine: {cpu}, {system.get('cores', '?')} cores, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}
 - Peers: {', '.join(versions) or 'not importable'}
 - Command: `make bench` (= `python3 scripts/bench.py --rounds {args.rounds} --seconds {args.seconds} --repeats {args.repeats} --threads {args.threads} --kernels {','.join(kernels)}{' --no-keras' if args.no_keras else ''}`)
 

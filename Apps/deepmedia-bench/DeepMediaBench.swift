@@ -52,7 +52,8 @@ struct DeepMediaBench: ParsableCommand {
             let info: [String: Any] = ["cpu": CPUInfo.model, "isa": CPUInfo.isa, "kernels": CPUInfo.kernels,
                                        "kernels_available": KernelSet.available.map(\.rawValue), "blas_core": BLAS.core,
                                        "blas_core_replaced": BLAS.replacedCore ?? NSNull(),
-                                       "cpu_family": CPUInfo.family ?? NSNull(), "full_width_512": KernelSet.fullWidth512]
+                                       "cpu_family": CPUInfo.family ?? NSNull(), "full_width_512": KernelSet.fullWidth512,
+                                       "cores": CPUInfo.cores, "cpus": ProcessInfo.processInfo.activeProcessorCount]
             print(String(decoding: try JSONSerialization.data(withJSONObject: info, options: [.sortedKeys]), as: UTF8.self))
             return
         }
