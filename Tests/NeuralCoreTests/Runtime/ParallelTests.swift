@@ -22,12 +22,13 @@ final class ParallelTests: XCTestCase {
 
     /// A fixed region runs chunk c on worker c % participants and every chunk once, for several
     /// chunk counts and thread budgets, region after region (a worker that starts late is waited
-    /// for, not replaced).
+    /// for, not replaced). Participants: threads, chunks or CPUs, the fewest (3 threads on a
+    /// 2-CPU machine run on 2).
     func testFixedChunksStayOnTheirWorker() {
-        for threads in [1, 2, 3] {
+        for threads in [1, 2, 3, Parallel.cpus + 1] {
             Parallel.threads = threads
-            for chunks in [1, 2, 3, 7] {
-                let participants = Swift.min(threads, chunks)
+            for chunks in [1, 2, 3, 7, 2 * Parallel.cpus + 3] {
+                let participants = Swift.min(threads, chunks, Parallel.cpus)
                 let workers = UnsafeMutablePointer<Int>.allocate(capacity: chunks), runs = UnsafeMutablePointer<Int>.allocate(capacity: chunks)
                 for _ in 0..<50 {
                     workers.initialize(repeating: -1, count: chunks)

@@ -1,0 +1,72 @@
+#!/bin/bash
+# Issue 19 on a many-core machine (the device machine of a session lent one; docs/BENCHMARKS.md,
+# "On a many-core machine"). Two steps:
+#   scripts/manycore.sh pack    here: a static deepmedia-bench, Debian's OpenBLAS (pthread build)
+#                               with libgfortran/libquadmath, and PyTorch's reference script,
+#                               xz-compressed into carry-manycore/ (git-ignored; about 25 MB)
+#   scripts/manycore.sh run     there (carry: ["carry-manycore"]): the CPU, then at 1, 2 and 16
+#                               threads DeepMedia and PyTorch alternating, then the thread model
+#                               at 16 for comparison; everything into one file, $OUT/manycore.txt
+# Sized for one device call of about 6 minutes (SECONDS_EACH=1, REPEATS=3 by default).
+# scripts/manycore.sh table FILE turns that file into the ratio table (DeepMedia / PyTorch).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+case "${1:-}" in
+pack)
+    swift build -c release --product deepmedia-bench --static-swift-stdlib --scratch-path .build-static
+    rm -rf carry-manycore && mkdir -p carry-manycore/payload
+    strip -o carry-manycore/payload/deepmedia-bench .build-static/release/deepmedia-bench
+    for lib in libopenblas.so.0 libgfortran.so.5 libquadmath.so.0; do
+        cp -L "$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')" carry-manycore/payload/$lib
+    done
+    cp ../shared/bench/reference/torch_reference.py carry-manycore/payload/
+    tar -C carry-manycore -cJf carry-manycore/payload.tar.xz payload && rm -rf carry-manycore/payload
+    ls -la carry-manycore
+    ;;
+run)
+    out=${OUT:-/tmp/manycore-out}; mkdir -p "$out"; r=$out/manycore.txt
+    s=${SECONDS_EACH:-1} n=${REPEATS:-3}
+    tar -C carry-manycore -xJf carry-manycore/payload.tar.xz
+    p=$PWD/carry-manycore/payload; export LD_LIBRARY_PATH=$p
+    {
+        echo "## machine"; lscpu | grep -E "Model name|^CPU\(s\)|Thread|Core|Socket"
+        echo "flags: $(grep -ow 'avx2\|avx512f\|avx512_bf16\|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+        echo "## system"; "$p/deepmedia-bench" --system
+        python3 -c "import torch; print('torch', torch.__version__, torch.backends.mkldnn.is_available())"
+        for t in 1 2 16; do
+            echo "## deepmedia threads=$t"; "$p/deepmedia-bench" --threads $t --seconds $s --repeats $n 2>&1
+            echo "## torch threads=$t"; python3 "$p/torch_reference.py" --threads $t --seconds $s --repeats $n 2>&1
+        done
+        echo "## deepmedia model-threads=16"; "$p/deepmedia-bench" --model-threads 16 --seconds $s --repeats $n 2>&1
+    } > "$r" 2>&1
+    echo "written $r"
+    ;;
+table)
+    python3 - "$2" <<'PY'
+import json, sys
+sec, rows = None, {}
+for line in open(sys.argv[1]):
+    if line.startswith("## "): sec = line[3:].strip(); continue
+    if sec and line.startswith("{"):
+        d = json.loads(line)
+        if "model" in d: rows[(sec, d["model"])] = d
+models = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "mlp"]
+print("| model | threads | DeepMedia train | PyTorch | ratio | DeepMedia infer | PyTorch | ratio | busiest thread waiting |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for m in models:
+    for t in (1, 2, 16):
+        a, b = rows.get((f"deepmedia threads={t}", m)), rows.get((f"torch threads={t}", m))
+        if not a or not b: continue
+        w = max(a.get("train_wait_by_thread") or [0])
+        print(f"| {m} | {t} | {a['train_steps_per_s']:.2f} | {b['train_steps_per_s']:.2f} | {a['train_steps_per_s'] / b['train_steps_per_s']:.2f} "
+              f"| {a['infer_samples_per_s']:,.0f} | {b['infer_samples_per_s']:,.0f} | {a['infer_samples_per_s'] / b['infer_samples_per_s']:.2f} | {100 * w:.0f} % |")
+for m in models:
+    a, mod = rows.get(("deepmedia threads=16", m)), rows.get(("deepmedia model-threads=16", m))
+    if a and mod:
+        print(f"{m}: measured 16 / modelled 16: train {a['train_steps_per_s'] / mod['train_modelled_per_s']:.2f}, "
+              f"infer {a['infer_samples_per_s'] / mod['infer_modelled_per_s']:.2f}")
+PY
+    ;;
+*)
+    echo "usage: scripts/manycore.sh pack | run | table FILE" >&2; exit 64 ;;
+esac
