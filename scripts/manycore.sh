@@ -3,11 +3,12 @@
 # "On a many-core machine"). Two steps:
 #   scripts/manycore.sh pack    here: a static deepmedia-bench, Debian's OpenBLAS (pthread build)
 #                               with libgfortran/libquadmath, and PyTorch's reference script,
-#                               xz-compressed into carry-manycore/ (git-ignored; about 25 MB)
+#                               xz-compressed into carry-manycore/ (git-ignored; about 20 MB)
 #   scripts/manycore.sh run     there (carry: ["carry-manycore"]): the CPU, then at 1, 2 and 16
 #                               threads DeepMedia and PyTorch alternating, then the thread model
 #                               at 16 for comparison; everything into one file, $OUT/manycore.txt
-# Sized for one device call of about 6 minutes (SECONDS_EACH=1, REPEATS=3 by default).
+# Sized for one device call of about 5 minutes (SECONDS_EACH=1, REPEATS=2 by default; tried here
+# at 0.3 s and 1 repeat: 2 minutes on 2 cores).
 # scripts/manycore.sh table FILE turns that file into the ratio table (DeepMedia / PyTorch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ pack)
     ;;
 run)
     out=${OUT:-/tmp/manycore-out}; mkdir -p "$out"; r=$out/manycore.txt
-    s=${SECONDS_EACH:-1} n=${REPEATS:-3}
+    s=${SECONDS_EACH:-1} n=${REPEATS:-2}
     tar -C carry-manycore -xJf carry-manycore/payload.tar.xz
     p=$PWD/carry-manycore/payload; export LD_LIBRARY_PATH=$p
     {
