@@ -53,7 +53,7 @@ struct DeepMediaBench: ParsableCommand {
                                        "kernels_available": KernelSet.available.map(\.rawValue), "blas_core": BLAS.core,
                                        "blas_core_replaced": BLAS.replacedCore ?? NSNull(),
                                        "cpu_family": CPUInfo.family ?? NSNull(), "full_width_512": KernelSet.fullWidth512,
-                                       "cores": CPUInfo.cores, "cpus": ProcessInfo.processInfo.activeProcessorCount]
+                                       "cores": CPUInfo.cores, "cpus": CPUInfo.cpus]
             print(String(decoding: try JSONSerialization.data(withJSONObject: info, options: [.sortedKeys]), as: UTF8.self))
             return
         }

@@ -22,8 +22,8 @@ public enum Parallel {
         set { _threads = max(1, newValue) }
     }
 
-    /// CPUs this process may use (Foundation's active processors): the most threads a region runs on.
-    static let cpus = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// CPUs this process may keep busy (`CPUInfo.cpus`): the most threads a region runs on.
+    static let cpus = CPUInfo.cpus
 
     /// Elements below which a pointwise pass runs on one thread (a region costs about a
     /// microsecond; 16k floats take a few).

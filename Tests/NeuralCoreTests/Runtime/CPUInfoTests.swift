@@ -41,4 +41,30 @@ final class CPUInfoTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(CPUInfo.cores, 1)
         XCTAssertLessThanOrEqual(CPUInfo.cores, ProcessInfo.processInfo.activeProcessorCount)
     }
+
+    func write(_ text: String, _ path: String) throws {
+        let url = dir.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// CPU quotas as cgroup v2 and v1 write them, rounded up to whole CPUs; none, unlimited or
+    /// unreadable: nil.
+    func testCgroupQuotas() throws {
+        let root = dir.path
+        try write("max 100000\n", "cpu.max")
+        XCTAssertNil(CPUInfo.quotaCPUs(memberships: "0::/\n", root: root))
+        try write("150000 100000\n", "box/cpu.max")
+        XCTAssertEqual(CPUInfo.quotaCPUs(memberships: "0::/box\n", root: root), 2)
+        try write("50000 100000\n", "small/cpu.max")
+        XCTAssertEqual(CPUInfo.quotaCPUs(memberships: "0::/small\n", root: root), 1)
+        try write("-1\n", "cpu/cpu.cfs_quota_us"); try write("100000\n", "cpu/cpu.cfs_period_us")
+        XCTAssertNil(CPUInfo.quotaCPUs(memberships: "2:cpuacct:/\n1:cpu:/\n0::/\n", root: root))
+        try write("300000\n", "cpu,cpuacct/job/cpu.cfs_quota_us"); try write("100000\n", "cpu,cpuacct/job/cpu.cfs_period_us")
+        XCTAssertEqual(CPUInfo.quotaCPUs(memberships: "4:cpu,cpuacct:/job\n0::/\n", root: root), 3)
+        XCTAssertNil(CPUInfo.quotaCPUs(memberships: "", root: root))
+        XCTAssertNil(CPUInfo.quotaCPUs(memberships: "0::/missing\n", root: dir.appendingPathComponent("none").path))
+        XCTAssertLessThanOrEqual(CPUInfo.cpus, ProcessInfo.processInfo.activeProcessorCount)
+        XCTAssertEqual(Parallel.cpus, CPUInfo.cpus)
+    }
 }
