@@ -141,9 +141,9 @@ extension Tensor {
         let x = self, nc = shape[0] * shape[1], h = shape[2], w = shape[3], hp = h + 2 * p, wp = w + 2 * p
         let y = Tensor(shape: [shape[0], shape[1], hp, wp], storage: Storage(count: nc * hp * wp, repeating: 0))
         let px = storage.pointer, py = y.storage.pointer
-        let grain = Swift.max(1, Parallel.pointwiseGrain / (h * w))   // planes a thread
+        let grain = Swift.max(1, Parallel.pointwiseGrain / Swift.max(h * w, 1))   // planes a thread
         Parallel.forRanges(nc, minPerChunk: grain) { planes in
-            for c in planes { for r in 0..<h { (py + (c * hp + r + p) * wp + p).update(from: px + (c * h + r) * w, count: w) } }
+            for c in planes { moveRows(h, w, from: px + c * h * w, stride: w, to: py + (c * hp + p) * wp + p, stride: wp, accumulate: false) }
         }
         return y.recorded(from: [x]) { g in
             x.addGrad { gx in

@@ -12,7 +12,7 @@ public final class Storage {
     public init(count: Int) {
         require(count >= 0, "Storage: negative count \(count)")
         self.count = count
-        pointer = BufferPool.shared.take(count)
+        pointer = BufferPool.shared.take(bytes: count * 4).bindMemory(to: Float.self, capacity: Swift.max(count, 1))
     }
 
     /// Storage filled with `value`.
@@ -27,7 +27,7 @@ public final class Storage {
         pointer.update(from: other.pointer, count: count)
     }
 
-    deinit { BufferPool.shared.give(pointer, count) }
+    deinit { BufferPool.shared.give(UnsafeMutableRawPointer(pointer), bytes: count * 4) }
 
     /// Says what the next work's buffers are sized for (a picture's sides): when `key` differs from
     /// the previous call's, the buffers kept for reuse are released. Training repeats one step's
@@ -40,56 +40,57 @@ public final class Storage {
     public func zero() { pointer.update(repeating: 0, count: count) }
 }
 
-/// Freed buffers by exact size, up to `limitBytes` in all; small buffers go straight to malloc.
+/// Freed buffers by exact size in bytes, up to `limitBytes` in all; small buffers go straight to
+/// malloc. Raw memory, 64-byte aligned: a taker binds it to its element type (floats for `Storage`,
+/// pointers for `WorkerPointers`).
 final class BufferPool: @unchecked Sendable {
     static let shared = BufferPool()
     /// Most bytes kept for reuse.
     var limitBytes = 1 << 30
-    private let minPooled = 1024   // floats
-    private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    private let minPooled = 4096   // bytes
+    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
     private(set) var pooledBytes = 0
     private var currentKey: [Int] = []
     private var lock = pthread_mutex_t()
 
     init() { pthread_mutex_init(&lock, nil) }
 
-    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if count >= minPooled {
+    func take(bytes: Int) -> UnsafeMutableRawPointer {
+        if bytes >= minPooled {
             pthread_mutex_lock(&lock)
-            if let p = free[count]?.popLast() {
-                pooledBytes -= count * 4
+            if let p = free[bytes]?.popLast() {
+                pooledBytes -= bytes
                 pthread_mutex_unlock(&lock)
                 return p
             }
             pthread_mutex_unlock(&lock)
         }
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * 4, alignment: 64)
-        return raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+        return UnsafeMutableRawPointer.allocate(byteCount: Swift.max(bytes, 8), alignment: 64)
     }
 
     /// Releases every kept buffer when `key` is not the last one given.
     func key(_ key: [Int]) {
         pthread_mutex_lock(&lock)
-        var released: [UnsafeMutablePointer<Float>] = []
+        var released: [UnsafeMutableRawPointer] = []
         if key != currentKey {
             released = free.values.flatMap { $0 }
             free = [:]; pooledBytes = 0; currentKey = key
         }
         pthread_mutex_unlock(&lock)
-        for p in released { UnsafeMutableRawPointer(p).deallocate() }
+        for p in released { p.deallocate() }
     }
 
-    func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
-        if count >= minPooled {
+    func give(_ p: UnsafeMutableRawPointer, bytes: Int) {
+        if bytes >= minPooled {
             pthread_mutex_lock(&lock)
-            if pooledBytes + count * 4 <= limitBytes {
-                free[count, default: []].append(p)
-                pooledBytes += count * 4
+            if pooledBytes + bytes <= limitBytes {
+                free[bytes, default: []].append(p)
+                pooledBytes += bytes
                 pthread_mutex_unlock(&lock)
                 return
             }
             pthread_mutex_unlock(&lock)
         }
-        UnsafeMutableRawPointer(p).deallocate()
+        p.deallocate()
     }
 }

@@ -37,6 +37,9 @@ final class ShapeOpsTests: XCTestCase {
         XCTAssertEqual(s.shape, [2, 2, 3])
         XCTAssertEqual(s.scalars, [1, 2, 3, 2, 4, 6, 4, 5, 6, 8, 10, 12])
         XCTAssertEqual(x.reshaped([3, -1]).shape, [3, 2])
+        let empty = Tensor.zeros([1, 2, 0, 3]).padded2d(1)   // planes of no pixels: only the border
+        XCTAssertEqual(empty.shape, [1, 2, 2, 5])
+        XCTAssertEqual(empty.scalars, [Float](repeating: 0, count: 20))
     }
 
     func testGradients() {
