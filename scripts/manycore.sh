@@ -64,8 +64,10 @@ for m in models:
 for m in models:
     a, mod = rows.get(("deepmedia threads=16", m)), rows.get(("deepmedia model-threads=16", m))
     if a and mod:
+        quiet = [f"{a[f'{k}_{u}'] / mod[f'{k}_quiet_modelled_per_s']:.2f}" if f"{k}_quiet_modelled_per_s" in mod else "-"
+                 for k, u in (("train", "steps_per_s"), ("infer", "samples_per_s"))]
         print(f"{m}: measured 16 / modelled 16: train {a['train_steps_per_s'] / mod['train_modelled_per_s']:.2f}, "
-              f"infer {a['infer_samples_per_s'] / mod['infer_modelled_per_s']:.2f}")
+              f"infer {a['infer_samples_per_s'] / mod['infer_modelled_per_s']:.2f}; / quiet model: train {quiet[0]}, infer {quiet[1]}")
 PY
     ;;
 *)

@@ -122,11 +122,28 @@ struct DeepMediaBench: ParsableCommand {
             out["\(key)_modelled_wait"] = round3(m.waiting.max() ?? 0)
             out["\(key)_serial_share"] = round3(m.serial / m.wall)
             out["\(key)_regions_per_call"] = round1(Double(m.regions) / n)
+            if let q = m.quiet {
+                out["\(key)_quiet_1t_per_s"] = round3((key == "infer" ? b : 1) / q.oneThread)
+                out["\(key)_quiet_modelled_per_s"] = round3((key == "infer" ? b : 1) / q.modelled)
+                out["\(key)_quiet_modelled_wait"] = round3(q.waiting.max() ?? 0)
+            }
             var lines = "# \(name) \(key): \(m.threads) threads modelled; per call: serial \(String(format: "%.3f", m.serial / n * 1e3)) ms; "
                 + "regions by time lost to the split (lost ms, work ms, regions)\n"
             for s in m.sites.prefix(verbose ? m.sites.count : 6) {
                 lines += "#   \(s.site) " + [s.lost / n * 1e3, s.work / n * 1e3].map { String(format: "%.3f", $0) }.joined(separator: " ")
                     + String(format: " %.1f\n", Double(s.regions) / n)
+            }
+            if let q = m.quiet {
+                let ms = [q.oneThread, q.modelled, q.serial, q.longest - q.work / Double(m.threads)].map { String(format: "%.3f", $0 * 1e3) }
+                lines += "#   quiet (each chunk and gap at its median over \(q.calls) calls), ms per call: 1 thread \(ms[0]), "
+                    + "\(m.threads) threads \(ms[1]) (serial \(ms[2]), lost to the split \(ms[3])), waiting "
+                    + String(format: "%.0f %%\n", (q.waiting.max() ?? 0) * 100)
+                if verbose {
+                    for s in q.sites.prefix(8) {
+                        lines += "#     quiet \(s.site) " + [s.lost, s.work].map { String(format: "%.3f", $0 * 1e3) }.joined(separator: " ")
+                            + " \(s.regions)\n"
+                    }
+                }
             }
             if verbose {
                 lines += "#   serial time between regions (ms per call):\n"
@@ -160,7 +177,7 @@ struct DeepMediaBench: ParsableCommand {
         if let n = modelThreads { Parallel.endModel(); Parallel.startModel(threads: n) }
         for _ in 0..<repeats {
             let s = DispatchTime.now()
-            for _ in 0..<calls { fn() }
+            for _ in 0..<calls { fn(); Parallel.markModelCall() }
             rates.append(Double(calls) / elapsed(s))
         }
         let sorted = rates.sorted()
@@ -187,7 +204,9 @@ struct DeepMediaBench: ParsableCommand {
                      "train_tokens_per_s", "infer_tokens_per_s", "g_infer_samples_per_s", "params_g", "params_d",
                      "train_spread", "infer_spread", "train_wait", "train_wait_by_thread",
                      "train_modelled_threads", "train_measured_1t_per_s", "train_modelled_per_s", "train_modelled_wait", "train_serial_share", "train_regions_per_call",
-                     "infer_modelled_threads", "infer_measured_1t_per_s", "infer_modelled_per_s", "infer_modelled_wait", "infer_serial_share", "infer_regions_per_call", "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
+                     "train_quiet_1t_per_s", "train_quiet_modelled_per_s", "train_quiet_modelled_wait",
+                     "infer_modelled_threads", "infer_measured_1t_per_s", "infer_modelled_per_s", "infer_modelled_wait", "infer_serial_share", "infer_regions_per_call",
+                     "infer_quiet_1t_per_s", "infer_quiet_modelled_per_s", "infer_quiet_modelled_wait", "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
                      "framework", "kernels", "params_match_models_md", "peak_rss_mb", "wall_s"]
         var parts: [String] = []
         for k in order {

@@ -79,7 +79,7 @@ public enum Parallel {
         if chunks <= 0 { return }
         let participants = min(threads, chunks, 255)
         if let model = ThreadModel.active, !isNested {
-            model.run(chunks: chunks, participants: participants, fixed: fixed, site: "\(file):\(line)", body)
+            model.run(chunks: chunks, participants: participants, fixed: fixed, file: file, line: line, body)
             return
         }
         // Never more threads at once than CPUs: the chunks stay those of `threads` (and so do the
@@ -117,6 +117,10 @@ public enum Parallel {
         threads = model.threadsBefore
         return model.report()
     }
+
+    /// Marks the end of one call of the modelled work (a training step): the model's quiet
+    /// figures then take each region at its least over the calls. No effect without a model.
+    public static func markModelCall() { ThreadModel.active?.endCall() }
 
     /// True while a thread model runs (`startModel`): code that hands work between its chunks
     /// itself (stealing) must keep each chunk to its own share, or the first chunk would take all.

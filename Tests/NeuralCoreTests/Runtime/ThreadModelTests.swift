@@ -74,6 +74,50 @@ final class ThreadModelTests: XCTestCase {
         XCTAssertNil(Parallel.endModel(), "no model is running")
     }
 
+    /// Calls marked one by one: the quiet figures take each chunk and each serial gap at its
+    /// median over the calls, so a one-off delay in one call (8 ms in chunk 1 of the second) is
+    /// left out, while the plain figures keep it.
+    func testQuietFiguresTakeTheMedianOverCalls() {
+        Parallel.startModel(threads: 2)
+        for call in 0..<3 {
+            spend(call == 2 ? 3 : 1)   // serial before the region: 1, 1, 3 ms
+            Parallel.forEachFixed(4) { _, c in spend(c == 1 && call == 1 ? 9 : 1) }
+            spend(0.5)
+            Parallel.markModelCall()
+        }
+        let r = Parallel.endModel()!
+        let q = try! XCTUnwrap(r.quiet)
+        XCTAssertEqual(q.calls, 3)
+        // Median call: 1 ms serial, chunks of 1 ms on 2 workers (2 ms), 0.5 ms after.
+        XCTAssertEqual(q.serial, 0.0015, accuracy: 1e-9)
+        XCTAssertEqual(q.work, 0.004, accuracy: 1e-9)
+        XCTAssertEqual(q.oneThread, 0.0055, accuracy: 1e-9)
+        XCTAssertEqual(q.modelled, 0.0035, accuracy: 1e-9)
+        XCTAssertEqual(q.waiting[1], 1 - 2 / 3.5, accuracy: 1e-9)
+        XCTAssertEqual(q.sites.count, 1)
+        XCTAssertEqual(q.sites[0].lost, 0, accuracy: 1e-9)
+        // The plain figures: worker 1 of the second call takes 10 ms; serial 1 + 1 + 3 + 3 x 0.5.
+        XCTAssertEqual(r.longest, 0.014, accuracy: 1e-9)
+        XCTAssertEqual(r.serial, 0.0065, accuracy: 1e-9)
+        XCTAssertTrue(r.serialBetween.contains { $0.sites.hasSuffix("-> end") && abs($0.time - 0.0015) < 1e-9 }, "\(r.serialBetween)")
+    }
+
+    /// Calls that do not run the same regions (another cut, or one region more) have no quiet figures.
+    func testQuietFiguresNeedTheSameRegionsEveryCall() {
+        for change in 0..<2 {
+            Parallel.startModel(threads: 2)
+            for call in 0..<2 {
+                Parallel.forEachFixed(call == 1 && change == 0 ? 3 : 4) { _, _ in spend(1) }
+                if call == 1 && change == 1 { Parallel.forEach(2) { _ in spend(1) } }
+                Parallel.markModelCall()
+            }
+            XCTAssertNil(Parallel.endModel()!.quiet, "change \(change)")
+        }
+        Parallel.startModel(threads: 2)
+        Parallel.forEach(2) { _ in spend(1) }
+        XCTAssertNil(Parallel.endModel()!.quiet, "no call marked")
+    }
+
     /// A tiled product under a model of 5 threads (tiles booked one by one) gives the bits of one thread.
     func testTiledProductUnderAModelHasTheSameBits() throws {
         guard TiledGEMM.applies(transA: false, m: 64, n: 96, k: 80, alpha: 1, beta: 0) else { throw XCTSkip("portable kernel set") }
