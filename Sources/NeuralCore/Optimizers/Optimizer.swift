@@ -33,7 +33,7 @@ func stateBuffers(_ parameters: [Parameter]) -> [Storage] {
 }
 
 /// Calls body(param, grad, count, index, offset) over every parameter that has a gradient, in one
-/// parallel region: worker w takes the w-th of equal contiguous shares of each parameter of 32k
+/// parallel region: worker w takes the w-th of equal contiguous shares of each parameter of 8K
 /// floats or more (of a weight (out, in): a block of its rows, the rows whose gradient the same
 /// worker computed and whose panels it packs first in the next product: `forEachFixed`), and
 /// every smaller parameter whole, in turn. body gets a range of one parameter (`index` selects its
@@ -49,12 +49,13 @@ func forEachGradient(_ parameters: [Parameter],
         parts.append((i, p.mutableValue(), UnsafePointer(g.pointer), total, p.shape.reduce(1, *)))
         total += p.shape.reduce(1, *)
     }
-    let workers = Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, total / (1 << 15)))
+    // 8K values a share (a few microseconds of an update): dncnn8's 56K ran on one thread of 16.
+    let workers = Parallel.isNested ? 1 : Swift.max(1, Swift.min(Parallel.threads, total / (1 << 13)))
     // Share c by chunk, not by the worker running it: a region that runs serially (the pool busy
     // with another caller's region) runs every chunk on worker 0.
     Parallel.forEachFixed(workers) { _, w in
         for (k, part) in parts.enumerated() {
-            if part.count >= 1 << 15 {
+            if part.count >= 1 << 13 {
                 let lo = part.count * w / workers, hi = part.count * (w + 1) / workers
                 if lo < hi { body(part.p + lo, part.g + lo, hi - lo, part.index, lo) }
             } else if k % workers == w {

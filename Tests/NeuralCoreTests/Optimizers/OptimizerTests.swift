@@ -6,14 +6,14 @@ final class OptimizerTests: XCTestCase {
     override func tearDown() { Parallel.threads = ProcessInfo.processInfo.activeProcessorCount }
 
     /// forEachGradient hands every element of every parameter out exactly once, with its right
-    /// offset, on 1 to 3 threads, and also when its region runs serially because another caller
+    /// offset, on 1 to 3 and 16 threads (shares of parameters of 8K or more), and also when its region runs serially because another caller
     /// holds the pool (a share picked by the worker's index instead of the chunk's would update
     /// one share twice and the other never).
     func testEveryElementOnceAlsoWhenSerial() {
         var rng = RandomGenerator(seed: 41)
-        let parameters = [[200, 200], [7], [300, 130], [5, 3]].map { Parameter(Tensor.normal($0, using: &rng)) }
+        let parameters = [[200, 200], [7], [300, 130], [5, 3], [100, 90]].map { Parameter(Tensor.normal($0, using: &rng)) }
         for p in parameters { p.value.sum().backward() }
-        for threads in [1, 2, 3] {
+        for threads in [1, 2, 3, 16] {
             Parallel.threads = threads
             for poolHeld in [false, true] {
                 nonisolated(unsafe) let hits = parameters.map { p in
