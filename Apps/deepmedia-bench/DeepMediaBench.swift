@@ -40,9 +40,9 @@ struct DeepMediaBench: ParsableCommand {
         for n in names where !allModels.contains(n) {
             throw ValidationError("unknown model '\(n)'; choose from \(allModels.joined(separator: ","))")
         }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be >= 1") }
-        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
-        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be in 1...1000") }
+        guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024") }
         if let n = modelThreads, !(1...255).contains(n) { throw ValidationError("--model-threads must be in 1...255") }
         if modelThreads != nil && memory { throw ValidationError("--model-threads and --memory do not go together") }
     }

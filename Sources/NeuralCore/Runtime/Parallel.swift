@@ -204,7 +204,8 @@ final class WorkerPool: @unchecked Sendable {
     func usage(threads: Int) -> [Double] {
         guard counting else { return [] }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - countingSince)
-        return (0..<threads).map { t in
+        // One slot per participant; a region has at most 255 (more threads than that wait on none).
+        return (0..<Swift.min(threads, 256)).map { t in
             let n = Double(nanos[t * 8]) / wall
             return max(0, min(1, t == 0 ? n : 1 - n))
         }
