@@ -33,8 +33,7 @@ public final class TerminalProgress: TrainingEvents {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let fields = extra.map { String(format: "%@ %.4f", $0.0, $0.1) }.joined(separator: "  ")
         let frac = total > 0 ? Double(done) / Double(total) : 1
-        // A slow rate (video frames, big pictures) with two decimals, not rounded to 0 or 1.
-        let speed = String(format: rate < 10 ? "%.2f %@/s  ETA %@" : "%.0f %@/s  ETA %@", rate, unit, Self.clock(eta))
+        let speed = Self.speed(rate: rate, unit: unit, eta: eta)
         let stats = fields.isEmpty ? speed : fields + "  " + speed
         if terminal {
             let width = 24, filled = Int(frac * Double(width))
@@ -49,6 +48,14 @@ public final class TerminalProgress: TrainingEvents {
     /// A line on stderr (on a terminal, below the bar).
     public static func log(_ s: String) {
         FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+
+    /// "12.50 frames/s  ETA 1:04": a slow rate (video frames, big pictures) with two decimals, not
+    /// rounded to 0 or 1; "- samples/s  ETA -" while the rate is not known yet (the first half
+    /// second), not a rate of 0.
+    static func speed(rate: Double, unit: String, eta: Double) -> String {
+        guard rate > 0 else { return "- \(unit)/s  ETA -" }
+        return String(format: rate < 10 ? "%.2f %@/s  ETA %@" : "%.0f %@/s  ETA %@", rate, unit, clock(eta))
     }
 
     static func clock(_ seconds: Double) -> String {

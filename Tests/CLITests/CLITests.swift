@@ -9,6 +9,13 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(TerminalProgress.clock(3725), "1:02:05")
     }
 
+    /// No rate yet (the first half second) reads as unknown, not as 0 samples/s and ETA 0:00.
+    func testProgressSpeed() {
+        XCTAssertEqual(TerminalProgress.speed(rate: 0, unit: "samples", eta: 0), "- samples/s  ETA -")
+        XCTAssertEqual(TerminalProgress.speed(rate: 2.5, unit: "frames", eta: 64), "2.50 frames/s  ETA 1:04")
+        XCTAssertEqual(TerminalProgress.speed(rate: 9856.4, unit: "samples", eta: 3700), "9856 samples/s  ETA 1:01:40")
+    }
+
     /// A Kit's settings error reads as flags on the command line.
     func testSettingsErrorsNameFlags() {
         XCTAssertThrowsError(try flagged { throw SettingsError(["epochs", "batch_size", "lr"], "must be positive") }) { e in
