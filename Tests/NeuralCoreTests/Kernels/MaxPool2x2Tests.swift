@@ -3,14 +3,15 @@ import XCTest
 import TestSupport
 
 /// The 2x2 stride-2 pooling kernel on every kernel set against the definition: widths that leave
-/// a scalar tail after the vectors, odd sizes (the last row and column belong to no window),
+/// steps of 8 and 4 and a scalar tail after the full vectors, odd sizes (the last row and column belong to no window),
 /// ties (the first maximum wins), NaN (wins only in a window's first place), and the backward
 /// writing or adding whole windows.
 final class MaxPool2x2Tests: XCTestCase {
     func testForwardAndBackwardMatchTheDefinition() {
         forEachKernelSet { set in
             var rng = RandomGenerator(seed: 25)
-            for (h, w) in [(2, 2), (4, 38), (5, 67), (6, 64), (3, 17)] {
+            // Outputs a row: 1, 19, 33, 32, 8, 12 (8 + 4), 4, 15 (8 + 4 + 3), 6 (4 + 2).
+            for (h, w) in [(2, 2), (4, 38), (5, 67), (6, 64), (3, 17), (4, 24), (2, 8), (5, 30), (4, 13)] {
                 var x = Tensor.normal([h * w], using: &rng).scalars.map { ($0 * 2).rounded() / 2 }   // many ties
                 x[0] = .nan
                 if w > 5 { x[3] = .nan }   // second place of window 1: loses
