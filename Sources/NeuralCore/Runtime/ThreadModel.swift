@@ -11,7 +11,7 @@ import Foundation
 /// cores, memory bandwidth shared by N cores, and caches that N cores have more of.
 ///
 /// One-off delays (a timer tick, the host taking a virtual CPU: on the 2-vCPU machines here a
-/// 30 us loop takes 1.5x its median 0.25 times a millisecond) land in one chunk and lengthen its
+/// 30 us loop takes 1.5x its median up to 0.25 times a millisecond: scripts/noise.c) land in one chunk and lengthen its
 /// region by all of it. When the work is a call repeated (`Parallel.markModelCall()` after each
 /// training step), the quiet figures take each region's chunks and each serial gap at their median
 /// over the calls instead: what the split itself gives, without this machine's delays.
@@ -107,8 +107,8 @@ public final class ThreadModel {
 
     /// Runs a region's chunks in order on this thread (nested: inner regions run serially) and
     /// books them to `participants` virtual workers; `body(worker, chunk)` sees the virtual worker.
-    /// The booking itself is neither serial time nor work: the serial time runs from the end of
-    /// one call to the start of the next.
+    /// The booking itself is neither serial time nor work: serial time runs from the end of one
+    /// region's booking to the start of the next region.
     func run(chunks: Int, participants: Int, fixed: Bool, file: StaticString, line: UInt, _ body: (Int, Int) -> Void) {
         let start = ThreadModel.clock()
         let site = Site(file: UInt(bitPattern: file.utf8Start), line: line)

@@ -102,6 +102,14 @@ final class ThreadModelTests: XCTestCase {
         XCTAssertTrue(r.serialBetween.contains { $0.sites.hasSuffix("-> end") && abs($0.time - 0.0015) < 1e-9 }, "\(r.serialBetween)")
     }
 
+    /// A site named by a caller's own literal (`file:`, `line:`) is booked and named as given.
+    func testOneCharacterSiteName() {
+        Parallel.startModel(threads: 2)
+        Parallel.forEach(2, file: "x", line: 7) { _ in spend(1) }
+        let r = Parallel.endModel()!
+        XCTAssertEqual(r.sites.map(\.site), ["x:7"])
+    }
+
     /// Calls that do not run the same regions (another cut, or one region more) have no quiet figures.
     func testQuietFiguresNeedTheSameRegionsEveryCall() {
         for change in 0..<2 {
