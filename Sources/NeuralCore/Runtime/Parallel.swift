@@ -119,7 +119,7 @@ public enum Parallel {
     }
 
     /// Marks the end of one call of the modelled work (a training step): the model's quiet
-    /// figures then take each region at its least over the calls. No effect without a model.
+    /// figures then take each region and gap at its median over the calls. No effect without a model.
     public static func markModelCall() { ThreadModel.active?.endCall() }
 
     /// True while a thread model runs (`startModel`): code that hands work between its chunks
