@@ -42,7 +42,7 @@ struct DeepMediaBench: ParsableCommand {
         }
         guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be in 1...1000") }
         guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
-        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024") }
+        guard (1...Parallel.maxThreads).contains(threads) else { throw ValidationError("--threads must be in 1...\(Parallel.maxThreads)") }
         if let n = modelThreads, !(1...255).contains(n) { throw ValidationError("--model-threads must be in 1...255") }
         if modelThreads != nil && memory { throw ValidationError("--model-threads and --memory do not go together") }
     }

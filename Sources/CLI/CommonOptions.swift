@@ -16,7 +16,7 @@ public struct CommonOptions: ParsableArguments {
     public var threads: Int { requestedThreads ?? CPUInfo.cores }
 
     public func validate() throws {
-        if let t = requestedThreads, t < 1 || t > 1024 { throw ValidationError("--threads must be in 1...1024") }
+        if let t = requestedThreads, t < 1 || t > Parallel.maxThreads { throw ValidationError("--threads must be in 1...\(Parallel.maxThreads)") }
     }
 
     public func apply() throws { Parallel.threads = threads }

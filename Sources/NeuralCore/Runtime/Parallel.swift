@@ -16,11 +16,15 @@ public enum Parallel {
         return key
     }()
 
-    /// Worker threads used by kernels (default: `CPUInfo.cores`, one per physical core).
+    /// Worker threads used by kernels (default: `CPUInfo.cores`, one per physical core), 1...1024
+    /// (a value outside is taken as the nearest end: a product's tile count is sized by it).
     public static var threads: Int {
         get { _threads }
-        set { _threads = max(1, newValue) }
+        set { _threads = min(max(1, newValue), maxThreads) }
     }
+
+    /// The most threads `threads` takes (the programs' and the bench's `--threads` limit).
+    public static let maxThreads = 1024
 
     /// CPUs this process may keep busy (`CPUInfo.cpus`): the most threads a region runs on.
     static let cpus = CPUInfo.cpus

@@ -58,6 +58,21 @@ final class ParallelTests: XCTestCase {
         XCTAssertLessThan(shares[0], 0.3, "caller: \(shares)")
     }
 
+    /// The thread budget stays in 1...1024 (Int.max overflowed a product's tile sizing), and a
+    /// product runs right at the top of it.
+    func testThreadBudgetIsBounded() {
+        Parallel.threads = 0
+        XCTAssertEqual(Parallel.threads, 1)
+        Parallel.threads = .max
+        XCTAssertEqual(Parallel.threads, Parallel.maxThreads)
+        let a = [Float](repeating: 1, count: 64 * 96), b = [Float](repeating: 2, count: 96 * 128)
+        var c = [Float](repeating: 0, count: 64 * 128)
+        c.withUnsafeMutableBufferPointer { cp in
+            BLAS.sgemm(m: 64, n: 128, k: 96, a: a, lda: 96, b: b, ldb: 128, c: cp.baseAddress!, ldc: 128)
+        }
+        XCTAssertEqual(c, [Float](repeating: 192, count: 64 * 128))
+    }
+
     /// A region inside a region runs serially on its thread, and ranges cover 0..<n.
     func testNestedAndRanges() {
         Parallel.threads = 2
