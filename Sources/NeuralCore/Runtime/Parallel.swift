@@ -39,7 +39,12 @@ public enum Parallel {
     }
 
     /// How long an idle worker polls for the next region before it sleeps.
-    nonisolated(unsafe) public static var spinSeconds = 0.002
+    /// 0...1 s (a value outside, or NaN, is taken as the nearest end, or 0).
+    public static var spinSeconds: Double {
+        get { _spinSeconds }
+        set { _spinSeconds = newValue.isNaN ? 0 : min(max(newValue, 0), 1) }
+    }
+    nonisolated(unsafe) private static var _spinSeconds = 0.002
 
     /// Starts counting how long each thread of the pool waits (see `usage()`); off until called.
     public static func startUsage() { WorkerPool.shared.startUsage() }

@@ -59,7 +59,7 @@ final class ParallelTests: XCTestCase {
     }
 
     /// The thread budget stays in 1...1024 (Int.max overflowed a product's tile sizing), and a
-    /// product runs right at the top of it.
+    /// product runs right at the top of it; the workers' spin stays in 0...1 s.
     func testThreadBudgetIsBounded() {
         Parallel.threads = 0
         XCTAssertEqual(Parallel.threads, 1)
@@ -71,6 +71,19 @@ final class ParallelTests: XCTestCase {
             BLAS.sgemm(m: 64, n: 128, k: 96, a: a, lda: 96, b: b, ldb: 128, c: cp.baseAddress!, ldc: 128)
         }
         XCTAssertEqual(c, [Float](repeating: 192, count: 64 * 128))
+        // The workers' spin before sleeping: a negative or NaN one trapped in a worker.
+        let spin = Parallel.spinSeconds
+        defer { Parallel.spinSeconds = spin }
+        for (given, taken) in [(-1.0, 0.0), (.nan, 0), (.infinity, 1), (0.5, 0.5)] {
+            Parallel.spinSeconds = given
+            XCTAssertEqual(Parallel.spinSeconds, taken)
+        }
+        Parallel.threads = 2
+        Parallel.spinSeconds = -1
+        XCTAssertEqual(Parallel.spinSeconds, 0)
+        var hits = [Int](repeating: 0, count: 4)
+        hits.withUnsafeMutableBufferPointer { h in Parallel.forEach(4) { h[$0] += 1 } }
+        XCTAssertEqual(hits, [1, 1, 1, 1])
     }
 
     /// A region inside a region runs serially on its thread, and ranges cover 0..<n.
