@@ -1,5 +1,6 @@
 // Chooses the kernel set once, before main: the widest the CPU runs, or DEEPMEDIA_KERNELS.
 #include "include/dm_kernels.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,11 @@ int dm_kernels_use(int level) {
     return 1;
 }
 
-__attribute__((constructor)) static void dm_kernels_choose(void) {
+// Chosen at the first kernel call, not in a constructor: a constructor also runs in the process
+// that CPUCheck's BLAS-core fix replaces with a fresh one (execv), and its warning came twice.
+static pthread_once_t chosen = PTHREAD_ONCE_INIT;
+
+static void dm_kernels_choose(void) {
     int level = dm_kernels_best_level();
     const char *forced = getenv("DEEPMEDIA_KERNELS");
     if (forced && *forced) {
@@ -86,8 +91,8 @@ __attribute__((constructor)) static void dm_kernels_choose(void) {
 
 const dm_kernels *dm_kernels_active(void) {
     const dm_kernels *k = __atomic_load_n(&active, __ATOMIC_ACQUIRE);
-    if (!k) {   // a constructor of another library ran first
-        dm_kernels_choose();
+    if (!k) {   // the first call (unless dm_kernels_use came first)
+        pthread_once(&chosen, dm_kernels_choose);
         k = __atomic_load_n(&active, __ATOMIC_ACQUIRE);
     }
     return k;

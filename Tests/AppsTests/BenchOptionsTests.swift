@@ -5,10 +5,11 @@ import Foundation
 /// threads than a region has places for (255) still run.
 final class BenchOptionsTests: XCTestCase {
     /// Runs deepmedia-bench with exactly `args` (ToolRunner adds --threads 2).
-    func bench(_ args: [String]) throws -> (Int32, String, String) {
+    func bench(_ args: [String], env: [String: String] = [:]) throws -> (Int32, String, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: ToolRunner.path("deepmedia-bench"))
         p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }.filter { $0.key != "DEEPMEDIA_BLAS_CORE_WAS" }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         try p.run()
@@ -33,6 +34,17 @@ final class BenchOptionsTests: XCTestCase {
             XCTAssertEqual(errors.count, 1, "\(args): \(err)")
             XCTAssertTrue(errors.first?.contains(message) ?? false, "\(args): \(err)")
         }
+    }
+
+    /// An unknown DEEPMEDIA_KERNELS is said once, also when the BLAS-core fix runs the program
+    /// again (forced here with a fallback core; the kernels were chosen, and the warning printed,
+    /// in both processes).
+    func testUnknownKernelSetIsSaidOnce() throws {
+        let (status, out, err) = try bench(["--system"], env: ["DEEPMEDIA_KERNELS": "bogus", "OPENBLAS_CORETYPE": "Prescott"])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertEqual(err.split(separator: "\n").filter { $0.contains("DEEPMEDIA_KERNELS=bogus is not one of") }.count, 1, err)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        XCTAssertEqual(json["kernels"] as? String, (json["kernels_available"] as? [String])?.last)
     }
 
     /// 1024 threads (a region runs on at most 255 of them, and on at most the CPUs): the waiting
