@@ -6,7 +6,8 @@
 #                               xz-compressed into carry-manycore/ (git-ignored; about 20 MB)
 #   scripts/manycore.sh run     there (carry: ["carry-manycore"]): the CPU, then at 1, 2 and 16
 #                               threads DeepMedia and PyTorch alternating, then the thread model
-#                               at 16 for comparison; everything into one file, $OUT/manycore.txt
+#                               at 16 for comparison (with --verbose: its regions by loss there);
+#                               everything into one file, $OUT/manycore.txt
 # Sized for one device call of about 5 minutes (SECONDS_EACH=1, REPEATS=2 by default; tried here
 # at 0.3 s and 1 repeat: 2 minutes on 2 cores).
 # scripts/manycore.sh table FILE turns that file into the ratio table (DeepMedia / PyTorch).
@@ -38,7 +39,7 @@ run)
             echo "## deepmedia threads=$t"; "$p/deepmedia-bench" --threads $t --seconds $s --repeats $n 2>&1
             echo "## torch threads=$t"; python3 "$p/torch_reference.py" --threads $t --seconds $s --repeats $n 2>&1
         done
-        echo "## deepmedia model-threads=16"; "$p/deepmedia-bench" --model-threads 16 --seconds $s --repeats $n 2>&1
+        echo "## deepmedia model-threads=16"; "$p/deepmedia-bench" --model-threads 16 --verbose --seconds $s --repeats $n 2>&1
     } > "$r" 2>&1
     echo "written $r"
     ;;
