@@ -86,7 +86,8 @@ let package = Package(
         .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // The commands: parse -> Settings -> Kit -> print.
-        .executableTarget(name: "deepmedia-bench", dependencies: ["NeuralCore", "Models",
+        .target(name: "BenchKit", dependencies: ["NeuralCore", "Models"]),
+        .executableTarget(name: "deepmedia-bench", dependencies: ["BenchKit",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/deepmedia-bench"),
         .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLI", "RunKit", "MediaIO", "Datasets",
@@ -126,6 +127,7 @@ let package = Package(
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore", "TestSupport"]),
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ] + fuzzTargets,
     swiftLanguageModes: [.v5]

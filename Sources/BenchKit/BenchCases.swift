@@ -2,21 +2,21 @@ import NeuralCore
 import Models
 
 /// One benchmark model of MODELS.md: a training step and an inference pass over fixed seeded data.
-struct BenchCase {
-    let batch: Int
-    let params: Int
-    var paramsG: Int? = nil, paramsD: Int? = nil
-    var tokensPerSample: Int? = nil
-    let trainStep: () -> Void
-    let infer: () -> Void
+public struct BenchCase {
+    public let batch: Int
+    public let params: Int
+    public var paramsG: Int? = nil, paramsD: Int? = nil
+    public var tokensPerSample: Int? = nil
+    public let trainStep: () -> Void
+    public let infer: () -> Void
 }
 
 /// Trainable parameter counts of MODELS.md: a model that differs is an error, not a number.
-let expectedParams: [String: Int] = [
+public let expectedParams: [String: Int] = [
     "lenet": 184_586, "cifar_cnn": 1_116_970, "dncnn8": 56_289, "audio_cnn": 24_170,
     "char_lstm": 876_929, "dcgan": 917_122, "mlp": 269_322,
 ]
-let allModels = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "mlp"]
+public let allModels = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "mlp"]
 
 func classifierCase(_ model: any Layer, input: Tensor, labels: [Int]) -> BenchCase {
     let opt = Adam(model.trainableParameters, lr: 1e-3)
@@ -31,7 +31,8 @@ func classifierCase(_ model: any Layer, input: Tensor, labels: [Int]) -> BenchCa
     })
 }
 
-func buildCase(_ name: String, seed: UInt64) -> BenchCase? {
+/// The case of MODELS.md model `name` on data and weights from `seed` (nil: no such model).
+public func buildCase(_ name: String, seed: UInt64) -> BenchCase? {
     var rng = RandomGenerator(seed: seed)
     func labels(_ n: Int, _ k: Int) -> [Int] { (0..<n).map { _ in rng.int(below: k) } }
     switch name {

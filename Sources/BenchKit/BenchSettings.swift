@@ -1,0 +1,36 @@
+import NeuralCore
+
+/// What a benchmark run times: which models, how long, on how many threads (or a thread model).
+public struct BenchSettings: Sendable {
+    public enum Phase: String, Sendable { case train, infer }
+
+    public var models = allModels
+    public var repeats = 5                // timed repeats per phase; the median is reported
+    public var seconds = 5.0              // time budget per model
+    public var threads = 2
+    public var seed: UInt64 = 0
+    public var phase: Phase?              // nil: both
+    public var modelThreads: Int?         // model N threads on one (ThreadModel)
+    public var verbose = false            // with modelThreads: every call site
+    public var memory = false             // each model in its own process (the caller runs them)
+
+    public init() {}
+
+    /// One line naming the flag at fault, for each mistake.
+    public func check() throws {
+        for n in models where !allModels.contains(n) {
+            throw BenchError("unknown model '\(n)'; choose from \(allModels.joined(separator: ","))")
+        }
+        guard (1...1000).contains(repeats) else { throw BenchError("--repeats must be in 1...1000") }
+        guard seconds > 0 && seconds <= 3600 else { throw BenchError("--seconds must be in (0, 3600]") }
+        guard (1...Parallel.maxThreads).contains(threads) else { throw BenchError("--threads must be in 1...\(Parallel.maxThreads)") }
+        if let n = modelThreads, !(1...255).contains(n) { throw BenchError("--model-threads must be in 1...255") }
+        if modelThreads != nil && memory { throw BenchError("--model-threads and --memory do not go together") }
+    }
+}
+
+/// A mistake in the settings, or a model that is not MODELS.md's.
+public struct BenchError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,43 @@
+import XCTest
+import Foundation
+import NeuralCore
+@testable import BenchKit
+
+final class BenchmarkTests: XCTestCase {
+    override func tearDown() {
+        Parallel.endModel()
+        Parallel.threads = CPUInfo.cores
+    }
+
+    func figures(_ line: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    /// A short run of the MLP: one JSON line with rates, its model, batch and threads.
+    func testOneModelOneLine() throws {
+        var s = BenchSettings()
+        s.models = ["mlp"]; s.seconds = 0.2; s.repeats = 2; s.threads = 1
+        let d = try figures(try Benchmark(s).line("mlp"))
+        XCTAssertEqual(d["model"] as? String, "mlp")
+        XCTAssertEqual(d["batch"] as? Int, 128)
+        XCTAssertEqual(d["threads"] as? Int, 1)
+        XCTAssertEqual(d["params"] as? Int, 269_322)
+        XCTAssertGreaterThan(d["train_steps_per_s"] as? Double ?? 0, 0)
+        XCTAssertGreaterThan(d["infer_samples_per_s"] as? Double ?? 0, 0)
+        XCTAssertThrowsError(try Benchmark(s).line("resnet"))
+    }
+
+    /// Under a thread model the line also has the plain and the quiet modelled rates, and the
+    /// quiet run on one thread is not slower than half the measured one.
+    func testThreadModelGivesQuietFigures() throws {
+        var s = BenchSettings()
+        s.models = ["mlp"]; s.seconds = 0.3; s.repeats = 2; s.modelThreads = 4; s.phase = .infer
+        let d = try figures(try Benchmark(s).line("mlp"))
+        XCTAssertEqual(d["threads"] as? Int, 1)
+        XCTAssertEqual(d["infer_modelled_threads"] as? Int, 4)
+        let quiet1 = try XCTUnwrap(d["infer_quiet_1t_per_s"] as? Double), quiet4 = try XCTUnwrap(d["infer_quiet_modelled_per_s"] as? Double)
+        XCTAssertGreaterThan(quiet4, quiet1)
+        XCTAssertGreaterThan(quiet1, 0.5 * (d["infer_measured_1t_per_s"] as? Double ?? 0))
+        XCTAssertNil(d["train_quiet_1t_per_s"], "training was not timed")
+    }
+}
