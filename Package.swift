@@ -86,8 +86,8 @@ let package = Package(
         .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // The commands: parse -> Settings -> Kit -> print.
-        .target(name: "BenchKit", dependencies: ["NeuralCore", "Models"]),
-        .executableTarget(name: "deepmedia-bench", dependencies: ["BenchKit",
+        .target(name: "BenchKit", dependencies: ["RunKit", "NeuralCore", "Models"]),
+        .executableTarget(name: "deepmedia-bench", dependencies: ["BenchKit", "CLI",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/deepmedia-bench"),
         .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLI", "RunKit", "MediaIO", "Datasets",
@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore", "TestSupport"]),
-        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "NeuralCore"]),
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "RunKit", "NeuralCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ] + fuzzTargets,
     swiftLanguageModes: [.v5]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BenchKit
+import CLI
 import Foundation
 
 extension BenchSettings.Phase: ExpressibleByArgument {}
@@ -42,8 +43,9 @@ struct DeepMediaBench: ParsableCommand {
         return s
     }
 
+    /// A mistake as ArgumentParser's validation error (usage after it, exit 64).
     func validate() throws {
-        do { try settings.check() } catch let e as BenchError { throw ValidationError(e.description) }
+        do { try flagged { try settings.check() } } catch let e as CommandLineError { throw ValidationError(e.description) }
     }
 
     func run() throws {
@@ -55,7 +57,7 @@ struct DeepMediaBench: ParsableCommand {
                 try runChild(name)
                 continue
             }
-            do { print(try bench.line(name)) } catch let e as BenchError { throw ValidationError(e.description) }
+            print(try flagged { try bench.line(name) })
             fflush(stdout)
         }
     }

@@ -1,4 +1,5 @@
 import NeuralCore
+import RunKit
 
 /// What a benchmark run times: which models, how long, on how many threads (or a thread model).
 public struct BenchSettings: Sendable {
@@ -16,21 +17,15 @@ public struct BenchSettings: Sendable {
 
     public init() {}
 
-    /// One line naming the flag at fault, for each mistake.
+    /// Each mistake as a `SettingsError` naming its fields.
     public func check() throws {
         for n in models where !allModels.contains(n) {
-            throw BenchError("unknown model '\(n)'; choose from \(allModels.joined(separator: ","))")
+            throw SettingsError(["models"], "has an unknown model '\(n)'; choose from \(allModels.joined(separator: ","))")
         }
-        guard (1...1000).contains(repeats) else { throw BenchError("--repeats must be in 1...1000") }
-        guard seconds > 0 && seconds <= 3600 else { throw BenchError("--seconds must be in (0, 3600]") }
-        guard (1...Parallel.maxThreads).contains(threads) else { throw BenchError("--threads must be in 1...\(Parallel.maxThreads)") }
-        if let n = modelThreads, !(1...255).contains(n) { throw BenchError("--model-threads must be in 1...255") }
-        if modelThreads != nil && memory { throw BenchError("--model-threads and --memory do not go together") }
+        guard (1...1000).contains(repeats) else { throw SettingsError(["repeats"], "must be in 1...1000") }
+        guard seconds > 0 && seconds <= 3600 else { throw SettingsError(["seconds"], "must be in (0, 3600]") }
+        guard (1...Parallel.maxThreads).contains(threads) else { throw SettingsError(["threads"], "must be in 1...\(Parallel.maxThreads)") }
+        if let n = modelThreads, !(1...255).contains(n) { throw SettingsError(["model_threads"], "must be in 1...255") }
+        if modelThreads != nil && memory { throw SettingsError(["model_threads", "memory"], "do not go together") }
     }
-}
-
-/// A mistake in the settings, or a model that is not MODELS.md's.
-public struct BenchError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import RunKit
 
 /// The seven reference models of MODELS.md, timed like ../shared/bench/reference/torch_reference.py:
 /// warm-up, calibration, then `repeats` timed repeats; the median rate is reported as one JSON
@@ -22,9 +23,9 @@ public struct Benchmark {
 
     /// One model's JSON line; a model whose parameter count is not MODELS.md's is an error.
     public func line(_ name: String) throws -> String {
-        guard let c = buildCase(name, seed: settings.seed) else { throw BenchError("unknown model \(name)") }
+        guard let c = buildCase(name, seed: settings.seed) else { throw SettingsError(["models"], "has an unknown model '\(name)'") }
         guard c.params == expectedParams[name] else {
-            throw BenchError("\(name): \(c.params) parameters, MODELS.md says \(expectedParams[name]!): not benchmarked")
+            throw SettingsError(["models"], "has \(name) with \(c.params) parameters, MODELS.md says \(expectedParams[name]!): not benchmarked")
         }
         return BenchLine.text(figures(name, c))
     }
