@@ -35,16 +35,20 @@ struct PackedMatrix {
             var first = 0   // block's first row of B
             for (w, wcols) in blocks {
                 let lo = Swift.max(rows.lowerBound, first), hi = Swift.min(rows.upperBound, first + wcols)
-                if lo < hi {
-                    for jj in 0..<cols {
-                        let source = order.map { $0[j0 + jj] } ?? j0 + jj
-                        if source < 0 {
-                            for kk in lo..<hi { panel[kk * width + jj] = 0 }
-                            continue
-                        }
-                        let row = w + source * wcols
-                        for kk in lo..<hi { panel[kk * width + jj] = row[kk - first] }
+                // Runs of B's columns from consecutive rows of W, each a block transposed in
+                // registers (8x8 tiles): W[source + i, lo - first + j] -> panel[lo + j, jj + i].
+                var jj = 0
+                while lo < hi && jj < cols {
+                    let source = order.map { $0[j0 + jj] } ?? j0 + jj
+                    if source < 0 {
+                        for kk in lo..<hi { panel[kk * width + jj] = 0 }
+                        jj += 1
+                        continue
                     }
+                    var run = 1
+                    while jj + run < cols && (order.map { $0[j0 + jj + run] } ?? j0 + jj + run) == source + run { run += 1 }
+                    kernels.pointee.transpose(w + source * wcols + (lo - first), wcols, run, hi - lo, panel + lo * width + jj, width)
+                    jj += run
                 }
                 first += wcols
             }

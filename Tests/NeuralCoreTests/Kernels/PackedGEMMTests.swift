@@ -123,4 +123,37 @@ final class PackedGEMMTests: XCTestCase {
             }
         }
     }
+    /// [W₁ | W₂]ᵀ packed (runs of consecutive W rows transposed in 8x8 tiles) against the layout
+    /// written element by element: with no order, and with an LSTM-like order (runs of 5 rows a
+    /// gate, gaps of -1, a run crossing a panel's end), on 1 and 3 threads, every kernel set.
+    func testTransposingPackMatchesItsDefinition() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 5)
+            let (k1, k2, n) = (19, 37, 68), k = k1 + k2   // n = 4 gates x 17 units
+            let w1 = (0..<(n * k1)).map { _ in rng.uniform(-1, 1) }, w2 = (0..<(n * k2)).map { _ in rng.uniform(-1, 1) }
+            var gates: [Int] = []
+            for q in 0..<4 { for g in 0..<4 { gates += (0..<5).map { u in q * 5 + u < 17 ? g * 17 + q * 5 + u : -1 } } }
+            for order in [nil, gates] {
+                let cols = order?.count ?? n
+                for threads in [1, 3] {
+                    Parallel.threads = threads
+                    let m = w1.withUnsafeBufferPointer { a in w2.withUnsafeBufferPointer { b in
+                        PackedMatrix(transposing: [(a.baseAddress!, k1), (b.baseAddress!, k2)], rows: n, order: order)
+                    } }
+                    var expect = [Float](repeating: 0, count: m.panels * k * m.width)
+                    for j in 0..<cols {
+                        let row = order?[j] ?? j
+                        guard row >= 0 else { continue }
+                        for r in 0..<k {
+                            expect[(j / m.width) * k * m.width + r * m.width + j % m.width] = r < k1 ? w1[row * k1 + r] : w2[row * k2 + r - k1]
+                        }
+                    }
+                    XCTAssertEqual(Array(UnsafeBufferPointer(start: m.storage.pointer, count: expect.count)), expect,
+                                   "\(set) order \(order != nil) on \(threads) threads")
+                }
+            }
+        }
+    }
 }
