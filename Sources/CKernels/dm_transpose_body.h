@@ -24,19 +24,68 @@ static inline __attribute__((always_inline)) void tile8(const float *s, long lds
     }
 }
 
+#if DM_LANES == 16
+// The 16x16 block at s (rows lds floats apart) -> o[j] = its column j, in four rounds of
+// two-source shuffles (half the shuffles a float of the 8x8 tiles; large blocks move twice as fast).
+static inline __attribute__((always_inline)) void tile16(const float *s, long lds, vf o[16]) {
+    vf r[16], t[16];
+    for (int i = 0; i < 16; i++) __builtin_memcpy(&r[i], s + i * lds, sizeof(vf));
+    // Pairs of rows interleaved by single floats, then by pairs, within each 128-bit block: r[4q + c]
+    // then holds, in block b, rows 4q..4q+3 of column 4b + c.
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
+        t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        r[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        r[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        r[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+    }
+    // 128-bit blocks of rows 4q.. and 4q+4..: t[q + c] (q = 0, 8) holds columns c and 8 + c of
+    // rows q..q+7, t[q + 4 + c] columns 4 + c and 12 + c.
+    for (int q = 0; q < 16; q += 8)
+        for (int c = 0; c < 4; c++) {
+            t[q + c] = __builtin_shufflevector(r[q + c], r[q + 4 + c], 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+            t[q + 4 + c] = __builtin_shufflevector(r[q + c], r[q + 4 + c], 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        }
+    // Rows 0..7 and 8..15 joined.
+    for (int c = 0; c < 8; c++) {
+        o[c] = __builtin_shufflevector(t[c], t[8 + c], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        o[c + 8] = __builtin_shufflevector(t[c], t[8 + c], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    }
+}
+#endif
+
+// Rows i..i+7, columns j0..cols-1 of the transpose below: 8x8 tiles, then column by column.
+static inline __attribute__((always_inline)) void DM_SUFFIX(transpose8)(const float *src, long lds, long i, long j0, long cols,
+                                                                    float *dst, long ldd) {
+    long j = j0;
+    for (; j + 8 <= cols; j += 8) {
+        vf8 o[8];
+        tile8(src + i * lds + j, lds, o);
+        for (int t = 0; t < 8; t++) __builtin_memcpy(dst + (j + t) * ldd + i, &o[t], sizeof(vf8));
+    }
+    for (; j < cols; j++) for (long r = i; r < i + 8; r++) dst[j * ldd + r] = src[r * lds + j];
+}
+
 // dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols: a block of a matrix transposed (the
 // tiled GEMM packs op(B) = Bᵀ into panels with it).
 static void DM_SUFFIX(transpose)(const float *src, long lds, long rows, long cols, float *dst, long ldd) {
     long i = 0;
-    for (; i + 8 <= rows; i += 8) {
+#if DM_LANES == 16
+    for (; i + 16 <= rows; i += 16) {
         long j = 0;
-        for (; j + 8 <= cols; j += 8) {
-            vf8 o[8];
-            tile8(src + i * lds + j, lds, o);
-            for (int t = 0; t < 8; t++) __builtin_memcpy(dst + (j + t) * ldd + i, &o[t], sizeof(vf8));
+        for (; j + 16 <= cols; j += 16) {
+            vf o[16];
+            tile16(src + i * lds + j, lds, o);
+            for (int t = 0; t < 16; t++) __builtin_memcpy(dst + (j + t) * ldd + i, &o[t], sizeof(vf));
         }
-        for (; j < cols; j++) for (long r = i; r < i + 8; r++) dst[j * ldd + r] = src[r * lds + j];
+        DM_SUFFIX(transpose8)(src, lds, i, j, cols, dst, ldd);
+        DM_SUFFIX(transpose8)(src, lds, i + 8, j, cols, dst, ldd);
     }
+#endif
+    for (; i + 8 <= rows; i += 8) DM_SUFFIX(transpose8)(src, lds, i, 0, cols, dst, ldd);
     for (; i < rows; i++) for (long j = 0; j < cols; j++) dst[j * ldd + i] = src[i * lds + j];
 }
 

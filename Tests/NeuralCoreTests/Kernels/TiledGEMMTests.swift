@@ -70,11 +70,12 @@ final class TiledGEMMTests: XCTestCase {
         }
     }
 
-    /// The transposing kernel against its definition: blocks with and without 8x8 tiles, strided.
+    /// The transposing kernel against its definition: blocks with and without 8x8 tiles and (AVX-512)
+    /// 16x16 tiles, with rows and columns left after them, strided.
     func testTransposeKernel() {
         forEachKernelSet { set in
             var rng = RandomGenerator(seed: 33)
-            for (rows, cols) in [(8, 8), (19, 13), (3, 40), (64, 5)] {
+            for (rows, cols) in [(8, 8), (19, 13), (3, 40), (64, 5), (16, 16), (35, 37), (40, 24), (17, 50)] {
                 let lds = cols + 2, ldd = rows + 3
                 let src = (0..<(rows * lds)).map { _ in rng.uniform(-1, 1) }
                 var dst = [Float](repeating: 7, count: cols * ldd)
