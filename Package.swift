@@ -4,7 +4,8 @@ import Foundation
 
 // Product, target and folder of a program share one name (the command's). Arrows point down only
 // (docs/ARCHITECTURE.md): Apps -> CLI -> <Program>Kit -> RunKit -> {Datasets, Models} ->
-// {NeuralCore, MediaIO} -> {SafeFiles, C targets}.
+// {NeuralCore, MediaIO} -> {SafeFiles, Require, C targets}; deepmedia-bench -> BenchKit ->
+// {Models, NeuralCore}, without the media libraries (a static build runs on a bare machine).
 // The package has no unsafe flags, so that it can be a dependency by URL. The CPU-specific
 // speed comes from CKernels, compiled for AVX-512, AVX2+FMA and portably in one build and chosen
 // at start-up (runtime dispatch; docs/ARCHITECTURE.md).
@@ -71,41 +72,44 @@ let package = Package(
         .target(name: "Models", dependencies: ["NeuralCore", "Require"]),
         .target(name: "Datasets", dependencies: ["NeuralCore", "MediaIO", "Require"]),
         // One training loop, run folders, checkpoints, events and cancellation; no command line.
-        .target(name: "RunKit", dependencies: ["NeuralCore", "MediaIO", "SafeFiles"]),
+        .target(name: "RunKit", dependencies: ["NeuralCore", "MediaIO", "SafeFiles", "Require"]),
         // One library per program: settings, the loaded model's verbs, its trainer.
-        .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
-        .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models"]),
+        .target(name: "ImageClassifierKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require"]),
+        .target(name: "CharRNNKit", dependencies: ["RunKit", "NeuralCore", "Datasets", "Models", "Require"]),
         .target(name: "DenoiserKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require", "SafeFiles"]),
-        .target(name: "AudioTaggerKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
-        .target(name: "GANSamplerKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models"]),
+        .target(name: "AudioTaggerKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require"]),
+        .target(name: "GANSamplerKit", dependencies: ["RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require"]),
         // The web showcase: every program's Kit behind a JSON API and static pages (Assets/showcase).
         .target(name: "Showcase", dependencies: ["ImageClassifierKit", "CharRNNKit", "DenoiserKit", "AudioTaggerKit",
-                                                 "GANSamplerKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "Models",
+                                                 "GANSamplerKit", "RunKit", "NeuralCore", "MediaIO", "Datasets", "Models", "Require",
                                                  .product(name: "Hummingbird", package: "hummingbird")]),
+        // A settings mistake said as flags (`flagged`): below CLI, so that a command without
+        // RunKit's media libraries (deepmedia-bench) says its mistakes the same way.
+        .target(name: "CommandLineErrors", dependencies: ["Require"]),
         // Shared option groups, terminal progress, Ctrl-C, --json output.
-        .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "CLI", dependencies: ["RunKit", "NeuralCore", "CommandLineErrors", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // The commands: parse -> Settings -> Kit -> print.
-        .target(name: "BenchKit", dependencies: ["RunKit", "NeuralCore", "Models"]),
-        .executableTarget(name: "deepmedia-bench", dependencies: ["BenchKit", "CLI",
+        .target(name: "BenchKit", dependencies: ["NeuralCore", "Models", "Require"]),
+        .executableTarget(name: "deepmedia-bench", dependencies: ["BenchKit", "CommandLineErrors",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/deepmedia-bench"),
-        .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLI", "RunKit", "MediaIO", "Datasets",
+        .executableTarget(name: "image-classifier", dependencies: ["ImageClassifierKit", "CLI", "CommandLineErrors", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/image-classifier"),
-        .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "RunKit", "MediaIO", "Datasets", "NeuralCore",
+        .executableTarget(name: "denoiser", dependencies: ["DenoiserKit", "CLI", "CommandLineErrors", "RunKit", "MediaIO", "Datasets", "NeuralCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/denoiser"),
-        .executableTarget(name: "audio-tagger", dependencies: ["AudioTaggerKit", "CLI", "RunKit", "MediaIO", "Datasets",
+        .executableTarget(name: "audio-tagger", dependencies: ["AudioTaggerKit", "CLI", "CommandLineErrors", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/audio-tagger"),
-        .executableTarget(name: "gan-sampler", dependencies: ["GANSamplerKit", "CLI", "RunKit", "MediaIO", "Datasets",
+        .executableTarget(name: "gan-sampler", dependencies: ["GANSamplerKit", "CLI", "CommandLineErrors", "RunKit", "MediaIO", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/gan-sampler"),
-        .executableTarget(name: "deepmedia-showcase", dependencies: ["Showcase", "CLI", "NeuralCore",
+        .executableTarget(name: "deepmedia-showcase", dependencies: ["Showcase", "CLI", "CommandLineErrors", "NeuralCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/deepmedia-showcase"),
-        .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "RunKit", "Datasets",
+        .executableTarget(name: "char-rnn", dependencies: ["CharRNNKit", "CLI", "CommandLineErrors", "RunKit", "Datasets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Apps/char-rnn"),
 
@@ -121,13 +125,15 @@ let package = Package(
         .testTarget(name: "DenoiserKitTests", dependencies: ["DenoiserKit", "NeuralCore", "MediaIO", "RunKit", "Models", "TestSupport"]),
         .testTarget(name: "AudioTaggerKitTests", dependencies: ["AudioTaggerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models", "TestSupport"]),
         .testTarget(name: "GANSamplerKitTests", dependencies: ["GANSamplerKit", "NeuralCore", "MediaIO", "RunKit", "Datasets", "Models", "TestSupport"]),
-        .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models"]),
+        .testTarget(name: "CharRNNKitTests", dependencies: ["CharRNNKit", "RunKit", "NeuralCore", "Datasets", "Models", "Require"]),
         .testTarget(name: "ShowcaseTests", dependencies: ["Showcase", "MediaIO", "NeuralCore",
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
+        .testTarget(name: "CommandLineErrorsTests", dependencies: ["CommandLineErrors", "Require"]),
+        .testTarget(name: "RequireTests", dependencies: ["Require"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "RunKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "MediaIO", "NeuralCore", "TestSupport"]),
-        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "RunKit", "NeuralCore"]),
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "NeuralCore", "Require"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "Datasets", "TestSupport"]),
     ] + fuzzTargets,
     swiftLanguageModes: [.v5]

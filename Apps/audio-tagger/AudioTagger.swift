@@ -5,6 +5,7 @@ import Datasets
 import RunKit
 import CLI
 import AudioTaggerKit
+import CommandLineErrors
 
 extension ClipFeatures.Kind: ExpressibleByArgument {}
 extension AudioTaggerSettings.Pooling: ExpressibleByArgument {}

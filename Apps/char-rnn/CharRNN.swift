@@ -5,6 +5,7 @@ import Models
 import RunKit
 import CLI
 import CharRNNKit
+import CommandLineErrors
 
 /// Character-level language models (LSTM or GRU) on any UTF-8 text: the command line of CharRNNKit.
 @main

@@ -1,7 +1,7 @@
 import ArgumentParser
 import BenchKit
-import CLI
 import Foundation
+import CommandLineErrors
 
 extension BenchSettings.Phase: ExpressibleByArgument {}
 

@@ -4,6 +4,7 @@ import Logging
 import CLI
 import Showcase
 import NeuralCore
+import CommandLineErrors
 
 /// The web showcase: every program live in a browser, served by the bundled models.
 @main

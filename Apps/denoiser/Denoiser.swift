@@ -6,6 +6,7 @@ import Datasets
 import RunKit
 import CLI
 import DenoiserKit
+import CommandLineErrors
 
 extension ImageClassificationData.IDXSplit: ExpressibleByArgument {}
 

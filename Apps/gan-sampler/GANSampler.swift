@@ -4,6 +4,7 @@ import MediaIO
 import RunKit
 import CLI
 import GANSamplerKit
+import CommandLineErrors
 
 /// Train a (conditional) DCGAN, sample it, walk its latent space and score it: the command line
 /// of GANSamplerKit.

@@ -5,6 +5,7 @@ import Datasets
 import RunKit
 import CLI
 import ImageClassifierKit
+import CommandLineErrors
 
 /// Train, evaluate and run image classifiers on real images: the command line of ImageClassifierKit.
 @main

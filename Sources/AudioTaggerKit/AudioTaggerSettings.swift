@@ -1,5 +1,6 @@
 import Datasets
 import RunKit
+import Require
 
 /// How to train an audio tagger: the command line's result, config.json of a run, a request body.
 public struct AudioTaggerSettings: Codable, Sendable, Equatable {

@@ -4,6 +4,7 @@ import MediaIO
 import Datasets
 import Models
 import RunKit
+import Require
 
 /// What an audio tagger training reports when it stops.
 public struct AudioTaggerTrainingReport: Codable, Sendable {

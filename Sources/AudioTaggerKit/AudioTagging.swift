@@ -2,6 +2,7 @@ import Foundation
 import MediaIO
 import Datasets
 import RunKit
+import Require
 
 /// How `tag` reads a recording.
 public struct TagOptions: Codable, Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralCore
 import RunKit
+import Require
 
 /// What `collect` synthesizes: every word in every voice, `variants` times with a random speed,
 /// pitch and amplitude.

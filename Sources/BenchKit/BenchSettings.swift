@@ -1,5 +1,5 @@
 import NeuralCore
-import RunKit
+import Require
 
 /// What a benchmark run times: which models, how long, on how many threads (or a thread model).
 public struct BenchSettings: Sendable {

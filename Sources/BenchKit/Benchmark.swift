@@ -1,6 +1,6 @@
 import Foundation
 import NeuralCore
-import RunKit
+import Require
 
 /// The seven reference models of MODELS.md, timed like ../shared/bench/reference/torch_reference.py:
 /// warm-up, calibration, then `repeats` timed repeats; the median rate is reported as one JSON

@@ -1,5 +1,6 @@
 import Models
 import RunKit
+import Require
 
 /// How to train a char-RNN: the command line's result, config.json of a run, a request body.
 public struct CharRNNSettings: Codable, Sendable, Equatable {

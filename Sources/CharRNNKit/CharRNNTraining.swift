@@ -3,6 +3,7 @@ import NeuralCore
 import Datasets
 import Models
 import RunKit
+import Require
 
 /// What a char-RNN training reports when it stops.
 public struct CharRNNTrainingReport: Codable, Sendable {

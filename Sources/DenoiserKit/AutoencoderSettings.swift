@@ -1,4 +1,5 @@
 import RunKit
+import Require
 
 /// How to train the course's denoising autoencoder (`denoiser train --arch conv-ae`).
 public struct AutoencoderSettings: Codable, Sendable, Equatable {

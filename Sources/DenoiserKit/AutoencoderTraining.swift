@@ -3,6 +3,7 @@ import NeuralCore
 import Datasets
 import Models
 import RunKit
+import Require
 
 /// Trains the denoising autoencoder in a run folder (new or continued), through the shared loop.
 public enum AutoencoderTraining {

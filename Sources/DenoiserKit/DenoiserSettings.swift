@@ -1,4 +1,5 @@
 import RunKit
+import Require
 
 /// The photo denoiser's network.
 public enum DenoiserArchitecture: String, Codable, Sendable, CaseIterable {

@@ -3,6 +3,7 @@ import NeuralCore
 import Datasets
 import Models
 import RunKit
+import Require
 
 /// What a denoiser training reports when it stops.
 public struct DenoiserTrainingReport: Codable, Sendable {

@@ -1,4 +1,5 @@
 import RunKit
+import Require
 
 /// How to train a GAN: the command line's result, config.json of a run, a request body.
 public struct GANSettings: Codable, Sendable, Equatable {

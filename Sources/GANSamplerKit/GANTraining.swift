@@ -4,6 +4,7 @@ import MediaIO
 import Datasets
 import Models
 import RunKit
+import Require
 
 /// What a GAN training reports when it stops.
 public struct GANTrainingReport: Codable, Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import NeuralCore
 import Datasets
 import RunKit
+import Require
 
 /// What a finished (or stopped) classifier training reports.
 public struct ClassifierTrainingReport: Codable, Sendable {

@@ -3,6 +3,7 @@ import NeuralCore
 import MediaIO
 import Datasets
 import RunKit
+import Require
 
 /// A trained classifier: network, class names and input normalisation, from a checkpoint. Its
 /// verbs never change the model (inference runs under `inference`, gradients with respect to

@@ -1,4 +1,3 @@
-import Require
 /// An argument check that stays in every build: `precondition` is compiled out under
 /// -Ounchecked (which a user's build may choose), this is not. A programmer's mistake (shapes,
 /// indices, counts) stops the process with its message in every build; only the condition is

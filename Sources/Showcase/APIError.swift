@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import RunKit
 import MediaIO
+import Require
 
 /// A client's mistake: its status and one line saying what was wrong, sent as {"error": "..."}.
 public struct APIError: Error, HTTPResponseError, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import XCTest
-import RunKit
+import Require
 @testable import BenchKit
 
 final class BenchSettingsTests: XCTestCase {

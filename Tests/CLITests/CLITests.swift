@@ -16,14 +16,6 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(TerminalProgress.speed(rate: 9856.4, unit: "samples", eta: 3700), "9856 samples/s  ETA 1:01:40")
     }
 
-    /// A Kit's settings error reads as flags on the command line.
-    func testSettingsErrorsNameFlags() {
-        XCTAssertThrowsError(try flagged { throw SettingsError(["epochs", "batch_size", "lr"], "must be positive") }) { e in
-            XCTAssertEqual("\(e)", "--epochs, --batch-size and --lr must be positive")
-        }
-        XCTAssertEqual(SettingsError(["val_fraction"], "must be in (0, 1)").description, "val_fraction must be in (0, 1)")
-    }
-
     func testNumberListsAndSkippedNotes() throws {
         XCTAssertEqual(try numberList("0, 0.05,0.3", flag: "--epsilons", in: 0...1), [0, 0.05, 0.3])
         XCTAssertThrowsError(try numberList("0,2", flag: "--epsilons", in: 0...1)) { e in

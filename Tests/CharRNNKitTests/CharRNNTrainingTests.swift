@@ -4,6 +4,7 @@ import NeuralCore
 import Datasets
 import Models
 import RunKit
+import Require
 @testable import CharRNNKit
 
 /// CharRNNTraining in-process: a run folder from settings, its config read back, resume with an

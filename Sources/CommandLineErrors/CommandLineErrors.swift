@@ -1,5 +1,5 @@
-import ArgumentParser
-import RunKit
+import Foundation
+import Require
 
 /// A Kit's settings error as the command line says it: config keys become flags
 /// (`batch_size` -> `--batch-size`), one line, no usage text after it.
