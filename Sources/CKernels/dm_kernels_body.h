@@ -218,6 +218,20 @@ static int DM_SUFFIX(conv_flat_scratch)(long h, long w, long kh, long kw, long p
 #endif
 }
 
+// Its weight gradient: 4 output channels x 5 taps of 16-lane accumulators with 32 registers, 2 x 5
+// of 8 lanes with 16.
+#if DM_LANES == 16
+#define WF_T vf
+#define WF_L 16
+#define WF_OB 4
+#else
+#define WF_T vf8
+#define WF_L 8
+#define WF_OB 2
+#endif
+#define WF_FN(name) DM_SUFFIX(name)
+#include "dm_wgradflat_body.h"
+
 static void DM_SUFFIX(conv_flat)(const float *x, long ins, long outs, long h, long w, long kh, long kw, long py, long px,
                                  const float *packed, const float *bias, float *y, float *pad, float *flat, int relu) {
 #if DM_LANES == 16
@@ -307,6 +321,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .conv3x3_weight_grad_applies = DM_SUFFIX(conv3x3_weight_grad_applies),
     .conv3x3_weight_grad = DM_SUFFIX(conv3x3_weight_grad),
     .conv_flat_scratch = DM_SUFFIX(conv_flat_scratch), .conv_flat = DM_SUFFIX(conv_flat),
+    .wgrad_flat_scratch = DM_SUFFIX(wgrad_flat_scratch), .wgrad_flat = DM_SUFFIX(wgrad_flat),
     .exp = DM_SUFFIX(map_exp), .sigmoid = DM_SUFFIX(map_sigmoid), .tanh = DM_SUFFIX(map_tanh),
     .lstm_pointwise = DM_SUFFIX(lstm_pointwise),
     .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),

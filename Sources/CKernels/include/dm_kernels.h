@@ -53,6 +53,12 @@ typedef struct dm_kernels {
     void (*conv_flat)(const float *x, long ins, long outs, long h, long w, long kh, long kw, long py, long px,
                       const float *packed, const float *bias, float *y, float *pad, float *flat, int relu);
 
+    // Its weight gradient over `images` images: gw (outs, ins, kh, kw) += Σ g (outs, ho, wo) ⊗ x
+    // (ins, h, w) of each, the images one after another in x and g; scratch: wgrad_flat_scratch(...) floats.
+    long (*wgrad_flat_scratch)(long h, long w, long kh, long kw, long py, long px, long ins, long outs);
+    void (*wgrad_flat)(const float *x, const float *g, long images, long ins, long outs, long h, long w, long kh, long kw,
+                       long py, long px, float *gw, float *scratch);
+
     // y[i] = f(x[i]) for i < n (x == y allowed): Cephes-style polynomials, a few ulp.
     void (*exp)(const float *x, float *y, long n);
     void (*sigmoid)(const float *x, float *y, long n);

@@ -82,7 +82,9 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         // 3x3 "same": the input gradient is a direct 3x3 convolution of g with the adjoint weights,
         // and the weight gradient is summed directly from g and the padded input.
         let direct = gx != nil && DirectConv3x3.applies(geo), directW = needW && DirectConv3x3.appliesToWeightGradient(geo)
-        let lowered = needW && !directW
+        // Few input channels, stride 1: the weight gradient in flat mode, as the forward.
+        let flatW = needW && !directW && DirectConvFlat.appliesToWeightGradient(geo, images: n, workers: workers)
+        let lowered = needW && !directW && !flatW
         // 16+ input channels: colᵀ gathered channel-last (Cin contiguous floats per tap, not
         // im2col's short strided rows) into a packed product; gw then runs (Cout, taps, Cin).
         let channelLastW = lowered && geo.c >= 16
@@ -95,6 +97,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         let plane = (geo.h + 2) * (geo.w + 2)
         let pad = WorkerBuffers(workers: direct ? workers : 0, count: DirectConv3x3.padCount(ins: cout, h: geo.h, w: geo.w), zeroed: true)
         let padX = WorkerBuffers(workers: directW ? workers : 0, count: geo.c * plane, zeroed: true)
+        let flatScratch = WorkerBuffers(workers: flatW ? workers : 0, count: flatW ? DirectConvFlat.weightGradientScratch(geo, cout: cout) : 0)
         BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
             let w = ch.worker, c0 = ch.first, nc = ch.count
             let cols = nc * l
@@ -105,6 +108,10 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                     DirectConv3x3.weightGradient(x: px + s * inSize, g: g + s * cout * l, ins: geo.c, outs: cout, h: geo.h, w: geo.w,
                                                  gw: gw[ch.piece], pad: padX[w])
                 }
+            } else if flatW {
+                if ch.opensPiece { gw[ch.piece].update(repeating: 0, count: cout * k) }
+                DirectConvFlat.weightGradient(x: px + c0 * inSize, g: g + c0 * cout * l, images: nc, cout: cout, geo: geo,
+                                              gw: gw[ch.piece], scratch: flatScratch[w])
             } else if channelLastW {
                 let a = xt[w], image = geo.paddedCount
                 for s in 0..<nc {

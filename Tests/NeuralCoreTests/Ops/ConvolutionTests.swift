@@ -107,6 +107,60 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// The weight gradient in flat mode against im2col + sgemm: LeNet's first layer (64 images:
+    /// one chunk of 36 and one of 28 on 1 thread, 12 pieces of 5-6 on 3), padded and uneven kernels,
+    /// channel counts that are not a multiple of 4 (or 2), tap counts that are not a multiple of 5,
+    /// and twenty random geometries, every kernel set. The bias and input gradients too. One image
+    /// a call (16 threads on 64) is left to im2col.
+    func testFlatWeightGradientMatchesIm2col() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved; DirectConvFlat.enabled = true }
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 23)
+            var cases = [(64, 1, 32, 28, 28, 5, 5, 0, 0), (2, 3, 6, 20, 30, 5, 5, 2, 2), (3, 15, 5, 9, 22, 3, 7, 1, 3),
+                         (2, 2, 9, 40, 18, 4, 2, 0, 0), (5, 1, 7, 64, 100, 3, 3, 1, 1), (24, 1, 3, 12, 20, 5, 5, 0, 0)]
+            let lenet = ConvGeometry(c: 1, h: 28, w: 28, kernel: (5, 5), stride: (1, 1), padding: (0, 0), dilation: (1, 1))
+            XCTAssertTrue(DirectConvFlat.appliesToWeightGradient(lenet, images: 64, workers: 8))
+            XCTAssertFalse(DirectConvFlat.appliesToWeightGradient(lenet, images: 64, workers: 16), "one image a call")
+            for _ in 0..<20 {
+                let kh = 1 + Int(rng.next() % 7), kw = 1 + Int(rng.next() % 7), ph = Int(rng.next() % 4), pw = Int(rng.next() % 4)
+                cases.append((2 + Int(rng.next() % 4), 1 + Int(rng.next() % 6), 1 + Int(rng.next() % 9),
+                              Swift.max(1, kh - 2 * ph) + Int(rng.next() % 30), Swift.max(1, kw - 2 * pw) + Int(rng.next() % 40), kh, kw, ph, pw))
+            }
+            var taken = 0
+            for (n, cin, cout, h, w, kh, kw, ph, pw) in cases {
+                let geo = ConvGeometry(c: cin, h: h, w: w, kernel: (kh, kw), stride: (1, 1), padding: (ph, pw), dilation: (1, 1))
+                guard DirectConvFlat.applies(geo) else { continue }
+                let x = Tensor.normal([n, cin, h, w], using: &rng).requiringGrad()
+                let wt = Tensor.normal([cout, cin, kh, kw], std: 0.2, using: &rng).requiringGrad()
+                let b = Tensor.normal([cout], using: &rng).requiringGrad()
+                let up = Tensor.normal([n, cout, geo.ho, geo.wo], using: &rng)
+                func grads() -> [Tensor] {
+                    for p in [x, wt, b] { p.zeroGrad() }
+                    (conv2d(x, weight: wt, bias: b, padding: (ph, pw)) * up).sum().backward()
+                    return [wt, b, x].map { Tensor(shape: $0.grad!.shape, scalars: $0.grad!.scalars) }
+                }
+                for threads in [1, 3] {
+                    Parallel.threads = threads
+                    guard DirectConvFlat.appliesToWeightGradient(geo, images: n, workers: BatchLayout.workers(n: n)) else { continue }
+                    taken += 1
+                    let flat = grads()
+                    DirectConvFlat.enabled = false
+                    let reference = grads()
+                    DirectConvFlat.enabled = true
+                    // A weight's gradient sums n·Ho·Wo products of order 1 (36,864 for LeNet), whose
+                    // float rounding in another order is bounded by about that many x 6e-8.
+                    let terms = Float(n * geo.ho * geo.wo)
+                    for (i, name) in ["weight", "bias", "input"].enumerated() {
+                        assertClose(flat[i], reference[i], rtol: 1e-4, atol: 1e-7 * terms + 1e-5,
+                                    "\(set) \(name) n\(n) \(cin)->\(cout) \(kh)x\(kw) p(\(ph), \(pw)) on \(h)x\(w), \(threads) threads")
+                    }
+                }
+            }
+            XCTAssertGreaterThan(taken, 14, "the flat kernel should take most of these geometries")
+        }
+    }
+
     /// A wide image whose 64 input channels do not fit the kernel's cache budget in one piece goes
     /// through in bands of a few rows (here 5, 5 and 2), each band passed by every block of 4
     /// output channels: the same sums as im2col.
