@@ -54,11 +54,9 @@ public struct CharRNNSettings: Codable, Sendable, Equatable {
 
     /// Refuses values out of range, naming them.
     public func validate() throws {
-        guard layers >= 1, hidden >= 1, embedding >= 1, seqLen >= 1, batchSize >= 1 else {
-            throw SettingsError(["layers", "hidden", "embedding", "seq_len", "batch_size"], "must be positive")
-        }
-        guard layers <= 16, hidden <= 8192, embedding <= 8192, seqLen <= 100_000, batchSize <= 65_536 else {
-            throw SettingsError(["layers", "hidden", "embedding", "seq_len", "batch_size"], "out of range (at most 16, 8192, 8192, 100000, 65536)")
+        for (field, value, most) in [("layers", layers, 16), ("hidden", hidden, 8192), ("embedding", embedding, 8192),
+                                     ("seq_len", seqLen, 100_000), ("batch_size", batchSize, 65_536)] {
+            guard (1...most).contains(value) else { throw SettingsError([field], "must be in 1...\(most)") }
         }
         guard lr > 0, lr.isFinite, lr <= 10 else { throw SettingsError(["lr"], "must be a positive finite number up to 10") }
         guard clip >= 0, clip.isFinite else { throw SettingsError(["clip"], "must be a finite number, 0 or more") }

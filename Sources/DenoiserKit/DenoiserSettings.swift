@@ -48,7 +48,8 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
     public init() {}
 
     public func validate() throws {
-        guard depth >= 3, depth <= 64, channels >= 1, channels <= 512 else { throw SettingsError(["depth", "channels"], "must be in 3...64 and 1...512") }
+        guard (3...64).contains(depth) else { throw SettingsError(["depth"], "must be in 3...64") }
+        guard (1...512).contains(channels) else { throw SettingsError(["channels"], "must be in 1...512") }
         if arch == .unet {
             let l = levels ?? 3
             guard (1...5).contains(l), channels << l <= 1024 else { throw SettingsError(["levels", "channels"], "must be 1...5 levels of at most 1024 channels (channels·2^levels)") }
@@ -61,9 +62,9 @@ public struct DenoiserSettings: Codable, Sendable, Equatable {
             guard (1...4).contains(d) else { throw SettingsError(["downscale"], "must be in 1...4") }
             guard patch % d == 0 else { throw SettingsError(["patch", "downscale"], "the patch side must be a multiple of downscale") }
         }
-        guard patch >= 8, patch <= 512, batchSize >= 1, patchesPerEpoch >= batchSize else {
-            throw SettingsError(["patch", "batch_size", "patches_per_epoch"], "must be in 8...512, positive, and at least one batch")
-        }
+        guard (8...512).contains(patch) else { throw SettingsError(["patch"], "must be in 8...512") }
+        guard batchSize >= 1 else { throw SettingsError(["batch_size"], "must be positive") }
+        guard patchesPerEpoch >= batchSize else { throw SettingsError(["patches_per_epoch"], "must be at least the batch size") }
         if let s = sigma { guard s >= 0, s <= 255 else { throw SettingsError(["sigma"], "must be in [0, 255]") } }
         guard sigmaRange.count == 2, sigmaRange[0] >= 0, sigmaRange[0] <= sigmaRange[1], sigmaRange[1] <= 255 else {
             throw SettingsError(["sigma_range"], "must be two values A,B with 0 <= A <= B <= 255")

@@ -50,7 +50,9 @@ public struct ClassifierSettings: Codable, Sendable, Equatable {
 
     /// Refuses values out of range, naming them.
     public func validate() throws {
-        guard epochs >= 1, batchSize >= 1, lr > 0 else { throw SettingsError(["epochs", "batch_size", "lr"], "must be positive") }
+        guard epochs >= 1 else { throw SettingsError(["epochs"], "must be positive") }
+        guard batchSize >= 1 else { throw SettingsError(["batch_size"], "must be positive") }
+        guard lr > 0 else { throw SettingsError(["lr"], "must be positive") }
         guard lr.isFinite, lr <= 10 else { throw SettingsError(["lr"], "must be a finite number up to 10") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw SettingsError(["weight_decay"], "must be a finite number, 0 or more") }
         guard dropout >= 0, dropout < 1 else { throw SettingsError(["dropout"], "must be in [0, 1)") }
