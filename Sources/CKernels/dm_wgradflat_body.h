@@ -7,8 +7,7 @@
 // row's end (their x values are read and multiplied by 0: a NaN or infinite input there makes
 // more of gw NaN than im2col would; the loss is NaN either way).
 // WF_OB output channels x 5 taps of accumulators run along the positions of one image; each is
-// summed across lanes (halves added, log2(WF_L) times) into gw. Per image, so that a call of one
-// image (16 threads share a batch of 64 image by image) costs little more than its multiply-adds.
+// then summed across lanes (halves added, log2(WF_L) times) into gw.
 
 #define WF_TG 5
 

@@ -31,8 +31,8 @@ enum DirectConvFlat {
         applies(geo) && n >= 2 * BatchLayout.pieces(n: n, workers: workers)
     }
 
-    /// Floats of scratch the weight gradient needs per call (one padded plane per input channel,
-    /// the output gradient in rows of the padded width, per-lane sums).
+    /// Floats of scratch the weight gradient needs per call (one padded plane per input channel and
+    /// the output gradient in rows of the padded width).
     static func weightGradientScratch(_ geo: ConvGeometry, cout: Int) -> Int {
         dm_kernels_active()!.pointee.wgrad_flat_scratch(geo.h, geo.w, geo.kh, geo.kw, geo.ph, geo.pw, geo.c, cout)
     }
