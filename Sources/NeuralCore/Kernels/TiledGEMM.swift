@@ -44,6 +44,13 @@ enum TiledGEMM {
         // optimizer step updates) and claims them first; then it claims the others' left over.
         // Whoever claims a panel's tile first packs the panel; a claimer of another tile of a
         // panel still being packed waits for it.
+        // More threads than panels (CIFAR's 4096 -> 256 layer: 4 panels of 1M floats for 16 threads):
+        // packing panel by panel would keep all but a few threads waiting, so the panels are packed
+        // first, cut along K across every thread, and the tiles then find them packed.
+        if Parallel.threads > panels && !Parallel.isNested {
+            PackedMatrix.forEachPiece(panels: panels, k: k, width: width) { pi, ks in pack(pi, ks) }
+            for pi in 0..<panels { state[pi].store(2, ordering: .releasing) }
+        }
         let block = rowBlock(m: m, panels: panels), blocks = (m + block - 1) / block, tiles = panels * blocks
         let workers = Swift.min(Parallel.threads, tiles)
         let next = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: workers)
@@ -70,19 +77,25 @@ enum TiledGEMM {
             let pi = tile / blocks, i0 = (tile % blocks) * block
             let j0 = pi * width, cols = Swift.min(width, n - j0), panel = packed + pi * k * width
             if state[pi].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
-                if transB {
-                    // op(B)[kk, j] = b[j·ldb + kk]
-                    kernels.pointee.transpose(b + j0 * ldb, ldb, cols, k, panel, width)
-                } else {
-                    for kk in 0..<k { (panel + kk * width).update(from: b + kk * ldb + j0, count: cols) }
-                }
-                if cols < width { for kk in 0..<k { (panel + kk * width + cols).update(repeating: 0, count: width - cols) } }
+                pack(pi, 0..<k)
                 state[pi].store(2, ordering: .releasing)
             } else {
                 while state[pi].load(ordering: .acquiring) != 2 {}
             }
             kernels.pointee.packed_multiply(a + i0 * lda, lda, Swift.min(block, m - i0), panel, k, cols, width,
                                             c + i0 * ldc + j0, ldc, accumulate ? 1 : 0)
+        }
+
+        /// Rows `ks` of panel pi: op(B)[ks, its columns], zeros past n.
+        func pack(_ pi: Int, _ ks: Range<Int>) {
+            let j0 = pi * width, cols = Swift.min(width, n - j0), panel = packed + pi * k * width
+            if transB {
+                // op(B)[kk, j] = b[j·ldb + kk]
+                kernels.pointee.transpose(b + j0 * ldb + ks.lowerBound, ldb, cols, ks.count, panel + ks.lowerBound * width, width)
+            } else {
+                for kk in ks { (panel + kk * width).update(from: b + kk * ldb + j0, count: cols) }
+            }
+            if cols < width { for kk in ks { (panel + kk * width + cols).update(repeating: 0, count: width - cols) } }
         }
     }
 

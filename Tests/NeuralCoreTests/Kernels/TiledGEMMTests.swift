@@ -8,8 +8,9 @@ final class TiledGEMMTests: XCTestCase {
 
     /// B and Bᵀ, beta 0 / 1, against the definition summed in Double, with padded leading
     /// dimensions, rows that leave a remainder after groups of 4 and after a tile, a K over several
-    /// kernel blocks and a partial last panel; on 1, 2 and 3 threads with the same bits, on every
-    /// kernel set (and with the 16-lane AVX-512 kernels off and on).
+    /// kernel blocks and a partial last panel; on 1, 2, 3 and 16 threads with the same bits (more
+    /// threads than panels: the panels packed first, in pieces of K), on every kernel set (and with
+    /// the 16-lane AVX-512 kernels off and on).
     func testMatchesTheDefinitionOnAnyThreads() {
         forEachKernelSet { set in
             var rng = RandomGenerator(seed: 31)
@@ -20,7 +21,7 @@ final class TiledGEMMTests: XCTestCase {
                     let a = (0..<(m * lda)).map { _ in rng.uniform(-1, 1) }, b = (0..<(br * ldb)).map { _ in rng.uniform(-1, 1) }
                     let c0 = (0..<(m * ldc)).map { _ in rng.uniform(-1, 1) }
                     var first: [Float]?
-                    for threads in [1, 2, 3] {
+                    for threads in [1, 2, 3, 16] {
                         Parallel.threads = threads
                         var c = c0
                         c.withUnsafeMutableBufferPointer { cp in
