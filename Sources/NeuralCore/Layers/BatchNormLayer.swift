@@ -41,6 +41,13 @@ public class BatchNorm: Layer {
         return batchNorm(x, weight: weight.value, bias: bias.value, runningMean: runningMean.value, runningVar: runningVar.value,
                          training: training, momentum: momentum, eps: eps)
     }
+
+    /// This norm then ReLU as one op (`batchNormReLU`): the same bits as the two layers.
+    func withReLU(_ x: Tensor) -> Tensor {
+        if training { _ = runningMean.mutableValue(); _ = runningVar.mutableValue() }
+        return batchNormReLU(x, weight: weight.value, bias: bias.value, runningMean: runningMean.value, runningVar: runningVar.value,
+                             training: training, momentum: momentum, eps: eps)
+    }
 }
 
 extension BatchNorm {
@@ -67,9 +74,11 @@ extension BatchNorm {
         model.eval()
     }
 
-    /// h, then `norm` (if any), then ReLU (if `relu`), op by op: what a layer's fused
-    /// `callAsFunction(_:then:relu:)` does when it cannot fuse (a graph to record, a training-mode norm).
+    /// h, then `norm` (if any), then ReLU (if `relu`; with a norm, the two as one op, `withReLU`):
+    /// what a layer's fused `callAsFunction(_:then:relu:)` does when it cannot fold the norm into
+    /// its weights (a graph to record, a training-mode norm).
     static func layerByLayer(_ h: Tensor, then norm: BatchNorm?, relu: Bool) -> Tensor {
+        if let norm, relu { return norm.withReLU(h) }
         let normed = norm.map { $0(h) } ?? h
         return relu ? normed.relu() : normed
     }

@@ -5,7 +5,20 @@ public final class Sequential: Layer {
     public init(_ layers: [any Layer]) { self.layers = layers }
     public var children: [(String, any Module)] { layers.enumerated().map { (String($0.offset), $0.element) } }
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        if GradMode.isEnabled { return layers.reduce(x) { $1($0) } }
+        if GradMode.isEnabled {
+            // A batch norm followed by ReLU runs as one op (batchNormReLU: the same bits).
+            var h = x, i = 0
+            while i < layers.count {
+                if let bn = layers[i] as? BatchNorm, i + 1 < layers.count, layers[i + 1] is ReLU {
+                    h = bn.withReLU(h)
+                    i += 2
+                } else {
+                    h = layers[i](h)
+                    i += 1
+                }
+            }
+            return h
+        }
         // Without a graph (inference): a convolution, the eval-mode batch norm and ReLU after it
         // run as one pass (the norm folded into the convolution).
         var h = x, i = 0

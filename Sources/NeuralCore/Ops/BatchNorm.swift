@@ -6,8 +6,28 @@ import Require
 /// (unbiased variance). Eval: running stats, nothing changes. weight, bias, running: (C).
 public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
                       training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+    batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, training: training,
+              momentum: momentum, eps: eps, relu: false)
+}
+
+/// batchNorm(...).relu() in one op: for (N, C, ...) with planes after C each output plane is
+/// rectified while still in cache, and the backward applies ReLU's mask plane by plane inside the
+/// norm's sums instead of a pass of its own over memory. The same kernels in the same order: the
+/// same bits as the two ops.
+func batchNormReLU(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
+                   training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+    batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, training: training,
+              momentum: momentum, eps: eps, relu: true)
+}
+
+private func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
+                       training: Bool, momentum: Float, eps: Float, relu: Bool) -> Tensor {
     require(x.rank >= 2, "batchNorm: needs (N, C, ...), got \(x.shape)")
     let n = x.shape[0], c = x.shape[1], inner = x.shape[2...].reduce(1, *), m = n * inner
+    if relu && inner == 1 {   // (N, C): the two ops
+        return batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, training: training,
+                         momentum: momentum, eps: eps, relu: false).relu()
+    }
     for t in [weight, bias, runningMean, runningVar] { if let t { checkShape(t.shape, [c], "batchNorm parameter") } }
     require(training || (runningMean != nil && runningVar != nil), "batchNorm: eval needs running statistics")
     require(!training || m > 1, "batchNorm: training needs more than one value per channel, got \(x.shape)")
@@ -83,6 +103,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                 // y = scale·(x - mean) + bias
                 vectorAffineCentered(nil, 0, px + plane * inner, pm[ch], ps[ch] * (pw?[ch] ?? 1), pb?[ch] ?? 0, inner,
                                      into: py + plane * inner, accumulate: false)
+                if relu { FastMath.rectifier(py + plane * inner, slope: 0, py + plane * inner, inner) }
             }
         }
     }
@@ -96,12 +117,20 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                                 gw: gw.pointer, gb: gb.pointer)
         } else {
             Parallel.forRanges(c) { r in
+                // With relu: a plane of g with ReLU's mask (y > 0) applied, in cache.
+                let masked = relu ? UnsafeMutablePointer<Float>.allocate(capacity: inner) : nil
+                defer { masked?.deallocate() }
+                func plane(_ o: Int) -> UnsafePointer<Float> {
+                    guard let masked else { return g + o }
+                    FastMath.rectifierBackward(ref: py + o, g + o, slope: 0, masked, inner, accumulate: false)
+                    return UnsafePointer(masked)
+                }
                 for ch in r {
                     // sums of g and g·x̂ over the channel
                     var sg: Float = 0, sgx: Float = 0
                     let mu = pm[ch], inv = ps[ch]
                     for b in 0..<n {
-                        let xi = px + (b * c + ch) * inner, gi = g + (b * c + ch) * inner
+                        let xi = px + (b * c + ch) * inner, gi = plane((b * c + ch) * inner)
                         sg += vectorSum(gi, inner)
                         sgx += vectorDotCentered(gi, xi, inner, mu)
                     }
@@ -114,14 +143,14 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                         let k = wv * inv / Float(m)
                         for b in 0..<n {
                             let o = (b * c + ch) * inner
-                            vectorAffineCentered(g + o, k * Float(m), px + o, mu, -k * inv * sgx, -k * sg, inner,
+                            vectorAffineCentered(plane(o), k * Float(m), px + o, mu, -k * inv * sgx, -k * sg, inner,
                                                  into: gx + o, accumulate: !fresh)
                         }
                     } else {
                         let k = wv * inv
                         for b in 0..<n {
-                            let o = (b * c + ch) * inner
-                            vectorAffineCentered(g + o, k, g + o, 0, 0, 0, inner, into: gx + o, accumulate: !fresh)
+                            let o = (b * c + ch) * inner, gi = plane(o)
+                            vectorAffineCentered(gi, k, gi, 0, 0, 0, inner, into: gx + o, accumulate: !fresh)
                         }
                     }
                 }

@@ -1,5 +1,5 @@
 import XCTest
-import NeuralCore
+@testable import NeuralCore
 import TestSupport
 
 final class BatchNormTests: XCTestCase {
@@ -47,5 +47,49 @@ final class BatchNormTests: XCTestCase {
         checkGradients([x1, w3, b3], "eval 1d") {
             batchNorm($0[0], weight: $0[1], bias: $0[2], runningMean: rm3, runningVar: rv3, training: false)
         }
+    }
+    /// batchNormReLU against batchNorm(...).relu(): the same bits in the output, the running
+    /// statistics and every gradient, training and eval, with planes (4x6x5x7, one of 33 floats) and
+    /// without ((N, C): the two ops), on 1 and 3 threads; and a Sequential of conv, norm and ReLU
+    /// (which takes the fused op when recording) against the three layers called one by one.
+    func testBatchNormReLUIsTheTwoOpsBitForBit() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 41)
+        for shape in [[4, 6, 5, 7], [3, 2, 33], [5, 4]] {
+            let c = shape[1]
+            let x = Tensor.normal(shape, using: &rng).requiringGrad()
+            let w = Tensor.normal([c], using: &rng).requiringGrad(), b = Tensor.normal([c], using: &rng).requiringGrad()
+            let up = Tensor.normal(shape, using: &rng)
+            for training in [true, false] {
+                for threads in [1, 3] {
+                    Parallel.threads = threads
+                    func run(_ fused: Bool) -> [[Float]] {
+                        for p in [x, w, b] { p.zeroGrad() }
+                        let rm = Tensor(shape: [c], scalars: (0..<c).map { Float($0) * 0.1 }), rv = Tensor(shape: [c], scalars: (0..<c).map { 1 + Float($0) * 0.2 })
+                        let y = fused ? batchNormReLU(x, weight: w, bias: b, runningMean: rm, runningVar: rv, training: training)
+                                      : batchNorm(x, weight: w, bias: b, runningMean: rm, runningVar: rv, training: training).relu()
+                        (y * up).sum().backward()
+                        return [y.scalars, rm.scalars, rv.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars]
+                    }
+                    let two = run(false), one = run(true)
+                    for (i, name) in ["output", "running mean", "running var", "x grad", "weight grad", "bias grad"].enumerated() {
+                        XCTAssertEqual(one[i], two[i], "\(name), shape \(shape), training \(training), \(threads) threads")
+                    }
+                }
+            }
+        }
+        let conv = Conv2D(3, 8, kernel: 3, padding: 1, rng: &rng), bn = BatchNorm2D(8), relu = ReLU()
+        let seq = Sequential([conv, bn, relu])
+        let x = Tensor.normal([2, 3, 6, 5], using: &rng), up = Tensor.normal([2, 8, 6, 5], using: &rng)
+        func grads(_ forward: () -> Tensor) -> [[Float]] {
+            for p in seq.trainableParameters { p.zeroGrad() }
+            let y = forward()
+            (y * up).sum().backward()
+            return [y.scalars] + seq.trainableParameters.map { $0.grad!.scalars }   // (running stats: the op test above)
+        }
+        let layered = grads { relu(bn(conv(x))) }, fused = grads { seq(x) }
+        XCTAssertEqual(fused.count, layered.count)
+        for (f, l) in zip(fused, layered) { XCTAssertEqual(f, l) }
     }
 }
