@@ -39,11 +39,6 @@ enum TiledGEMM {
         for pi in 0..<panels { (state + pi).initialize(to: Atomic(0)) }
         defer { state.deinitialize(count: panels); state.deallocate() }
 
-        // Tile t is rows [i0, i0 + block) of panel t / blocks. Each thread owns the tiles of a
-        // range of panels (the columns of C, the rows of W in x · Wᵀ, that its share of the
-        // optimizer step updates) and claims them first; then it claims the others' left over.
-        // Whoever claims a panel's tile first packs the panel; a claimer of another tile of a
-        // panel still being packed waits for it.
         // More threads than panels (CIFAR's 4096 -> 256 layer: 4 panels of 1M floats for 16 threads):
         // packing panel by panel would keep all but a few threads waiting, so the panels are packed
         // first, cut along K across every thread, and the tiles then find them packed.
@@ -51,6 +46,12 @@ enum TiledGEMM {
             PackedMatrix.forEachPiece(panels: panels, k: k, width: width) { pi, ks in pack(pi, ks) }
             for pi in 0..<panels { state[pi].store(2, ordering: .releasing) }
         }
+
+        // Tile t is rows [i0, i0 + block) of panel t / blocks. Each thread owns the tiles of a
+        // range of panels (the columns of C, the rows of W in x · Wᵀ, that its share of the
+        // optimizer step updates) and claims them first; then it claims the others' left over.
+        // Whoever claims a panel's tile first packs the panel; a claimer of another tile of a
+        // panel still being packed waits for it.
         let block = rowBlock(m: m, panels: panels), blocks = (m + block - 1) / block, tiles = panels * blocks
         let workers = Swift.min(Parallel.threads, tiles)
         let next = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: workers)
