@@ -45,7 +45,7 @@ struct DeepMediaBench: ParsableCommand {
 
     /// A mistake as ArgumentParser's validation error (usage after it, exit 64).
     func validate() throws {
-        do { try flagged { try settings.check() } } catch let e as CommandLineError { throw ValidationError(e.description) }
+        do { try flagged { try settings.validate() } } catch let e as CommandLineError { throw ValidationError(e.description) }
     }
 
     func run() throws {

@@ -17,8 +17,8 @@ public struct BenchSettings: Sendable {
 
     public init() {}
 
-    /// Each mistake as a `SettingsError` naming its fields.
-    public func check() throws {
+    /// Refuses values out of range, each as a `SettingsError` naming its fields (as every Kit's settings).
+    public func validate() throws {
         for n in models where !allModels.contains(n) {
             throw SettingsError(["models"], "has an unknown model '\(n)'; choose from \(allModels.joined(separator: ","))")
         }

@@ -6,7 +6,7 @@ final class BenchSettingsTests: XCTestCase {
     /// The defaults pass; each mistake is a SettingsError naming its fields (the command line
     /// says them as flags).
     func testMistakesNameTheirFlag() {
-        XCTAssertNoThrow(try BenchSettings().check())
+        XCTAssertNoThrow(try BenchSettings().validate())
         let cases: [(inout BenchSettings) -> Void] = [
             { $0.models = ["lenet", "resnet"] }, { $0.repeats = 0 }, { $0.repeats = 1001 }, { $0.seconds = .nan },
             { $0.seconds = .infinity }, { $0.seconds = 0 }, { $0.threads = 0 }, { $0.threads = 100_000 },
@@ -17,7 +17,7 @@ final class BenchSettingsTests: XCTestCase {
         for (change, want) in zip(cases, fields) {
             var s = BenchSettings()
             change(&s)
-            XCTAssertThrowsError(try s.check()) { e in XCTAssertEqual((e as? SettingsError)?.fields, want, "\(e)") }
+            XCTAssertThrowsError(try s.validate()) { e in XCTAssertEqual((e as? SettingsError)?.fields, want, "\(e)") }
         }
     }
 }

@@ -28,6 +28,7 @@ struct PackedMatrix {
         self.k = k; self.n = n; panels = (n + width - 1) / width
         storage = Storage(count: panels * k * width)
         let p = storage.pointer
+        func row(ofColumn j: Int) -> Int { order.map { $0[j] } ?? j }   // W's row for B's column j (-1: zeros)
         // In parallel (an LSTM packs 0.5M floats per call while the other cores would wait).
         PackedMatrix.forEachPiece(panels: panels, k: k, width: width) { pi, rows in
             let j0 = pi * width, cols = Swift.min(width, n - j0), panel = p + pi * k * width
@@ -39,14 +40,14 @@ struct PackedMatrix {
                 // registers (8x8 tiles): W[source + i, lo - first + j] -> panel[lo + j, jj + i].
                 var jj = 0
                 while lo < hi && jj < cols {
-                    let source = order.map { $0[j0 + jj] } ?? j0 + jj
+                    let source = row(ofColumn: j0 + jj)
                     if source < 0 {
                         for kk in lo..<hi { panel[kk * width + jj] = 0 }
                         jj += 1
                         continue
                     }
                     var run = 1
-                    while jj + run < cols && (order.map { $0[j0 + jj + run] } ?? j0 + jj + run) == source + run { run += 1 }
+                    while jj + run < cols && row(ofColumn: j0 + jj + run) == source + run { run += 1 }
                     kernels.pointee.transpose(w + source * wcols + (lo - first), wcols, run, hi - lo, panel + lo * width + jj, width)
                     jj += run
                 }

@@ -36,17 +36,14 @@ public class BatchNorm: Layer {
 
     public func setLocalTraining(_ training: Bool) { trainingFlag = training }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        if training { _ = runningMean.mutableValue(); _ = runningVar.mutableValue() }   // updated in place: unshare first
-        return batchNorm(x, weight: weight.value, bias: bias.value, runningMean: runningMean.value, runningVar: runningVar.value,
-                         training: training, momentum: momentum, eps: eps)
-    }
+    public func callAsFunction(_ x: Tensor) -> Tensor { apply(x, op: batchNorm) }
 
     /// This norm then ReLU as one op (`batchNormReLU`): the same bits as the two layers.
-    func withReLU(_ x: Tensor) -> Tensor {
-        if training { _ = runningMean.mutableValue(); _ = runningVar.mutableValue() }
-        return batchNormReLU(x, weight: weight.value, bias: bias.value, runningMean: runningMean.value, runningVar: runningVar.value,
-                             training: training, momentum: momentum, eps: eps)
+    func withReLU(_ x: Tensor) -> Tensor { apply(x, op: batchNormReLU) }
+
+    private func apply(_ x: Tensor, op: (Tensor, Tensor?, Tensor?, Tensor?, Tensor?, Bool, Float, Float) -> Tensor) -> Tensor {
+        if training { _ = runningMean.mutableValue(); _ = runningVar.mutableValue() }   // updated in place: unshare first
+        return op(x, weight.value, bias.value, runningMean.value, runningVar.value, training, momentum, eps)
     }
 }
 
