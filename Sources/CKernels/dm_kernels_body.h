@@ -284,27 +284,27 @@ static void DM_SUFFIX(conv3x3)(const float *x, long ins, long outs, long h, long
     conv3x3_8(x, ins, outs, h, w, packed, bias, y, pad, accumulate, relu);
 }
 
-// The weight gradient in vectors of 8 (and, on AVX-512, 16) pixels along the rows; 16 lanes for
-// widths 16k + 8 only where 512-bit vectors run at full width.
-#define WG_T vf8
-#define WG_L 8
-#define WG_NAME wgrad8
-#include "dm_wgrad_body.h"
+// The weight gradient in vectors of 16 lanes on AVX-512 (its flat runs are whole vectors at any
+// width), of 8 elsewhere (4 output channels a pass there: 16 vector registers).
 #if DM_LANES == 16
 #define WG_T vf
 #define WG_L 16
-#define WG_NAME wgrad16
-#include "dm_wgrad_body.h"
+#define WG_C 8
+#else
+#define WG_T vf8
+#define WG_L 8
+#define WG_C 4
 #endif
+#define WG_NAME DM_SUFFIX(wgrad)
+#include "dm_wgrad_body.h"
 
-static int DM_SUFFIX(conv3x3_weight_grad_applies)(long w) { return DM_SUFFIX(conv3x3_applies)(w) && w % 8 == 0; }
+static int DM_SUFFIX(conv3x3_weight_grad_applies)(long w) { return DM_SUFFIX(conv3x3_applies)(w); }
+
+static long DM_SUFFIX(conv3x3_weight_grad_scratch)(long ins, long outs, long h, long w) { return wgrad_scratch(ins, outs, h, w); }
 
 static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long ins, long outs, long h, long w,
                                            float *gw, float *pad) {
-#if DM_LANES == 16
-    if (w % 16 == 0 || dm_kernels_wide512()) { wgrad16(x, g, ins, outs, h, w, gw, pad); return; }
-#endif
-    wgrad8(x, g, ins, outs, h, w, gw, pad);
+    DM_SUFFIX(wgrad)(x, g, ins, outs, h, w, gw, pad);
 }
 
 #include "dm_transpose_body.h"
@@ -319,6 +319,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .pack_rows = DM_SUFFIX(pack_rows), .add_rows = DM_SUFFIX(add_rows),
     .conv3x3_applies = DM_SUFFIX(conv3x3_applies), .conv3x3 = DM_SUFFIX(conv3x3),
     .conv3x3_weight_grad_applies = DM_SUFFIX(conv3x3_weight_grad_applies),
+    .conv3x3_weight_grad_scratch = DM_SUFFIX(conv3x3_weight_grad_scratch),
     .conv3x3_weight_grad = DM_SUFFIX(conv3x3_weight_grad),
     .conv_flat_scratch = DM_SUFFIX(conv_flat_scratch), .conv_flat = DM_SUFFIX(conv_flat),
     .wgrad_flat_scratch = DM_SUFFIX(wgrad_flat_scratch), .wgrad_flat = DM_SUFFIX(wgrad_flat),

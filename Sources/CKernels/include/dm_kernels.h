@@ -40,7 +40,9 @@ typedef struct dm_kernels {
     void (*conv3x3)(const float *x, long ins, long outs, long h, long w, const float *packed,
                     const float *bias, float *y, float *pad, int accumulate, int relu);
     // gw (outs, ins, 3, 3) += its weight gradient from g (outs, h, w) and x (ins, h, w), one image.
+    // pad: conv3x3_weight_grad_scratch(...) floats, zero before the first call (the planes' borders).
     int (*conv3x3_weight_grad_applies)(long w);
+    long (*conv3x3_weight_grad_scratch)(long ins, long outs, long h, long w);
     void (*conv3x3_weight_grad)(const float *x, const float *g, long ins, long outs, long h, long w,
                                 float *gw, float *pad);
 

@@ -16,9 +16,9 @@ enum DirectConv3x3 {
             && geo.dh == 1 && geo.dw == 1 && dm_kernels_active()!.pointee.conv3x3_applies(geo.w) != 0
     }
 
-    /// Whether `weightGradient` handles it too: rows of whole 8-pixel vectors (DnCNN's 40, CIFAR's
-    /// 32 and 16). Other widths (AudioCNN's 100, 50, 25) measured slower than im2col + sgemm with
-    /// masked last vectors, so they keep that path.
+    /// Whether `weightGradient` handles it too: every width the forward takes, since the kernel
+    /// runs along flat rows of W+2 (AudioCNN's 50 and 25 as well; with part vectors at the end of
+    /// each row they had measured slower than im2col + sgemm).
     static func appliesToWeightGradient(_ geo: ConvGeometry) -> Bool {
         applies(geo) && dm_kernels_active()!.pointee.conv3x3_weight_grad_applies(geo.w) != 0
     }
@@ -85,11 +85,17 @@ enum DirectConv3x3 {
 
     /// gw (outs, ins, 3, 3) += Σ over pixels of g (outs, H, W) times x (ins, H, W) shifted by each
     /// tap, for one image: gw[o, i, dy, dx] = Σ_{r,c} g[o, r, c]·xpad[i, r+dy, c+dx]
-    /// (`appliesToWeightGradient` widths); `pad` holds ins·(H+2)·(W+2) floats whose border is zero.
+    /// (`appliesToWeightGradient` widths); `pad` holds `weightGradientScratch` floats, zero before
+    /// the first call (the kernel keeps the border of its padded planes zero).
     static func weightGradient(x: UnsafePointer<Float>, g: UnsafePointer<Float>, ins: Int, outs: Int, h: Int, w: Int,
                                gw: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>) {
         let kernels = dm_kernels_active()!.pointee
         require(kernels.conv3x3_weight_grad_applies(w) != 0, "DirectConv3x3.weightGradient: width \(w) is not handled")
         kernels.conv3x3_weight_grad(x, g, ins, outs, h, w, gw, pad)
+    }
+
+    /// Floats of `weightGradient`'s scratch: x in zero-bordered planes, g in rows of width W+2.
+    static func weightGradientScratch(ins: Int, outs: Int, h: Int, w: Int) -> Int {
+        dm_kernels_active()!.pointee.conv3x3_weight_grad_scratch(ins, outs, h, w)
     }
 }

@@ -94,9 +94,9 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         let gy = WorkerBuffers(workers: lowered ? workers : 0, count: cout * chunk * l)
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
-        let plane = (geo.h + 2) * (geo.w + 2)
         let pad = WorkerBuffers(workers: direct ? workers : 0, count: DirectConv3x3.padCount(ins: cout, h: geo.h, w: geo.w), zeroed: true)
-        let padX = WorkerBuffers(workers: directW ? workers : 0, count: geo.c * plane, zeroed: true)
+        let padX = WorkerBuffers(workers: directW ? workers : 0,
+                                 count: directW ? DirectConv3x3.weightGradientScratch(ins: geo.c, outs: cout, h: geo.h, w: geo.w) : 0, zeroed: true)
         let flatScratch = WorkerBuffers(workers: flatW ? workers : 0, count: flatW ? DirectConvFlat.weightGradientScratch(geo, cout: cout) : 0)
         BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
             let w = ch.worker, c0 = ch.first, nc = ch.count
