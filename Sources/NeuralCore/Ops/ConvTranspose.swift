@@ -1,7 +1,10 @@
 import Require
 /// 2-d transposed convolution, PyTorch semantics (the adjoint of conv2d with the same geometry).
 /// Forward: every input pixel's contributions by one packed product, then added into the output
-/// channel-last (`transposedConvolution`); backward: lowered like conv2d (im2col of the gradient, sgemm).
+/// channel-last (`transposedConvolution`). Backward: the input gradient is the convolution of the
+/// output gradient with the same weights, the weight gradient that convolution's with input and
+/// output swapped: with 16+ output channels both by conv2d's channel-last kernels, else lowered
+/// (im2col of the gradient, sgemm).
 /// input (N, Cin, H, W), weight (Cin, Cout, kh, kw), bias (Cout) -> (N, Cout, Ho, Wo) with
 /// Ho = (H-1)·stride - 2·padding + dilation·(kh-1) + outputPadding + 1.
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
@@ -42,6 +45,15 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
         if !needW && !needX { return }
         var gx: UnsafeMutablePointer<Float>?, fresh = false   // fresh: gx is new and not zeroed
         x.writeGrad { p, isNew in gx = p; fresh = isNew }
+        if geo.c >= 16 {
+            // gx (N, Cin, H, W) (+)= conv(g) with the weight read as a convolution's (Cin, Cout, kh, kw).
+            if let gx {
+                channelLastForward(g, weight: pw, bias: nil, into: gx, n: n, cout: cin, geo: geo, relu: false, accumulate: !fresh)
+            }
+            // The convolution g -> x: its weight gradient from input g and output gradient x.
+            if needW { channelLastWeightGradient(x: g, g: px, n: n, cout: cin, geo: geo, weight: weight) }
+            return
+        }
         let col = WorkerBuffers(workers: workers, count: k * chunk * lin), xs = WorkerBuffers(workers: workers, count: cin * chunk * lin)
         let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cin * k)
         BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in

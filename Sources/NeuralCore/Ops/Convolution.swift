@@ -85,23 +85,22 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         // Few input channels, stride 1: the weight gradient in flat mode, as the forward.
         let flatW = needW && !directW && DirectConvFlat.appliesToWeightGradient(geo, images: n, workers: workers)
         let lowered = needW && !directW && !flatW
-        // 16+ input channels: colᵀ gathered channel-last (Cin contiguous floats per tap, not
-        // im2col's short strided rows) into a packed product; gw then runs (Cout, taps, Cin).
+        // 16+ input channels: channel-last (channelLastWeightGradient), in a pass of its own.
         let channelLastW = lowered && geo.c >= 16
-        let col = WorkerBuffers(workers: lowered && !channelLastW ? workers : 0, count: k * chunk * l)
-        let xt = WorkerBuffers(workers: channelLastW ? workers : 0, count: geo.paddedCount * chunk, zeroed: geo.ph > 0 || geo.pw > 0)
-        let taps = WorkerPointers(workers: channelLastW ? workers : 0, count: chunk * l * geo.segments)
-        let gy = WorkerBuffers(workers: lowered ? workers : 0, count: cout * chunk * l)
-        let gw = WorkerBuffers(workers: needW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
+        let loweredW = lowered && !channelLastW
+        if channelLastW { channelLastWeightGradient(x: px, g: g, n: n, cout: cout, geo: geo, weight: weight) }
+        let col = WorkerBuffers(workers: loweredW ? workers : 0, count: k * chunk * l)
+        let gy = WorkerBuffers(workers: loweredW ? workers : 0, count: cout * chunk * l)
+        let gw = WorkerBuffers(workers: needW && !channelLastW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
         let pad = WorkerBuffers(workers: direct ? workers : 0, count: DirectConv3x3.padCount(ins: cout, h: geo.h, w: geo.w), zeroed: true)
         let padX = WorkerBuffers(workers: directW ? workers : 0,
                                  count: directW ? DirectConv3x3.weightGradientScratch(ins: geo.c, outs: cout, h: geo.h, w: geo.w) : 0, zeroed: true)
         let flatScratch = WorkerBuffers(workers: flatW ? workers : 0, count: flatW ? DirectConvFlat.weightGradientScratch(geo, cout: cout) : 0)
-        BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+        if directW || flatW || loweredW || adjoint != nil { BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
             let w = ch.worker, c0 = ch.first, nc = ch.count
             let cols = nc * l
-            if lowered { BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l) }
+            if loweredW { BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l) }
             if directW {
                 if ch.opensPiece { gw[ch.piece].update(repeating: 0, count: cout * k) }
                 for s in c0..<(c0 + nc) {
@@ -112,16 +111,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                 if ch.opensPiece { gw[ch.piece].update(repeating: 0, count: cout * k) }
                 DirectConvFlat.weightGradient(x: px + c0 * inSize, g: g + c0 * cout * l, images: nc, cout: cout, geo: geo,
                                               gw: gw[ch.piece], scratch: flatScratch[w])
-            } else if channelLastW {
-                let a = xt[w], image = geo.paddedCount
-                for s in 0..<nc {
-                    geo.toPaddedChannelLast(px + (c0 + s) * inSize, a + s * image)
-                    geo.tapRows(a + s * image, pixels: 0..<l, into: taps[w] + s * l * geo.segments)
-                }
-                // colᵀ (nc·l, taps·Cin), packed; gw'[cout, taps·Cin] += gy[cout, nc·l] · colᵀ
-                let b = PackedMatrix(rows: cols, segments: taps[w], count: geo.segments, length: geo.segmentLength)
-                b.multiply(a: gy[w], lda: cols, m: cout, c: gw[ch.piece], ldc: k, accumulate: !ch.opensPiece)
-            } else if needW {
+            } else if loweredW {
                 for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
                 // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
                 BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy[w], lda: cols, b: col[w], ldb: cols, beta: ch.opensPiece ? 0 : 1, c: gw[ch.piece], ldc: k)
@@ -132,34 +122,58 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                                         bias: nil, y: gx + s * inSize, pad: pad[w], accumulate: !fresh)
                 }
             }
-        }
+        } }
         // Otherwise the input gradient is the transposed convolution of g with the same weights.
         if let gx, !direct {
             transposedConvolution(g, weight: pw, bias: nil, into: gx, n: n, cin: cout, hin: geo.ho, win: geo.wo, cout: geo.c,
                                   geo: geo, relu: false, accumulate: !fresh)
         }
-        if needW && channelLastW {
-            weight.addGrad { dst in
-                // The pieces summed in order, (Cout, taps, Cin) -> (Cout, Cin, kh, kw), output channels
-                // across threads. A range of output channels is one contiguous run of every piece:
-                // summed run by run (64 pieces at 16 threads: read one at a time, not 64 interleaved).
-                let taps = geo.kh * geo.kw, cin = geo.c, per = taps * cin, pieces = gw.pointers
-                defer { withExtendedLifetime(gw) {} }   // pieces point into it
-                Parallel.forRanges(cout) { r in
-                    let count = r.count * per, buffer = Storage(count: count, repeating: 0), sum = buffer.pointer   // pooled
-                    defer { withExtendedLifetime(buffer) {} }
-                    for p in pieces {
-                        let run = UnsafePointer(p + r.lowerBound * per)
-                        for i in 0..<count { sum[i] += run[i] }
-                    }
-                    for co in r {
-                        let src = sum + (co - r.lowerBound) * per, out = dst + co * per
-                        for t in 0..<taps { for ci in 0..<cin { out[ci * taps + t] += src[t * cin + ci] } }
-                    }
-                }
+        if needW && !channelLastW { weight.addGrad { gw.addAll(into: $0) } }
+    }
+}
+
+/// weight's gradient (Cout, Cin, kh, kw) += that of the convolution of geometry `geo` (16+ input
+/// channels) for input x (N, Cin, H, W) and output gradient g (N, Cout, Ho, Wo): per worker a few
+/// images at a time, colᵀ gathered channel-last (Cin contiguous floats per tap, not im2col's short
+/// strided rows) into a packed product, gw'[Cout, taps·Cin] += gy[Cout, nc·Ho·Wo] · colᵀ, per piece
+/// of the batch; the pieces summed in order and reordered to (Cout, Cin, kh, kw).
+func channelLastWeightGradient(x px: UnsafePointer<Float>, g: UnsafePointer<Float>, n: Int, cout: Int, geo: ConvGeometry,
+                               weight: Tensor) {
+    let k = geo.k, l = geo.l, inSize = geo.c * geo.h * geo.w
+    let chunk = BatchLayout.chunk(n: n, floatsPerImage: k * l), workers = BatchLayout.workers(n: n)
+    let xt = WorkerBuffers(workers: workers, count: geo.paddedCount * chunk, zeroed: geo.ph > 0 || geo.pw > 0)
+    let taps = WorkerPointers(workers: workers, count: chunk * l * geo.segments)
+    let gy = WorkerBuffers(workers: workers, count: cout * chunk * l)
+    let gw = WorkerBuffers(workers: BatchLayout.pieces(n: n, workers: workers), count: cout * k)
+    BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+        let w = ch.worker, c0 = ch.first, nc = ch.count, cols = nc * l
+        BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l)
+        let a = xt[w], image = geo.paddedCount
+        for s in 0..<nc {
+            geo.toPaddedChannelLast(px + (c0 + s) * inSize, a + s * image)
+            geo.tapRows(a + s * image, pixels: 0..<l, into: taps[w] + s * l * geo.segments)
+        }
+        // colᵀ (nc·l, taps·Cin), packed; gw'[cout, taps·Cin] += gy[cout, nc·l] · colᵀ
+        let b = PackedMatrix(rows: cols, segments: taps[w], count: geo.segments, length: geo.segmentLength)
+        b.multiply(a: gy[w], lda: cols, m: cout, c: gw[ch.piece], ldc: k, accumulate: !ch.opensPiece)
+    }
+    weight.addGrad { dst in
+        // The pieces summed in order, (Cout, taps, Cin) -> (Cout, Cin, kh, kw), output channels
+        // across threads. A range of output channels is one contiguous run of every piece:
+        // summed run by run (64 pieces at 16 threads: read one at a time, not 64 interleaved).
+        let taps = geo.kh * geo.kw, cin = geo.c, per = taps * cin, pieces = gw.pointers
+        defer { withExtendedLifetime(gw) {} }   // pieces point into it
+        Parallel.forRanges(cout) { r in
+            let count = r.count * per, buffer = Storage(count: count, repeating: 0), sum = buffer.pointer   // pooled
+            defer { withExtendedLifetime(buffer) {} }
+            for p in pieces {
+                let run = UnsafePointer(p + r.lowerBound * per)
+                for i in 0..<count { sum[i] += run[i] }
             }
-        } else if needW {
-            weight.addGrad { gw.addAll(into: $0) }
+            for co in r {
+                let src = sum + (co - r.lowerBound) * per, out = dst + co * per
+                for t in 0..<taps { for ci in 0..<cin { out[ci * taps + t] += src[t * cin + ci] } }
+            }
         }
     }
 }
@@ -170,15 +184,17 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
 /// yᵀ (nc·Ho·Wo, Cout), written out per channel plane with the bias and, if `relu`, max(·, 0).
 /// colᵀ is never copied: its rows are runs of the padded channel-last images, read in place
 /// through pointers (`ConvTapRows.swift`). With fewer images than threads, each image's output
-/// pixels are shared out in runs instead (`byPixels`).
-private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Float>, bias pb: UnsafePointer<Float>?,
-                                into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool) {
+/// pixels are shared out in runs instead (`byPixels`). With `accumulate`, y += the convolution
+/// (a transposed convolution's input gradient).
+func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Float>, bias pb: UnsafePointer<Float>?,
+                        into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool,
+                        accumulate: Bool = false) {
     let cin = geo.c, taps = geo.kh * geo.kw, kk = taps * cin, lin = geo.h * geo.w, l = geo.l
     // W' (taps·Cin, Cout): W'[t·Cin + ci, co] = W[co, ci, t].
     let packed = PackedMatrix(pw, rowOffsets: (0..<kk).map { ($0 % cin) * taps + $0 / cin }, colOffsets: (0..<cout).map { $0 * kk })
     let padded = geo.ph > 0 || geo.pw > 0, image = geo.paddedCount, segs = geo.segments
     if let runs = BatchLayout.ranges(n: n, count: l, align: 16) {
-        byPixels(px, packed: packed, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu, runs: runs)
+        byPixels(px, packed: packed, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu, accumulate: accumulate, runs: runs)
         return
     }
     // About 128K floats of colᵀ's size per chunk.
@@ -194,7 +210,8 @@ private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePoi
         }
         packed.multiply(rows: rows[w], segments: segs, length: geo.segmentLength, m: nc * l, c: out, ldc: cout, accumulate: false)
         for s in 0..<nc {
-            BatchLayout.fromChannelLast(out + s * l * cout, py + (c0 + s) * cout * l, c: cout, l: l, bias: pb, relu: relu, accumulate: false)
+            BatchLayout.fromChannelLast(out + s * l * cout, py + (c0 + s) * cout * l, c: cout, l: l, bias: pb, relu: relu,
+                                        accumulate: accumulate)
         }
     }
 }
@@ -204,7 +221,8 @@ private func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePoi
 /// are those of the whole image and every value rounds as it would there) is multiplied and
 /// written out by whichever thread claims it.
 private func byPixels(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb: UnsafePointer<Float>?,
-                      into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool, runs: [Range<Int>]) {
+                      into py: UnsafeMutablePointer<Float>, n: Int, cout: Int, geo: ConvGeometry, relu: Bool, accumulate: Bool,
+                      runs: [Range<Int>]) {
     let cin = geo.c, lin = geo.h * geo.w, l = geo.l, image = geo.paddedCount, segs = geo.segments
     let xt = Storage(count: n * image), a = xt.pointer
     if geo.ph > 0 || geo.pw > 0 { Parallel.zero(a, n * image) }
@@ -221,6 +239,6 @@ private func byPixels(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb:
         geo.tapRows(a + s * image, pixels: run, into: rows[w])
         packed.multiply(rows: rows[w], segments: segs, length: geo.segmentLength, m: run.count, c: yt[w], ldc: cout, accumulate: false)
         BatchLayout.fromChannelLast(yt[w], py + s * cout * l + run.lowerBound, c: cout, l: run.count, planeStride: l,
-                                    bias: pb, relu: relu, accumulate: false)
+                                    bias: pb, relu: relu, accumulate: accumulate)
     }
 }

@@ -55,6 +55,44 @@ final class ConvTransposeTests: XCTestCase {
         XCTAssertEqual(inputGradient(threads: 2), inputGradient(threads: 1), "conv2d input gradient")
     }
 
+    /// The backward with 16+ output channels (conv2d's channel-last kernels: the input gradient as
+    /// the convolution of g, added to what x's gradient holds; the weight gradient as that
+    /// convolution's) against the definition, gx[c, iy, ix] = Σ g[o, oy, ox]·W[c, o, i, j] and
+    /// gW[c, o, i, j] = Σ x[c, iy, ix]·g[o, oy, ox] over (oy, ox) = (iy·s - p + i·d, ix·s - p + j·d)
+    /// on the output: DCGAN's 4x4 s2 p1, the U-Net's 2x2 s2, a dilated 3x3 with unequal strides,
+    /// one picture on 3 threads (cut into runs of pixels), under every kernel set.
+    func testBackwardMatchesDefinition() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        forEachKernelSet { _ in
+            var rng = RandomGenerator(seed: 23)
+            for (n, threads, cin, cout, h, w, k, s, p, d) in [(3, 1, 5, 17, 4, 6, 4, (2, 2), (1, 1), (1, 1)), (2, 2, 3, 16, 5, 4, 2, (2, 2), (0, 0), (1, 1)),
+                                                               (2, 1, 4, 20, 4, 5, 3, (2, 1), (1, 0), (2, 1)), (1, 3, 6, 16, 7, 7, 4, (2, 2), (1, 1), (1, 1))] {
+                Parallel.threads = threads
+                let x = Tensor.normal([n, cin, h, w], using: &rng).requiringGrad()
+                let wt = Tensor.normal([cin, cout, k, k], using: &rng).requiringGrad()
+                let y = convTranspose2d(x, weight: wt, stride: s, padding: p, dilation: d)
+                let up = Tensor.normal(y.shape, using: &rng)
+                // x is used twice, so its gradient accumulates: the input gradient must add.
+                ((y * up).sum() + (x * x).sum()).backward()
+                let ho = y.shape[2], wo = y.shape[3]
+                let px = x.storage.pointer, pw = wt.storage.pointer, pg = up.storage.pointer
+                var gx = x.scalars.map { 2 * $0 }, gw = [Float](repeating: 0, count: cin * cout * k * k)
+                for im in 0..<n { for c in 0..<cin { for iy in 0..<h { for ix in 0..<w { for o in 0..<cout { for i in 0..<k { for j in 0..<k {
+                    let oy = iy * s.0 - p.0 + i * d.0, ox = ix * s.1 - p.1 + j * d.1
+                    if oy >= 0 && oy < ho && ox >= 0 && ox < wo {
+                        let gv = pg[((im * cout + o) * ho + oy) * wo + ox]
+                        gx[((im * cin + c) * h + iy) * w + ix] += gv * pw[((c * cout + o) * k + i) * k + j]
+                        gw[((c * cout + o) * k + i) * k + j] += gv * px[((im * cin + c) * h + iy) * w + ix]
+                    }
+                } } } } } } }
+                let what = "\(cin)->\(cout) k\(k) s\(s) d\(d), \(n) images on \(threads) threads"
+                assertClose(x.grad!.scalars, gx, rtol: 1e-5, atol: 1e-5 * Float(cout * k * k).squareRoot(), "input gradient \(what)")
+                assertClose(wt.grad!.scalars, gw, rtol: 1e-5, atol: 1e-5 * Float(n * h * w).squareRoot(), "weight gradient \(what)")
+            }
+        }
+    }
+
     /// The forward (one packed product, then tap vectors added channel-last) against the
     /// definition written out, y[o, iy·s - p + i·d, ix·s - p + j·d] += x[c, iy, ix]·W[c, o, i, j],
     /// on geometries the fixtures lack: dilation, unequal strides, 11 output channels (8 + 3 lanes)
