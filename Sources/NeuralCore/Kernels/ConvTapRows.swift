@@ -10,16 +10,26 @@ extension ConvGeometry {
     var segments: Int { dw == 1 ? kh : kh * kw }
     var segmentLength: Int { dw == 1 ? kw * c : c }
 
-    /// x (C, H, W) -> dst (H + 2ph, W + 2pw, C), input rows `rows` only (all when nil); dst's border
-    /// is left as it is (zero it once).
+    /// x (C, H, W) -> dst (H + 2ph, W + 2pw, C), input rows `rows` only (all when nil); dst's top and
+    /// bottom border rows are left as they are (zero them once), the left and right borders of
+    /// `rows` are written zero.
     func toPaddedChannelLast(_ x: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Range<Int>? = nil) {
         if ph == 0 && pw == 0 {
             let r = rows ?? 0..<h
             BatchLayout.toChannelLast(x, dst, c: c, l: h * w, pixels: (r.lowerBound * w)..<(r.upperBound * w))
             return
         }
-        for y in rows ?? 0..<h {
-            BatchLayout.toChannelLast(x + y * w, dst + ((y + ph) * paddedW + pw) * c, c: c, l: h * w, pixels: 0..<w)
+        // The rows in one transpose, compact at the start of their place (a row at a time, a row of
+        // fewer than 16 pixels went mostly to the kernel's element-by-element edge: DCGAN's 14), then
+        // moved out to their padded places, the last first (each only ever moves up), and the left
+        // and right borders the compact rows wrote over zeroed again.
+        let r = rows ?? 0..<h, rowFloats = paddedW * c, base = dst + (r.lowerBound + ph) * rowFloats
+        BatchLayout.toChannelLast(x + r.lowerBound * w, base, c: c, l: h * w, pixels: 0..<(r.count * w))
+        for y in r.reversed() {
+            let to = base + (y - r.lowerBound) * rowFloats
+            (to + pw * c).update(from: base + (y - r.lowerBound) * w * c, count: w * c)   // memmove: may overlap
+            to.update(repeating: 0, count: pw * c)
+            (to + (pw + w) * c).update(repeating: 0, count: pw * c)
         }
     }
 
