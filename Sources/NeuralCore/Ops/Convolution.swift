@@ -191,7 +191,7 @@ func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Flo
                         accumulate: Bool = false) {
     let cin = geo.c, taps = geo.kh * geo.kw, kk = taps * cin, lin = geo.h * geo.w, l = geo.l
     // W' (taps·Cin, Cout): W'[t·Cin + ci, co] = W[co, ci, t].
-    let packed = PackedMatrix(pw, rowOffsets: (0..<kk).map { ($0 % cin) * taps + $0 / cin }, colOffsets: (0..<cout).map { $0 * kk })
+    let packed = PackedMatrix(convolutionWeight: pw, cout: cout, cin: cin, taps: taps)
     let padded = geo.ph > 0 || geo.pw > 0, image = geo.paddedCount, segs = geo.segments
     if let runs = BatchLayout.ranges(n: n, count: l, align: 16) {
         byPixels(px, packed: packed, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu, accumulate: accumulate, runs: runs)
