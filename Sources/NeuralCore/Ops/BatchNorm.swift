@@ -34,6 +34,8 @@ private func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean:
     let mean = Storage(count: c), invStd = Storage(count: c)
     let px = x.storage.pointer
     let pm = mean.pointer, ps = invStd.pointer
+    // Read once here: through the tensors inside the loops, each channel retained and released them.
+    let rm = runningMean?.storage.pointer, rv = runningVar?.storage.pointer
     if training && inner == 1 {
         // (N, C): each worker takes a range of channels and walks the rows, the sums in the same
         // order as the per-channel loop below.
@@ -50,8 +52,7 @@ private func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean:
             for k in 0..<r.count {
                 let ch = r.lowerBound + k
                 ps[ch] = Float(1 / (v[k] / Double(m) + Double(eps)).squareRoot())
-                if let runningMean, let runningVar {
-                    let rm = runningMean.storage.pointer, rv = runningVar.storage.pointer
+                if let rm, let rv {
                     rm[ch] = (1 - momentum) * rm[ch] + momentum * pm[ch]
                     rv[ch] = (1 - momentum) * rv[ch] + momentum * Float(v[k] / Double(m - 1))
                 }
@@ -67,15 +68,13 @@ private func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean:
                 for b in 0..<n { v += Double(vectorSquaredDeviation(px + (b * c + ch) * inner, inner, mu)) }
                 pm[ch] = mu
                 ps[ch] = Float(1 / (v / Double(m) + Double(eps)).squareRoot())
-                if let runningMean, let runningVar {
-                    let rm = runningMean.storage.pointer, rv = runningVar.storage.pointer
+                if let rm, let rv {
                     rm[ch] = (1 - momentum) * rm[ch] + momentum * mu
                     rv[ch] = (1 - momentum) * rv[ch] + momentum * Float(v / Double(m - 1))
                 }
             }
         }
-    } else {
-        let rm = runningMean!.storage.pointer, rv = runningVar!.storage.pointer
+    } else if let rm, let rv {
         for ch in 0..<c { pm[ch] = rm[ch]; ps[ch] = 1 / (rv[ch] + eps).squareRoot() }
     }
     let y = Tensor(uninitializedShape: x.shape)
@@ -179,12 +178,18 @@ private func batchNorm1dBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<F
         for k in 0..<count { sgx[k] *= inv[k] }
         guard let gx else { return }
         let m = Float(n)
+        // Per feature its scale first (w·inv/m in training, w·inv in eval; the same operations in
+        // the same order as written out per element), so that the loops over a row have no branch.
+        let scale = Storage(count: count), sc = scale.pointer
+        defer { withExtendedLifetime(scale) {} }
+        for k in 0..<count { let wk = weight?[lo + k] ?? 1; sc[k] = training ? wk * inv[k] / m : wk * inv[k] }
         for b in 0..<n {
             let gi = g + b * c + lo, xi = x + b * c + lo, gxi = gx + b * c + lo
-            for k in 0..<count {
-                let wk = weight?[lo + k] ?? 1
-                let v = training ? wk * inv[k] / m * (m * gi[k] - sg[k] - (xi[k] - mu[k]) * inv[k] * sgx[k]) : wk * inv[k] * gi[k]
-                gxi[k] = fresh ? v : gxi[k] + v
+            switch (training, fresh) {
+            case (true, true): for k in 0..<count { gxi[k] = sc[k] * (m * gi[k] - sg[k] - (xi[k] - mu[k]) * inv[k] * sgx[k]) }
+            case (true, false): for k in 0..<count { gxi[k] += sc[k] * (m * gi[k] - sg[k] - (xi[k] - mu[k]) * inv[k] * sgx[k]) }
+            case (false, true): for k in 0..<count { gxi[k] = sc[k] * gi[k] }
+            case (false, false): for k in 0..<count { gxi[k] += sc[k] * gi[k] }
             }
         }
     }

@@ -48,6 +48,32 @@ final class BatchNormTests: XCTestCase {
             batchNorm($0[0], weight: $0[1], bias: $0[2], runningMean: rm3, runningVar: rv3, training: false)
         }
     }
+    /// (N, C), x used twice: the norm's input gradient is added to what x's gradient holds (the
+    /// branch-free row loops for training and eval, written or added): equal to the norm's alone
+    /// plus 2x, on 1 and 3 threads.
+    func testRowsInputGradientAddsToAGradientHeld() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 29)
+        let x = Tensor.normal([6, 300], using: &rng), up = Tensor.normal([6, 300], using: &rng)
+        let w = Tensor.uniform([300], low: 0.5, high: 1.5, using: &rng), b = Tensor.normal([300], using: &rng)
+        let rm = Tensor.normal([300], std: 0.1, using: &rng), rv = Tensor.uniform([300], low: 0.5, high: 1.5, using: &rng)
+        for threads in [1, 3] {
+            Parallel.threads = threads
+            for training in [true, false] {
+                func gradient(twice: Bool) -> [Float] {
+                    let xg = x.detached().requiringGrad()
+                    let y = batchNorm(xg, weight: w, bias: b, runningMean: rm.detached(), runningVar: rv.detached(), training: training)
+                    ((y * up).sum() + (twice ? (xg * xg).sum() : Tensor(0))).backward()
+                    return xg.grad!.scalars
+                }
+                let alone = gradient(twice: false), both = gradient(twice: true)
+                let expected = zip(alone, x.scalars).map { $0 + 2 * $1 }
+                assertClose(both, expected, rtol: 1e-5, atol: 1e-5, "training \(training), \(threads) threads")
+            }
+        }
+    }
+
     /// batchNormReLU against batchNorm(...).relu(): the same bits in the output, the running
     /// statistics and every gradient, training and eval, with planes (4x6x5x7, one of 33 floats) and
     /// without ((N, C): the two ops), on 1 and 3 threads; and a Sequential of conv, norm and ReLU
