@@ -120,7 +120,10 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
     // the padded input at q + i·pw + j; the 2 positions past each row's end are computed into
     // `flat` (4·h·pw floats after the padded planes) and dropped. Each value is summed in the same
     // order as in a row: the same bits.
-    float *flat = pw < lanes ? pad + ins * plane : NULL;
+    // Rows of more than one vector and fewer than two have no row mode: there every band is flat
+    // (the caller gives such widths only for images of 3 vectors' positions or more: conv3x3_uses16).
+    const int only_flat = w > CV_L && w < 2 * CV_L;
+    float *flat = pw < lanes || only_flat ? pad + ins * plane : NULL;
 #define CV_FLAT_BAND(r0, r1) (flat && ((r1) - (r0)) * pw - 2 >= 3 * CV_L)
 
     // Bands of rows whose input (all channels, two rows more) stays in cache while every block of
@@ -129,8 +132,12 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
     // passes). Single rows for every size were 10 % slower at 32x32 (weights from L2).
     long band = ins > 0 ? CV_BAND_FLOATS / (ins * pw) - 2 : h;
     if (band < 1) band = 1;
-    for (long r0 = 0; r0 < h; r0 += band) {
-        const long r1 = r0 + band < h ? r0 + band : h;
+    // Flat bands only: each of 3 vectors' positions or more, the last taking in a shorter remainder.
+    const long min_band = only_flat ? (3 * CV_L + 2 + pw - 1) / pw : 1;
+    if (band < min_band) band = min_band;
+#define CV_BAND_END(r0) (h - ((r0) + band) < min_band ? h : (r0) + band)
+    for (long r0 = 0, r1; r0 < h; r0 = r1) {
+        r1 = CV_BAND_END(r0);
         for (long cb = 0; cb < (outs + 3) / 4; cb++) {
             const float *wb = packed + cb * ins * 36;
             const long co = cb * 4, nco = outs - co < 4 ? outs - co : 4;
@@ -192,8 +199,8 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
     const long rem = w - tail_start;
     if (rem < 1) return;
     const long xs = w - CV_L, skip = CV_L - rem, blocks = (outs + 3) / 4;
-    for (long r0 = 0; r0 < h; r0 += band) {
-        const long r1 = r0 + band < h ? r0 + band : h;
+    for (long r0 = 0, r1; r0 < h; r0 = r1) {
+        r1 = CV_BAND_END(r0);
         if (CV_FLAT_BAND(r0, r1)) continue;
         for (long cb = 0; cb < blocks; cb += 2) {
             const float *wa = packed + cb * ins * 36, *wb = cb + 1 < blocks ? packed + (cb + 1) * ins * 36 : wa;
@@ -220,6 +227,7 @@ static void CV_FN(conv3x3)(const float *x, long ins, long outs, long h, long w, 
         }
     }
 #undef CV_FLAT_BAND
+#undef CV_BAND_END
 }
 
 #undef CV_SEG3

@@ -193,10 +193,6 @@ typedef int vi8 __attribute__((vector_size(32)));
 #include "dm_conv3x3_body.h"
 #endif
 
-// A row needs two vectors (or exactly one: tail only). With 16 lanes the last segment of a row
-// may recompute up to 15 pixels: where a 16-lane multiply-add costs two 8-lane ones (Zen 4), 8-lane
-// vectors are used unless the width is a multiple of 16 or wide enough for that not to matter
-// (DnCNN's 40: 8 lanes; CIFAR's 32: 16); where it costs one (dm_kernels_wide512), from 32 pixels on.
 #define CF_T vf8
 #define CF_L 8
 #define CF_FN(name) DM_CAT(name, 8)
@@ -273,12 +269,21 @@ static void DM_SUFFIX(add_rows)(const float *src, long ss, float *dst, long ds, 
 }
 
 static int DM_SUFFIX(conv3x3_applies)(long w) { return w >= 16; }
-static int conv3x3_uses16(long w) { return DM_LANES == 16 && (w % 16 == 0 || w >= 64 || (w >= 32 && dm_kernels_wide512())); }
+// A row needs two vectors (or exactly one: tail only). With 16 lanes the last segment of a row
+// may recompute up to 15 pixels: where a 16-lane multiply-add costs two 8-lane ones (Zen 4), 8-lane
+// vectors are used unless the width is a multiple of 16 or wide enough for that not to matter
+// (DnCNN's 40: 8 lanes; CIFAR's 32: 16). Where it costs one (dm_kernels_wide512), 16 lanes at
+// every width: rows that would leave lanes idle run in the flat mode, whole vectors along a band
+// of rows (AudioCNN's 25-pixel rows at 32 -> 64 channels in 8 lanes: 120 GFLOP/s; in 16: 223).
+// Rows of fewer than 32 pixels have only the flat mode in 16 lanes: the image must span 3 vectors.
+static int conv3x3_uses16(long w, long h) {
+    return DM_LANES == 16 && (w % 16 == 0 || w >= 64 || (dm_kernels_wide512() && (w >= 32 || h * (w + 2) - 2 >= 48)));
+}
 
 static void DM_SUFFIX(conv3x3)(const float *x, long ins, long outs, long h, long w, const float *packed,
                                const float *bias, float *y, float *pad, int accumulate, int relu) {
 #if DM_LANES == 16
-    if (conv3x3_uses16(w)) { conv3x3_16(x, ins, outs, h, w, packed, bias, y, pad, accumulate, relu); return; }
+    if (conv3x3_uses16(w, h)) { conv3x3_16(x, ins, outs, h, w, packed, bias, y, pad, accumulate, relu); return; }
 #endif
     (void)conv3x3_uses16;
     conv3x3_8(x, ins, outs, h, w, packed, bias, y, pad, accumulate, relu);
