@@ -66,13 +66,18 @@ static inline __attribute__((always_inline)) void DM_CAT(WG_NAME, lanesums)(cons
 }
 #endif
 
-// acc[o][dx] += g_o[off ..< off + WG_L] * x[dx ..< dx + WG_L] for the WG_C channels of gp.
-static inline __attribute__((always_inline)) void DM_CAT(WG_NAME, step)(WG_T acc[WG_C][3], const float *x, const float *const *gp, long off) {
+typedef int DM_CAT(WG_NAME, vi) __attribute__((vector_size(WG_L * 4)));
+
+// acc[o][dx] += g_o[off ..< off + WG_L] * x[dx ..< dx + WG_L] for the WG_C channels of gp, g's lanes
+// where `keep` is 0 taken as zero.
+static inline __attribute__((always_inline)) void DM_CAT(WG_NAME, step)(WG_T acc[WG_C][3], const float *x, const float *const *gp, long off,
+                                                                       DM_CAT(WG_NAME, vi) keep) {
     WG_T u0, u1, u2;
     WG_LOAD(u0, x); WG_LOAD(u1, x + 1); WG_LOAD(u2, x + 2);
     for (int o = 0; o < WG_C; o++) {
         WG_T v;
         WG_LOAD(v, gp[o] + off);
+        v = (WG_T)((DM_CAT(WG_NAME, vi))v & keep);
         acc[o][0] = FMA(v, u0, acc[o][0]); acc[o][1] = FMA(v, u1, acc[o][1]); acc[o][2] = FMA(v, u2, acc[o][2]);
     }
 }
@@ -81,24 +86,35 @@ static inline __attribute__((always_inline)) void DM_CAT(WG_NAME, step)(WG_T acc
 static __attribute__((noinline)) void DM_CAT(WG_NAME, flat)(const float *xr, const float *const *gp, long run, float *sums) {
     WG_T acc[WG_C][3];
     for (int o = 0; o < WG_C; o++) for (int dx = 0; dx < 3; dx++) acc[o][dx] = (WG_T){0};
-    for (long i = 0; i < run; i += WG_L) DM_CAT(WG_NAME, step)(acc, xr + i, gp, i);
+    const DM_CAT(WG_NAME, vi) all = ~(DM_CAT(WG_NAME, vi)){0};
+    for (long i = 0; i < run; i += WG_L) DM_CAT(WG_NAME, step)(acc, xr + i, gp, i, all);
     DM_CAT(WG_NAME, lanesums)(&acc[0][0], WG_C * 3, sums);
 }
 
-// The same over h rows of w (a multiple of WG_L): xr's rows w + 2 apart, g's w apart.
+// The same over h rows of w >= WG_L: xr's rows w + 2 apart, g's w apart, g read in place. A row's
+// last part vector is a whole one ending at its end, with g's lanes that the vector before has
+// already taken as zero.
 static __attribute__((noinline)) void DM_CAT(WG_NAME, rows)(const float *xr, const float *const *gp, long h, long w, float *sums) {
     WG_T acc[WG_C][3];
     for (int o = 0; o < WG_C; o++) for (int dx = 0; dx < 3; dx++) acc[o][dx] = (WG_T){0};
-    for (long r = 0; r < h; r++)
-        for (long x0 = 0; x0 < w; x0 += WG_L) DM_CAT(WG_NAME, step)(acc, xr + r * (w + 2) + x0, gp, r * w + x0);
+    const long full = w / WG_L * WG_L, rem = w - full;
+    DM_CAT(WG_NAME, vi) lane, all = ~(DM_CAT(WG_NAME, vi)){0};
+    for (int i = 0; i < WG_L; i++) lane[i] = i;
+    const DM_CAT(WG_NAME, vi) tail = lane >= (int)(WG_L - rem);
+    for (long r = 0; r < h; r++) {
+        for (long x0 = 0; x0 < full; x0 += WG_L) DM_CAT(WG_NAME, step)(acc, xr + r * (w + 2) + x0, gp, r * w + x0, all);
+        if (rem) DM_CAT(WG_NAME, step)(acc, xr + r * (w + 2) + w - WG_L, gp, r * w + w - WG_L, tail);
+    }
     DM_CAT(WG_NAME, lanesums)(&acc[0][0], WG_C * 3, sums);
 }
 
 static void WG_NAME(const float *x, const float *g, long ins, long outs, long h, long w, float *gw, float *pad) {
     const long pw = w + 2, plane = (h + 2) * pw, l = h * w, run = wgrad_run(h, w);
-    // 8-lane rows of whole vectors go row by row, g read in place; everything else flat (16-lane
-    // rows of 32 and 16 pixels ran slower by rows: cifar_cnn training 14.0 against 18.8 steps/s).
-    const int flat = WG_L == 16 || w % WG_L != 0;
+    // Row by row, g read in place: 8-lane rows of whole vectors, and any rows where g is most of
+    // what is read (1 or 2 input channels: copying it cost more than the sums). Everything else
+    // flat (16-lane rows of 32 and 16 pixels ran slower by rows: cifar_cnn training 14.0 against
+    // 18.8 steps/s).
+    const int flat = w < WG_L || (ins > 2 && (WG_L == 16 || w % WG_L != 0));
     for (long c = 0; c < ins; c++)
         for (long r = 0; r < h; r++) __builtin_memcpy(pad + c * plane + (r + 1) * pw + 1, x + (c * h + r) * w, (size_t)w * sizeof(float));
     float *gf = pad + ins * plane + 16;
