@@ -41,13 +41,14 @@ final class ConvolutionTests: XCTestCase {
     /// multiple of 4. Widths whose rows would leave lanes idle (17, 20, 25, 35, 40, 50, 100 in
     /// 16-lane vectors; 17, 20, 25, 35, 50, 100 in 8-lane ones) run the kernel's flat mode; rows of
     /// 17-31 pixels in 16 lanes only that (2x17 falls back to 8 lanes), in bands of rows whose last
-    /// takes in a shorter remainder (512 channels of 11 rows of 25: bands of 5 and 6, not 5, 5, 1).
+    /// takes in a shorter remainder (512 channels of 11 rows of 25: bands of 5 and 6, not 5, 5, 1);
+    /// rows of exactly 16 or 32 pixels from 16 input channels on flat as well.
     func testDirectKernelMatchesIm2col() {
         forEachKernelSet { _ in
             var rng = RandomGenerator(seed: 14)
             for (cin, cout, h, w) in [(32, 32, 40, 40), (1, 32, 40, 40), (32, 1, 40, 40), (3, 5, 3, 20), (4, 6, 2, 17),
                                       (3, 12, 3, 25), (2, 9, 2, 50), (5, 7, 2, 35), (2, 4, 3, 100),
-                                      (3, 6, 2, 16), (2, 5, 2, 32), (2, 3, 2, 64), (2, 6, 2, 80), (512, 5, 11, 25)] {
+                                      (3, 6, 2, 16), (2, 5, 2, 32), (2, 3, 2, 64), (2, 6, 2, 80), (512, 5, 11, 25), (16, 6, 3, 32), (20, 9, 4, 16)] {
                 let x = Tensor.normal([3, cin, h, w], using: &rng)
                 let wt = Tensor.normal([cout, cin, 3, 3], std: 0.06, using: &rng), b = Tensor.normal([cout], using: &rng)
                 let direct = withoutGrad { conv2d(x, weight: wt, bias: b, padding: (1, 1)) }
