@@ -12,8 +12,6 @@
 
 #define WG_LOAD(v, p) __builtin_memcpy(&(v), (p), sizeof(WG_T))
 
-#ifndef DM_WGRAD_LAYOUT
-#define DM_WGRAD_LAYOUT
 // The flat g rows: H·(W+2) rounded up to 16 floats.
 static inline long wgrad_run(long h, long w) { return (h * (w + 2) + 15) / 16 * 16; }
 // Scratch floats: the padded planes, 16 zeros after them (a run's last vector reads up to 16 floats
@@ -21,7 +19,6 @@ static inline long wgrad_run(long h, long w) { return (h * (w + 2) + 15) / 16 * 
 static inline long wgrad_scratch(long ins, long outs, long h, long w) {
     return ins * (h + 2) * (w + 2) + 16 + 15 + outs * wgrad_run(h, w);
 }
-#endif
 
 #if WG_L == 16
 _Static_assert(WG_C * 3 % 8 == 0, "the 16-lane sums fold vectors in eights");

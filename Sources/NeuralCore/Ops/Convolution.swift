@@ -97,32 +97,35 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         let padX = WorkerBuffers(workers: directW ? workers : 0,
                                  count: directW ? DirectConv3x3.weightGradientScratch(ins: geo.c, outs: cout, h: geo.h, w: geo.w) : 0, zeroed: true)
         let flatScratch = WorkerBuffers(workers: flatW ? workers : 0, count: flatW ? DirectConvFlat.weightGradientScratch(geo, cout: cout) : 0)
-        if directW || flatW || loweredW || adjoint != nil { BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
-            let w = ch.worker, c0 = ch.first, nc = ch.count
-            let cols = nc * l
-            if loweredW { BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l) }
-            if directW {
-                if ch.opensPiece { gw[ch.piece].update(repeating: 0, count: cout * k) }
-                for s in c0..<(c0 + nc) {
-                    DirectConv3x3.weightGradient(x: px + s * inSize, g: g + s * cout * l, ins: geo.c, outs: cout, h: geo.h, w: geo.w,
-                                                 gw: gw[ch.piece], pad: padX[w])
+        // Per chunk of images: the weight gradient's pieces (not channel-last) and the direct input gradient.
+        if directW || flatW || loweredW || adjoint != nil {
+            BatchLayout.forEachChunk(n: n, chunk: chunk, workers: workers) { ch in
+                let w = ch.worker, c0 = ch.first, nc = ch.count
+                let cols = nc * l
+                if loweredW { BatchLayout.toChannelMajor(g + c0 * cout * l, gy[w], n: nc, c: cout, l: l) }
+                if directW {
+                    if ch.opensPiece { gw[ch.piece].update(repeating: 0, count: cout * k) }
+                    for s in c0..<(c0 + nc) {
+                        DirectConv3x3.weightGradient(x: px + s * inSize, g: g + s * cout * l, ins: geo.c, outs: cout, h: geo.h, w: geo.w,
+                                                     gw: gw[ch.piece], pad: padX[w])
+                    }
+                } else if flatW {
+                    if ch.opensPiece { gw[ch.piece].update(repeating: 0, count: cout * k) }
+                    DirectConvFlat.weightGradient(x: px + c0 * inSize, g: g + c0 * cout * l, images: nc, cout: cout, geo: geo,
+                                                  gw: gw[ch.piece], scratch: flatScratch[w])
+                } else if loweredW {
+                    for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
+                    // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
+                    BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy[w], lda: cols, b: col[w], ldb: cols, beta: ch.opensPiece ? 0 : 1, c: gw[ch.piece], ldc: k)
                 }
-            } else if flatW {
-                if ch.opensPiece { gw[ch.piece].update(repeating: 0, count: cout * k) }
-                DirectConvFlat.weightGradient(x: px + c0 * inSize, g: g + c0 * cout * l, images: nc, cout: cout, geo: geo,
-                                              gw: gw[ch.piece], scratch: flatScratch[w])
-            } else if loweredW {
-                for s in 0..<nc { geo.im2col(px + (c0 + s) * inSize, col[w] + s * l, ld: cols) }
-                // gW[cout, k] += gy[cout, nc·l] · col[k, nc·l]ᵀ
-                BLAS.sgemm(transB: true, m: cout, n: k, k: cols, a: gy[w], lda: cols, b: col[w], ldb: cols, beta: ch.opensPiece ? 0 : 1, c: gw[ch.piece], ldc: k)
-            }
-            if let gx, let adjoint {
-                for s in c0..<(c0 + nc) {
-                    DirectConv3x3.image(g + s * cout * l, ins: cout, outs: geo.c, h: geo.h, w: geo.w, packed: adjoint.pointer,
-                                        bias: nil, y: gx + s * inSize, pad: pad[w], accumulate: !fresh)
+                if let gx, let adjoint {
+                    for s in c0..<(c0 + nc) {
+                        DirectConv3x3.image(g + s * cout * l, ins: cout, outs: geo.c, h: geo.h, w: geo.w, packed: adjoint.pointer,
+                                            bias: nil, y: gx + s * inSize, pad: pad[w], accumulate: !fresh)
+                    }
                 }
             }
-        } }
+        }
         // Otherwise the input gradient is the transposed convolution of g with the same weights.
         if let gx, !direct {
             transposedConvolution(g, weight: pw, bias: nil, into: gx, n: n, cin: cout, hin: geo.ho, win: geo.wo, cout: geo.c,
