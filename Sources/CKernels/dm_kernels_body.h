@@ -25,6 +25,13 @@ typedef float vf8 __attribute__((vector_size(32)));
 static inline __attribute__((always_inline)) vf splat(float s) { return s - (vf){0}; }
 static inline __attribute__((always_inline)) vf load(const float *p) { vf v; __builtin_memcpy(&v, p, sizeof v); return v; }
 static inline __attribute__((always_inline)) void store(float *p, vf v) { __builtin_memcpy(p, &v, sizeof v); }
+// The first n (< L) floats at p, the other lanes 0; and back.
+static inline __attribute__((always_inline)) vf load_part(const float *p, long n) {
+    vf v = splat(0);
+    for (long j = 0; j < n; j++) v[j] = p[j];
+    return v;
+}
+static inline __attribute__((always_inline)) void store_part(float *p, vf v, long n) { for (long j = 0; j < n; j++) p[j] = v[j]; }
 // Lanes of a where m is set, else of b.
 static inline __attribute__((always_inline)) vf select(vi m, vf a, vf b) { return (vf)(((vi)a & m) | ((vi)b & ~m)); }
 // max(v, 0) as ReLU has it (NaN -> 0).
@@ -79,12 +86,7 @@ static inline __attribute__((always_inline)) vf vtanh(vf x) {
     static void DM_SUFFIX(name)(const float *x, float *y, long n) {              \
         long i = 0;                                                              \
         for (; i + L <= n; i += L) store(y + i, f(load(x + i)));                 \
-        if (i < n) {                                                             \
-            vf v = splat(0);                                                     \
-            for (long j = 0; j < n - i; j++) v[j] = x[i + j];                    \
-            vf r = f(v);                                                         \
-            for (long j = 0; j < n - i; j++) y[i + j] = r[j];                    \
-        }                                                                        \
+        if (i < n) store_part(y + i, f(load_part(x + i, n - i)), n - i);        \
     }
 DM_MAP(map_exp, vexp)
 DM_MAP(map_sigmoid, vsigmoid)
@@ -100,11 +102,12 @@ static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float
         store(pre + 2 * m + j, vtanh(load(pre + 2 * m + j) + load(bias + 2 * m + j)));
         store(pre + 3 * m + j, vsigmoid(load(pre + 3 * m + j) + load(bias + 3 * m + j)));
     }
-    for (j = full; j < n; j++) {   // the same lane arithmetic, one unit at a time
-        pre[j] = vsigmoid(splat(pre[j] + bias[j]))[0];
-        pre[m + j] = vsigmoid(splat(pre[m + j] + bias[m + j]))[0];
-        pre[2 * m + j] = vtanh(splat(pre[2 * m + j] + bias[2 * m + j]))[0];
-        pre[3 * m + j] = vsigmoid(splat(pre[3 * m + j] + bias[3 * m + j]))[0];
+    long rest = n - full;   // units past the whole vectors: one part vector per gate, the same lane arithmetic
+    if (rest > 0) {
+        store_part(pre + full, vsigmoid(load_part(pre + full, rest) + load_part(bias + full, rest)), rest);
+        store_part(pre + m + full, vsigmoid(load_part(pre + m + full, rest) + load_part(bias + m + full, rest)), rest);
+        store_part(pre + 2 * m + full, vtanh(load_part(pre + 2 * m + full, rest) + load_part(bias + 2 * m + full, rest)), rest);
+        store_part(pre + 3 * m + full, vsigmoid(load_part(pre + 3 * m + full, rest) + load_part(bias + 3 * m + full, rest)), rest);
     }
     for (j = 0; j < full; j += L) {
         vf cn = load(pre + m + j) * load(cprev + j) + load(pre + j) * load(pre + 2 * m + j);
@@ -113,12 +116,12 @@ static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float
         store(h + j, load(pre + 3 * m + j) * tc);
         if (tanhc) store(tanhc + j, tc);
     }
-    for (j = full; j < n; j++) {
-        float cn = pre[m + j] * cprev[j] + pre[j] * pre[2 * m + j];
-        float tc = vtanh(splat(cn))[0];
-        c[j] = cn;
-        h[j] = pre[3 * m + j] * tc;
-        if (tanhc) tanhc[j] = tc;
+    if (rest > 0) {
+        vf cn = load_part(pre + m + full, rest) * load_part(cprev + full, rest) + load_part(pre + full, rest) * load_part(pre + 2 * m + full, rest);
+        vf tc = vtanh(cn);
+        store_part(c + full, cn, rest);
+        store_part(h + full, load_part(pre + 3 * m + full, rest) * tc, rest);
+        if (tanhc) store_part(tanhc + full, tc, rest);
     }
     if (saving) for (int k = 0; k < 4; k++) __builtin_memcpy(saving + k * n, pre + k * m, (size_t)n * sizeof(float));
 }

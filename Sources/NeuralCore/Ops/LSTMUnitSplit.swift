@@ -21,7 +21,7 @@ struct LSTMUnitSplit {
 
     let packed: PackedMatrix
     let group: Int, groups: Int, inputs: Int, hidden: Int
-    let bias: Storage   // (groups · width): bias of each packed column
+    let bias: Storage   // (4H): the summed biases, gates in the usual i, f, g, o blocks
 
     /// Whether to split by units: more than one thread, not nested, fewer than `rowsPerThread`
     /// (`inferenceRowsPerThread` when not `training`) rows for each, and at least two unit groups
@@ -45,8 +45,8 @@ struct LSTMUnitSplit {
             }
         }
         packed = PackedMatrix(transposing: [(weightIH, cols: inputs), (weightHH, cols: h)], rows: 4 * h, order: order, width: width)
-        self.bias = Storage(count: groups * width, repeating: 0)
-        for (j, source) in order.enumerated() where source >= 0 { self.bias.pointer[j] = bias[source] }
+        self.bias = Storage(count: 4 * h)
+        self.bias.pointer.update(from: bias, count: 4 * h)
         self.group = group; self.groups = groups; self.inputs = inputs; self.hidden = h
     }
 
@@ -57,6 +57,10 @@ struct LSTMUnitSplit {
              gates: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?) {
         let h = hidden, inF = inputs, width = packed.width, ldp = groups * width, g4 = 4 * h
         let pre = Storage(count: b * ldp), pp = pre.pointer, pb = bias.pointer
+        // One row's gates moved out of the panels into i, f, g, o blocks of H (each worker its
+        // units' slice), so that the nonlinearities run on whole vectors: a group is 6 units
+        // with 8 lanes (panels of 24), which one vector a gate would leave a quarter empty.
+        let act = Storage(count: g4), pa = act.pointer
         let workers = Swift.min(Parallel.threads, groups)
         for s in 0..<t {
             // Step s: each worker its groups, all rows; the region's end is the step's barrier.
@@ -67,18 +71,23 @@ struct LSTMUnitSplit {
                 let ldh: Int = s == 0 ? h : ldy
                 packed.multiply(a: x + s * inF, lda: t * inF, m: b, panels: panels, ks: 0..<inF, c: pp, ldc: ldp, accumulate: false)
                 packed.multiply(a: hPrev, lda: ldh, m: b, panels: panels, ks: inF..<(inF + h), c: pp, ldc: ldp, accumulate: true)
-                for q in panels {
-                    let u0 = q * group, units = Swift.min(group, h - u0)
-                    for bi in 0..<b {
-                        let r: Int = bi * t + s
-                        let row: UnsafeMutablePointer<Float> = pp + bi * ldp + q * width
-                        let cPrev: UnsafePointer<Float> = s == 0 ? c0 + bi * h + u0 : UnsafePointer(cs + (r - 1) * h + u0)
-                        let tc: UnsafeMutablePointer<Float>? = tanhC.map { $0 + r * h + u0 }
-                        FastMath.lstmPointwise(row, bias: pb + q * width, cPrev: cPrev, c: cs + r * h + u0, h: y + bi * ldy + s * h + u0,
-                                               hidden: units, gateStride: group, savingGates: nil, tanhC: tc)
-                        if let gates {
-                            for k in 0..<4 { (gates + r * g4 + k * h + u0).update(from: row + k * group, count: units) }
+                let u0 = panels.lowerBound * group, units = Swift.min(h, panels.upperBound * group) - u0
+                for bi in 0..<b {
+                    let r: Int = bi * t + s
+                    let row: UnsafeMutablePointer<Float> = pp + bi * ldp
+                    for q in panels {
+                        let uq = q * group, n = Swift.min(group, h - uq)
+                        for k in 0..<4 {
+                            let from = row + q * width + k * group, to = pa + k * h + uq
+                            for j in 0..<n { to[j] = from[j] }
                         }
+                    }
+                    let cPrev: UnsafePointer<Float> = s == 0 ? c0 + bi * h + u0 : UnsafePointer(cs + (r - 1) * h + u0)
+                    let tc: UnsafeMutablePointer<Float>? = tanhC.map { $0 + r * h + u0 }
+                    FastMath.lstmPointwise(pa + u0, bias: pb + u0, cPrev: cPrev, c: cs + r * h + u0, h: y + bi * ldy + s * h + u0,
+                                           hidden: units, gateStride: h, savingGates: nil, tanhC: tc)
+                    if let gates {
+                        for k in 0..<4 { (gates + r * g4 + k * h + u0).update(from: pa + k * h + u0, count: units) }
                     }
                 }
             }

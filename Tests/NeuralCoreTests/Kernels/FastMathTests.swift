@@ -45,4 +45,38 @@ final class FastMathTests: XCTestCase {
             }
         }
     }
+
+    /// The LSTM cell's nonlinearities and update against their definition on every kernel set, for
+    /// unit counts that end in a part vector, with gates `stride` apart (the columns between the
+    /// gates untouched) and the gates and tanh(c) kept.
+    func testLSTMPointwiseMatchesTheDefinition() {
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 22)
+            for n in [1, 6, 8, 13, 16, 37] {
+                let m = n + 3
+                let pre0 = Tensor.normal([4 * m], std: 2, using: &rng).scalars, bias = Tensor.normal([4 * m], using: &rng).scalars
+                let cPrev = Tensor.normal([n], using: &rng).scalars
+                let pre = UnsafeMutablePointer<Float>.allocate(capacity: 4 * m), out = UnsafeMutablePointer<Float>.allocate(capacity: 7 * n)
+                defer { pre.deallocate(); out.deallocate() }
+                pre.initialize(from: pre0, count: 4 * m)
+                out.initialize(repeating: .nan, count: 7 * n)
+                let c = out, h = out + n, tc = out + 2 * n, saving = out + 3 * n   // saving (4, n)
+                FastMath.lstmPointwise(pre, bias: bias, cPrev: cPrev, c: c, h: h, hidden: n, gateStride: m, savingGates: saving, tanhC: tc)
+                func sigmoid(_ x: Float) -> Double { 1 / (1 + Foundation.exp(-Double(x))) }
+                for j in 0..<n {
+                    let i = sigmoid(pre0[j] + bias[j]), f = sigmoid(pre0[m + j] + bias[m + j])
+                    let g = Foundation.tanh(Double(pre0[2 * m + j] + bias[2 * m + j])), o = sigmoid(pre0[3 * m + j] + bias[3 * m + j])
+                    let cn = f * Double(cPrev[j]) + i * g
+                    for (k, want) in [i, f, g, o].enumerated() {
+                        XCTAssertEqual(Double(pre[k * m + j]), want, accuracy: 1e-6, "\(set) n \(n) gate \(k) of unit \(j)")
+                        XCTAssertEqual(saving[k * n + j], pre[k * m + j], "\(set) n \(n) kept gate \(k) of unit \(j)")
+                    }
+                    XCTAssertEqual(Double(c[j]), cn, accuracy: 2e-6 * (1 + Swift.abs(cn)), "\(set) n \(n) c of unit \(j)")
+                    XCTAssertEqual(Double(tc[j]), Foundation.tanh(cn), accuracy: 2e-6, "\(set) n \(n) tanh(c) of unit \(j)")
+                    XCTAssertEqual(Double(h[j]), o * Foundation.tanh(cn), accuracy: 2e-6, "\(set) n \(n) h of unit \(j)")
+                }
+                for k in 0..<4 { for j in n..<m { XCTAssertEqual(pre[k * m + j], pre0[k * m + j], "\(set) n \(n) column \(j) past gate \(k)") } }
+            }
+        }
+    }
 }
