@@ -10,7 +10,12 @@ every set this CPU runs): the main table shows the widest, a second one all of t
 PyTorch. Writes it all, the date, the CPU and the command to docs/BENCHMARKS.md.
 
     python3 scripts/bench.py [--rounds 3] [--seconds 4] [--threads 1,2] [--models ...] [--no-keras]
-                             [--kernels portable,avx2,avx512]
+                             [--kernels portable,avx2,avx512] [--isa avx2]
+
+--isa avx2 holds every framework to AVX2 and FMA, as on a CPU without AVX-512 (AMD Zen 3, Intel
+client cores): PyTorch by ATEN_CPU_CAPABILITY, ONEDNN_MAX_CPU_ISA and MKL_ENABLE_INSTRUCTIONS,
+Keras by ONEDNN_MAX_CPU_ISA (TensorFlow's own kernels are built for AVX2 at most), DeepMedia by
+its avx2 kernels and OpenBLAS's Haswell core.
 """
 import argparse, datetime, json, os, platform, resource, statistics, subprocess, sys, time
 
@@ -20,6 +25,9 @@ SWIFT = os.path.join(ROOT, ".build", "release", "deepmedia-bench")
 CLASSIFIER = os.path.join(ROOT, ".build", "release", "image-classifier")
 MODELS = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "mlp"]
 KERAS_MODELS = {"lenet", "dncnn8", "char_lstm", "dcgan"}
+# What --isa avx2 sets for every process it starts.
+AVX2_ONLY = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+             "OPENBLAS_CORETYPE": "Haswell", "DEEPMEDIA_KEEP_BLAS_CORE": "1"}
 
 
 def command(fw, models, threads, seconds, repeats):
@@ -41,9 +49,9 @@ def run(cmd, env=None):
     return lines, usage
 
 
-def peak_rss_mb(cmd):
+def peak_rss_mb(cmd, env=None):
     """Peak RSS (MB) of one child process, via wait4's rusage."""
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, ru = os.wait4(p.pid, 0)
     if status != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}")
@@ -78,17 +86,22 @@ def main():
     ap.add_argument("--no-keras", action="store_true")
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--kernels", default=None, help="kernel sets to run DeepMedia with (default: all this CPU runs)")
+    ap.add_argument("--isa", choices=["avx2"], default=None, help="hold every framework to this instruction set")
     ap.add_argument("--write", default=os.path.join(ROOT, "docs", "BENCHMARKS.md"))
     args = ap.parse_args()
     models = [m for m in args.models.split(",") if m]
     threads = [int(t) for t in args.threads.split(",")]
-    system = json.loads(subprocess.run([SWIFT, "--system"], capture_output=True, text=True).stdout)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(AVX2_ONLY if args.isa == "avx2" else {}))
+    env.pop("DEEPMEDIA_KERNELS", None)
+    system = json.loads(subprocess.run([SWIFT, "--system"], capture_output=True, text=True, env=env).stdout)
     kernels = args.kernels.split(",") if args.kernels else system["kernels_available"]
+    if args.isa == "avx2":
+        kernels = [k for k in kernels if k != "avx512"]
+        if not kernels:
+            raise SystemExit("--isa avx2: no kernel set left to run (--kernels names avx512 only)")
     ours_fw = [f"deepmedia:{k}" for k in kernels]
     best = ours_fw[-1]
     frameworks = ours_fw + ["torch"] + ([] if args.no_keras else ["keras"])
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    env.pop("DEEPMEDIA_KERNELS", None)
     results = {}   # (fw, model, threads) -> {"train": [...], "infer": [...]}
     for r in range(args.rounds):
         order = frameworks if r % 2 == 0 else list(reversed(frameworks))
@@ -111,7 +124,7 @@ def main():
                 if fw == "keras" and m not in KERAS_MODELS:
                     continue
                 print(f"memory: {fw} {m}", file=sys.stderr, flush=True)
-                memory[("deepmedia" if fw == best else fw, m)] = peak_rss_mb(command(fw, [m], 2, 2, 2))
+                memory[("deepmedia" if fw == best else fw, m)] = peak_rss_mb(command(fw, [m], 2, 2, 2), env)
 
     def med(fw, m, t, k):
         e = results.get((fw, m, t))
@@ -168,6 +181,7 @@ def main():
     family = f", family {system['cpu_family']}" if system.get("cpu_family") is not None else ""
     wide = ", 16-lane rows at full width" if kernels[-1] == "avx512" and system.get("full_width_512") else ""
     cpu = f"{system['cpu']}{family} ({system['isa']} CPU, DeepMedia kernels {kernels[-1]}{wide}, OpenBLAS core {system['blas_core']})"
+    held = ("; every framework held to AVX2 and FMA (" + ", ".join(f"{k}={v}" for k, v in AVX2_ONLY.items()) + ")") if args.isa == "avx2" else ""
     import importlib
     versions = []
     for mod in ("torch", "tensorflow", "keras"):
@@ -183,9 +197,9 @@ the frameworks over {args.rounds} rounds; each figure is the median over the rou
 median of {args.repeats} timed repeats. Ratios above 1 mean DeepMedia is faster than the faster peer.
 
 - Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}
-- Machine: {cpu}, {system.get('cores', '?')} cores, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}
+- Machine: {cpu}, {system.get('cores', '?')} cores, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}{held}
 - Peers: {', '.join(versions) or 'not importable'}
-- Command: `make bench` (= `python3 scripts/bench.py --rounds {args.rounds} --seconds {args.seconds} --repeats {args.repeats} --threads {args.threads} --kernels {','.join(kernels)}{' --no-keras' if args.no_keras else ''}`)
+- Command: `make bench` (= `python3 scripts/bench.py --rounds {args.rounds} --seconds {args.seconds} --repeats {args.repeats} --threads {args.threads} --kernels {','.join(kernels)}{' --no-keras' if args.no_keras else ''}{' --isa ' + args.isa if args.isa else ''}`)
 
 Training is steps per second (batch as in MODELS.md), inference samples per second (eval mode, no
 gradient tape, same batch). Keras implements lenet, dncnn8, char_lstm and dcgan only. DeepMedia
