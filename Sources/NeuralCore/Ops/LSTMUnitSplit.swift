@@ -13,23 +13,28 @@ internal import CKernels
 /// Results equal the row split's up to rounding (the product sums x's and h's parts separately).
 struct LSTMUnitSplit {
     /// Batch rows per thread below which the units are split (`applies`): in training (gates kept
-    /// for the backward), and in inference. At 2 threads and 32 rows (16 a thread) the unit split
-    /// measured: inference 1.01x the row split with the vCPUs near each other (24 alternations),
-    /// 1.08x with them far apart; training 0.98x near.
+    /// for the backward; at 2 threads and 16 rows a thread the unit split measured 0.98x the row
+    /// split), and in inference (nil: by the kernel set, `inferenceThreshold`).
     nonisolated(unsafe) static var rowsPerThread = 4
-    nonisolated(unsafe) static var inferenceRowsPerThread = 17
+    nonisolated(unsafe) static var inferenceRowsPerThread: Int? = nil
+
+    /// Inference at 2 threads, 8, 16 and 32 rows, H 256 (lstmLayer alone, best of 7): with 16 lanes
+    /// the unit split took 0.95-1.0x the row split's time (the char_lstm bench at 32 rows: 1.01-1.08x
+    /// as fast), so 17; with 8 lanes 1.04-1.10x (panels of 6 units: more of them, each row's gates
+    /// moved out 6 floats at a time), so only where training splits too.
+    static var inferenceThreshold: Int { inferenceRowsPerThread ?? (dm_kernels_active()!.pointee.lanes >= 16 ? 17 : rowsPerThread) }
 
     let packed: PackedMatrix
     let group: Int, groups: Int, inputs: Int, hidden: Int
     let bias: Storage   // (4H): the summed biases, gates in the usual i, f, g, o blocks
 
     /// Whether to split by units: more than one thread, not nested, fewer than `rowsPerThread`
-    /// (`inferenceRowsPerThread` when not `training`) rows for each, and at least two unit groups
+    /// (`inferenceThreshold` when not `training`) rows for each, and at least two unit groups
     /// (else one thread would run them all).
     static func applies(batch: Int, hidden: Int, training: Bool) -> Bool {
         let threads = Parallel.isNested ? 1 : Parallel.threads
         let group = Int(dm_kernels_active()!.pointee.packed_width(4 * hidden)) / 4
-        return threads > 1 && batch < (training ? rowsPerThread : inferenceRowsPerThread) * threads && hidden > group
+        return threads > 1 && batch < (training ? rowsPerThread : inferenceThreshold) * threads && hidden > group
     }
 
     /// weightIH (4H, I), weightHH (4H, H) row-major, bias (4H): the summed biases.
@@ -57,11 +62,12 @@ struct LSTMUnitSplit {
              gates: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?) {
         let h = hidden, inF = inputs, width = packed.width, ldp = groups * width, g4 = 4 * h
         let pre = Storage(count: b * ldp), pp = pre.pointer, pb = bias.pointer
-        // One row's gates moved out of the panels into i, f, g, o blocks of H (each worker its
-        // units' slice), so that the nonlinearities run on whole vectors: a group is 6 units
-        // with 8 lanes (panels of 24), which one vector a gate would leave a quarter empty.
-        let act = Storage(count: g4), pa = act.pointer
+        // One row's gates moved out of the panels into i, f, g, o blocks of H (the worker's units'
+        // slice of a row of its own: slices of one row would share cache lines where they meet),
+        // so that the nonlinearities run on whole vectors: a group is 6 units with 8 lanes
+        // (panels of 24), which one vector a gate would leave a quarter empty.
         let workers = Swift.min(Parallel.threads, groups)
+        let act = Storage(count: workers * g4)
         for s in 0..<t {
             // Step s: each worker its groups, all rows; the region's end is the step's barrier.
             Parallel.forEachFixed(workers) { _, w in
@@ -72,6 +78,7 @@ struct LSTMUnitSplit {
                 packed.multiply(a: x + s * inF, lda: t * inF, m: b, panels: panels, ks: 0..<inF, c: pp, ldc: ldp, accumulate: false)
                 packed.multiply(a: hPrev, lda: ldh, m: b, panels: panels, ks: inF..<(inF + h), c: pp, ldc: ldp, accumulate: true)
                 let u0 = panels.lowerBound * group, units = Swift.min(h, panels.upperBound * group) - u0
+                let pa = act.pointer + w * g4
                 for bi in 0..<b {
                     let r: Int = bi * t + s
                     let row: UnsafeMutablePointer<Float> = pp + bi * ldp
