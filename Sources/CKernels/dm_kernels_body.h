@@ -146,10 +146,13 @@ static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float
 #include "dm_gemm_body.h"
 #endif
 
-// Panels of 3 vectors of 8 (24 columns), and on AVX-512 of 3 or 4 vectors of 16 (48, 64): the
-// widest whose padding of N is within 1/8 of the least padding (64 channels: 64; 32: 48; 16: 24;
-// an LSTM's 4 x 256 gates: 64; 200: 48).
+#include "dm_gemm16_body.h"
+
+// 16 columns for N <= 16; else panels of 3 vectors of 8 (24 columns), and on AVX-512 of 3 or 4
+// vectors of 16 (48, 64): the widest whose padding of N is within 1/8 of the least padding (64
+// channels: 64; 32: 48; an LSTM's 4 x 256 gates: 64; 200: 48).
 static int DM_SUFFIX(packed_width)(long n) {
+    if (n <= 16) return 16;
     long widths[3] = {24, 48, 64}, count = DM_LANES == 16 ? 3 : 1, least = -1, best = 24;
     for (long i = 0; i < count; i++) {
         long pad = (n + widths[i] - 1) / widths[i] * widths[i];
@@ -164,6 +167,7 @@ static int DM_SUFFIX(packed_width)(long n) {
 
 static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n, long width,
                                        float *c, long ldc, int accumulate) {
+    if (width == 16) { g16_multiply(a, lda, m, b, k, n, c, ldc, accumulate); return; }
 #if DM_LANES == 16
     if (width == 64) { packed_multiply_16x4(a, lda, m, b, k, n, c, ldc, accumulate); return; }
     if (width == 48) { packed_multiply_16(a, lda, m, b, k, n, c, ldc, accumulate); return; }
@@ -173,6 +177,7 @@ static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const f
 
 static void DM_SUFFIX(packed_multiply_rows)(const float *const *rows, long segs, long seglen, long m, const float *b, long n,
                                             long width, float *c, long ldc, int accumulate) {
+    if (width == 16) { g16_multiply_rows(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
 #if DM_LANES == 16
     if (width == 64) { packed_multiply_rows_16x4(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
     if (width == 48) { packed_multiply_rows_16(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }

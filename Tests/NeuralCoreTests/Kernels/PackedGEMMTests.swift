@@ -5,11 +5,13 @@ import TestSupport
 final class PackedGEMMTests: XCTestCase {
     /// Both packings against sgemm, with row counts that leave a remainder after groups of 4,
     /// a K that spans several blocks and an N that leaves a partial panel, for each panel width
-    /// (AVX-512: 64 for N = 64, 190 (a partial panel of 62) and 2048, 48 for 96, 24 for 8).
+    /// (every set: 16 for N <= 16, rows in groups of 6 or 8 then 4, 2, 1; AVX-512: 64 for N = 64,
+    /// 190 (a partial panel of 62) and 2048, 48 for 96).
     func testMatchesSgemm() {
         forEachKernelSet { _ in
             var rng = RandomGenerator(seed: 3)
-            for (m, k, n) in [(7, 300, 50), (4, 5, 24), (1, 513, 8), (32, 512, 2048), (9, 400, 64), (5, 260, 190), (6, 150, 96)] {
+            for (m, k, n) in [(7, 300, 50), (4, 5, 24), (1, 513, 8), (32, 512, 2048), (9, 400, 64), (5, 260, 190), (6, 150, 96),
+                              (15, 300, 16), (13, 513, 13)] {
                 let a = Tensor.normal([m, k], using: &rng)
                 let w = Tensor.normal([n, k], using: &rng)        // forward: C = A · Wᵀ
                 let w2 = Tensor.normal([k, n], using: &rng)       // backward: C = A · W
@@ -33,8 +35,10 @@ final class PackedGEMMTests: XCTestCase {
                     }
                     assertClose(got2, expect2, rtol: 1e-4, atol: 1e-3, "W m\(m) k\(k) n\(n) acc \(accumulate)")
                 }
+                let width = PackedMatrix(w2.storage.pointer, rows: k, cols: n).width
+                if n <= 16 { XCTAssertEqual(width, 16, "n \(n)") }
                 if KernelSet.active == .avx512 {
-                    XCTAssertEqual(PackedMatrix(w2.storage.pointer, rows: k, cols: n).width, [50: 64, 24: 24, 8: 24, 2048: 64, 64: 64, 190: 64, 96: 48][n])
+                    XCTAssertEqual(width, [50: 64, 24: 24, 8: 16, 2048: 64, 64: 64, 190: 64, 96: 48, 16: 16, 13: 16][n])
                 }
             }
         }
@@ -47,7 +51,8 @@ final class PackedGEMMTests: XCTestCase {
     func testRowsThroughPointersMatchSgemm() {
         forEachKernelSet { _ in
             var rng = RandomGenerator(seed: 4)
-            for (m, segs, len, n) in [(7, 3, 160, 64), (9, 2, 300, 50), (5, 16, 64, 70), (4, 1, 1, 24), (13, 5, 37, 96)] {
+            for (m, segs, len, n) in [(7, 3, 160, 64), (9, 2, 300, 50), (5, 16, 64, 70), (4, 1, 1, 24), (13, 5, 37, 96),
+                                      (15, 3, 100, 16), (11, 1, 700, 12)] {
                 let k = segs * len
                 let source = Tensor.normal([m * segs * 2 * len], using: &rng)
                 let w = Tensor.normal([k, n], using: &rng), c0 = Tensor.normal([m, n], using: &rng)
