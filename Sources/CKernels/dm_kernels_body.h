@@ -146,14 +146,23 @@ static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float
 #include "dm_gemm_body.h"
 #endif
 
+#define G16_V 1
+#define G16_FN(name) DM_CAT(name, 1)
 #include "dm_gemm16_body.h"
+#if DM_LANES == 16
+#define G16_V 2
+#define G16_FN(name) DM_CAT(name, 2)
+#include "dm_gemm16_body.h"
+#endif
 
-// 16 columns for N <= 16; else panels of 3 vectors of 8 (24 columns), and on AVX-512 of 3 or 4
-// vectors of 16 (48, 64): the widest whose padding of N is within 1/8 of the least padding (64
-// channels: 64; 32: 48; an LSTM's 4 x 256 gates: 64; 200: 48).
+// 16 columns for N <= 16; else panels of 24 (3 vectors of 8), and on AVX-512 also 32, 48 and 64
+// (2, 3 or 4 vectors of 16): the widest whose padding of N is within 1/8 of the least padding (64
+// channels: 64; 32: 32; an LSTM's 4 x 256 gates: 64; 200: 48). With 8 lanes, 32 columns (2 rows
+// of 4 vectors a pass: 3 rows need 17 registers) ran slower than 24 even where 24 pads 64 to 72
+// (DCGAN, LeNet: 4-9 %).
 static int DM_SUFFIX(packed_width)(long n) {
     if (n <= 16) return 16;
-    long widths[3] = {24, 48, 64}, count = DM_LANES == 16 ? 3 : 1, least = -1, best = 24;
+    long widths[4] = {24, 32, 48, 64}, count = DM_LANES == 16 ? 4 : 1, least = -1, best = 24;
     for (long i = 0; i < count; i++) {
         long pad = (n + widths[i] - 1) / widths[i] * widths[i];
         if (least < 0 || pad < least) least = pad;
@@ -167,8 +176,9 @@ static int DM_SUFFIX(packed_width)(long n) {
 
 static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n, long width,
                                        float *c, long ldc, int accumulate) {
-    if (width == 16) { g16_multiply(a, lda, m, b, k, n, c, ldc, accumulate); return; }
+    if (width == 16) { g16_multiply_1(a, lda, m, b, k, n, c, ldc, accumulate); return; }
 #if DM_LANES == 16
+    if (width == 32) { g16_multiply_2(a, lda, m, b, k, n, c, ldc, accumulate); return; }
     if (width == 64) { packed_multiply_16x4(a, lda, m, b, k, n, c, ldc, accumulate); return; }
     if (width == 48) { packed_multiply_16(a, lda, m, b, k, n, c, ldc, accumulate); return; }
 #endif
@@ -177,8 +187,9 @@ static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const f
 
 static void DM_SUFFIX(packed_multiply_rows)(const float *const *rows, long segs, long seglen, long m, const float *b, long n,
                                             long width, float *c, long ldc, int accumulate) {
-    if (width == 16) { g16_multiply_rows(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
+    if (width == 16) { g16_multiply_rows_1(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
 #if DM_LANES == 16
+    if (width == 32) { g16_multiply_rows_2(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
     if (width == 64) { packed_multiply_rows_16x4(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
     if (width == 48) { packed_multiply_rows_16(rows, segs, seglen, m, b, n, c, ldc, accumulate); return; }
 #endif

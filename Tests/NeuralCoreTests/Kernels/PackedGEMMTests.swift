@@ -5,13 +5,13 @@ import TestSupport
 final class PackedGEMMTests: XCTestCase {
     /// Both packings against sgemm, with row counts that leave a remainder after groups of 4,
     /// a K that spans several blocks and an N that leaves a partial panel, for each panel width
-    /// (every set: 16 for N <= 16, rows in groups of 6 or 8 then 4, 2, 1; AVX-512: 64 for N = 64,
-    /// 190 (a partial panel of 62) and 2048, 48 for 96).
+    /// (every set: 16 for N <= 16, rows in groups of 6 or 8 then 4, 2, 1; AVX-512: 32 for N = 32, 64
+    /// for 64, 190 (a partial panel of 62) and 2048, 48 for 96).
     func testMatchesSgemm() {
         forEachKernelSet { _ in
             var rng = RandomGenerator(seed: 3)
             for (m, k, n) in [(7, 300, 50), (4, 5, 24), (1, 513, 8), (32, 512, 2048), (9, 400, 64), (5, 260, 190), (6, 150, 96),
-                              (15, 300, 16), (13, 513, 13)] {
+                              (15, 300, 16), (13, 513, 13), (11, 300, 32), (7, 260, 64)] {
                 let a = Tensor.normal([m, k], using: &rng)
                 let w = Tensor.normal([n, k], using: &rng)        // forward: C = A · Wᵀ
                 let w2 = Tensor.normal([k, n], using: &rng)       // backward: C = A · W
@@ -38,7 +38,7 @@ final class PackedGEMMTests: XCTestCase {
                 let width = PackedMatrix(w2.storage.pointer, rows: k, cols: n).width
                 if n <= 16 { XCTAssertEqual(width, 16, "n \(n)") }
                 if KernelSet.active == .avx512 {
-                    XCTAssertEqual(width, [50: 64, 24: 24, 8: 16, 2048: 64, 64: 64, 190: 64, 96: 48, 16: 16, 13: 16][n])
+                    XCTAssertEqual(width, [50: 64, 24: 24, 8: 16, 2048: 64, 64: 64, 190: 64, 96: 48, 16: 16, 13: 16, 32: 32][n])
                 }
             }
         }
@@ -52,7 +52,7 @@ final class PackedGEMMTests: XCTestCase {
         forEachKernelSet { _ in
             var rng = RandomGenerator(seed: 4)
             for (m, segs, len, n) in [(7, 3, 160, 64), (9, 2, 300, 50), (5, 16, 64, 70), (4, 1, 1, 24), (13, 5, 37, 96),
-                                      (15, 3, 100, 16), (11, 1, 700, 12)] {
+                                      (15, 3, 100, 16), (11, 1, 700, 12), (9, 2, 150, 32), (5, 3, 50, 64)] {
                 let k = segs * len
                 let source = Tensor.normal([m * segs * 2 * len], using: &rng)
                 let w = Tensor.normal([k, n], using: &rng), c0 = Tensor.normal([m, n], using: &rng)
