@@ -126,6 +126,32 @@ static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float
     if (saving) for (int k = 0; k < 4; k++) __builtin_memcpy(saving + k * n, pre + k * m, (size_t)n * sizeof(float));
 }
 
+// One unit's lanes of the cell's backward (lstm_pointwise_backward), vectors in, dc and dgates out.
+#define DM_LSTM_BACK(ig, fg, gg, og, tc, cp, gy, dh, dc)                           \
+    vf dhj = (gy) + (dh), dcj = (dc) + dhj * (og) * (1.0f - (tc) * (tc));      \
+    vf d_i = dcj * (gg) * (ig) * (1.0f - (ig)), d_f = dcj * (cp) * (fg) * (1.0f - (fg)); \
+    vf d_g = dcj * (ig) * (1.0f - (gg) * (gg)), d_o = dhj * (tc) * (og) * (1.0f - (og)); \
+    vf dc_out = dcj * (fg);
+
+static void DM_SUFFIX(lstm_pointwise_backward)(const float *g, const float *tc, const float *cp, const float *gy, const float *dh,
+                                               float *dc, float *dg, long n) {
+    long j = 0;
+    for (; j + L <= n; j += L) {
+        DM_LSTM_BACK(load(g + j), load(g + n + j), load(g + 2 * n + j), load(g + 3 * n + j), load(tc + j), load(cp + j),
+                     load(gy + j), load(dh + j), load(dc + j))
+        store(dg + j, d_i); store(dg + n + j, d_f); store(dg + 2 * n + j, d_g); store(dg + 3 * n + j, d_o);
+        store(dc + j, dc_out);
+    }
+    if (j < n) {   // the rest in part vectors, the same lane arithmetic
+        long r = n - j;
+        DM_LSTM_BACK(load_part(g + j, r), load_part(g + n + j, r), load_part(g + 2 * n + j, r), load_part(g + 3 * n + j, r),
+                     load_part(tc + j, r), load_part(cp + j, r), load_part(gy + j, r), load_part(dh + j, r), load_part(dc + j, r))
+        store_part(dg + j, d_i, r); store_part(dg + n + j, d_f, r); store_part(dg + 2 * n + j, d_g, r); store_part(dg + 3 * n + j, d_o, r);
+        store_part(dc + j, dc_out, r);
+    }
+}
+#undef DM_LSTM_BACK
+
 // ---- packed GEMM ---------------------------------------------------------------------------
 
 #define DM_CAT2(a, b) a##_##b
@@ -348,7 +374,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .conv_flat_scratch = DM_SUFFIX(conv_flat_scratch), .conv_flat = DM_SUFFIX(conv_flat),
     .wgrad_flat_scratch = DM_SUFFIX(wgrad_flat_scratch), .wgrad_flat = DM_SUFFIX(wgrad_flat),
     .exp = DM_SUFFIX(map_exp), .sigmoid = DM_SUFFIX(map_sigmoid), .tanh = DM_SUFFIX(map_tanh),
-    .lstm_pointwise = DM_SUFFIX(lstm_pointwise),
+    .lstm_pointwise = DM_SUFFIX(lstm_pointwise), .lstm_pointwise_backward = DM_SUFFIX(lstm_pointwise_backward),
     .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),
     .transpose = DM_SUFFIX(transpose),
     .sum = DM_SUFFIX(sum), .squared_deviation = DM_SUFFIX(squared_deviation), .dot_centered = DM_SUFFIX(dot_centered),

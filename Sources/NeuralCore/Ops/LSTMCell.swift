@@ -87,18 +87,10 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
                     let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
                     let tcCur = ptc + (bi * t + s) * h
                     let gy = gp + bi * ldy + s * h
-                    let dhb = pdh + bi * h, dcb = pdc + bi * h
-                    for j in 0..<h {
-                        let ig = gr[j], fg = gr[h + j], gg = gr[2 * h + j], og = gr[3 * h + j]
-                        let dhj = gy[j] + dhb[j]
-                        let tc = tcCur[j]
-                        let dcj = dcb[j] + dhj * og * (1 - tc * tc)
-                        dgr[j] = dcj * gg * ig * (1 - ig)
-                        dgr[h + j] = dcj * cPrev[j] * fg * (1 - fg)
-                        dgr[2 * h + j] = dcj * ig * (1 - gg * gg)
-                        dgr[3 * h + j] = dhj * tc * og * (1 - og)
-                        dcb[j] = dcj * fg
-                    }
+                    // dc_t = dc + dh·o·(1 - tanh²c); dG = (dc_t·g·i(1-i), dc_t·c_{t-1}·f(1-f), dc_t·i(1-g²),
+                    // dh·tanh c·o(1-o)); dc <- dc_t·f
+                    FastMath.lstmPointwiseBackward(gates: gr, tanhC: tcCur, cPrev: cPrev, gy: gy, dh: pdh + bi * h, dc: pdc + bi * h,
+                                                   dGates: dgr, hidden: h)
                 }
                 // dh_{s-1} = dG_s (rows, 4H) · W_hh (4H, H)
                 packedBack.multiply(a: pdg + (b0 * t + s) * g4, lda: t * g4, m: nb, c: pdh + b0 * h, ldc: h, accumulate: false)
