@@ -48,7 +48,8 @@ public final class LoadedAudioTagger: @unchecked Sendable {
 
     /// Class probabilities (N, classes) of N windows of `features.windowSamples`.
     public func probabilities(windows: [[Float]]) throws -> [[Float]] {
-        try probabilities(windows: windows, extractor: try ClipFeatureExtractor(features))
+        let extractor = try ClipFeatureExtractor(features)
+        return probabilities(windows: windows, extractor: extractor)
     }
 
     /// The same with an extractor the caller keeps (a long file's batches share one).
