@@ -181,6 +181,10 @@ def main():
     family = f", family {system['cpu_family']}" if system.get("cpu_family") is not None else ""
     wide = ", 16-lane rows at full width" if kernels[-1] == "avx512" and system.get("full_width_512") else ""
     cpu = f"{system['cpu']}{family} ({system['isa']} CPU, DeepMedia kernels {kernels[-1]}{wide}, OpenBLAS core {system['blas_core']})"
+    line = (f"python3 scripts/bench.py --rounds {args.rounds} --seconds {args.seconds} --repeats {args.repeats} --threads {args.threads} "
+            f"--kernels {','.join(kernels)}{' --no-keras' if args.no_keras else ''}{' --no-memory' if args.no_memory else ''}"
+            f"{' --isa ' + args.isa if args.isa else ''}")
+    command_line = f"`{line}`" if args.isa or args.no_memory else f"`make bench` (= `{line}`)"
     held = ("; every framework held to AVX2 and FMA (" + ", ".join(f"{k}={v}" for k, v in AVX2_ONLY.items()) + ")") if args.isa == "avx2" else ""
     import importlib
     versions = []
@@ -199,7 +203,7 @@ median of {args.repeats} timed repeats. Ratios above 1 mean DeepMedia is faster 
 - Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}
 - Machine: {cpu}, {system.get('cores', '?')} cores, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}{held}
 - Peers: {', '.join(versions) or 'not importable'}
-- Command: `make bench` (= `python3 scripts/bench.py --rounds {args.rounds} --seconds {args.seconds} --repeats {args.repeats} --threads {args.threads} --kernels {','.join(kernels)}{' --no-keras' if args.no_keras else ''}{' --isa ' + args.isa if args.isa else ''}`)
+- Command: {command_line}
 
 Training is steps per second (batch as in MODELS.md), inference samples per second (eval mode, no
 gradient tape, same batch). Keras implements lenet, dncnn8, char_lstm and dcgan only. DeepMedia
