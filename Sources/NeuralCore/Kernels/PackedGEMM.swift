@@ -9,6 +9,10 @@ internal import CKernels
 /// multiplied by the set that packed it.
 struct PackedMatrix {
     let k: Int, n: Int, panels: Int, width: Int
+
+    /// The panel widths the active kernel set multiplies (dm_kernels_body.h's packed_multiply):
+    /// 16 and 24, and with 16 lanes 32, 48 and 64 as well.
+    static var widths: [Int] { dm_kernels_active()!.pointee.lanes >= 16 ? [16, 24, 32, 48, 64] : [16, 24] }
     let storage: Storage
     private let kernels: UnsafePointer<dm_kernels>
 

@@ -115,4 +115,19 @@ final class LSTMCellTests: XCTestCase {
             }
         }
     }
+
+    /// The unit split's panels: the kernel set's width unless a narrower one takes at least 1/8
+    /// off the busiest worker's columns (H 256: 43 groups of 6 units with 8 lanes, 3 on the busiest
+    /// of 16 threads; 64 groups of 4 give it 4 x 16 columns, not 3 x 24).
+    func testUnitSplitWidthEvensOutTheWorkers() {
+        let was = KernelSet.active
+        defer { KernelSet.use(was) }
+        for set in KernelSet.available where set != .portable {
+            KernelSet.use(set)
+            let wide = set == .avx512
+            XCTAssertEqual(LSTMUnitSplit.width(hidden: 256, threads: 16), wide ? 64 : 16, "\(set) 16 threads")
+            XCTAssertEqual(LSTMUnitSplit.width(hidden: 256, threads: 2), wide ? 64 : 24, "\(set) 2 threads")
+            XCTAssertEqual(LSTMUnitSplit.width(hidden: 256, threads: 12), wide ? 48 : 24, "\(set) 12 threads")
+        }
+    }
 }
