@@ -122,10 +122,14 @@ struct PackedMatrix {
     /// Runs body(panel, rows) over every panel cut into ranges of its K rows, about 4 pieces per
     /// thread claimed as they get free (a convolution's 64 output channels are 2 panels: cut by
     /// panel alone, 14 of 16 threads would wait). At least 4K floats a piece, a few microseconds
-    /// of gathering (16K left DCGAN's 128x64x4x4 weights in 8 pieces for 16 threads).
+    /// of gathering (16K left DCGAN's 128x64x4x4 weights in 8 pieces for 16 threads), and 16 rows
+    /// of up to 64 floats (the transposes' blocks); rows of more (a convolution weight's input
+    /// channel, `width` x taps floats) go down to one a piece (16 left the 64 -> 128 4x4 layer's
+    /// weights in 8 pieces for 16 threads).
     static func forEachPiece(panels: Int, k: Int, width: Int, _ body: (_ panel: Int, _ rows: Range<Int>) -> Void) {
         let pieces = Parallel.isNested ? 1 : Swift.min(4 * Parallel.threads, panels * k * width / (1 << 12))
-        let parts = Swift.max(1, Swift.min((pieces + panels - 1) / panels, k / 16))
+        let minRows = Swift.max(1, 16 * 64 / Swift.max(width, 64))
+        let parts = Swift.max(1, Swift.min((pieces + panels - 1) / panels, k / minRows))
         if pieces <= 1 || (panels == 1 && parts == 1) {
             for pi in 0..<panels { body(pi, 0..<k) }
             return
