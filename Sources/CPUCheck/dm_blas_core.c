@@ -58,6 +58,14 @@ __attribute__((constructor)) static void dm_fix_blas_core(int argc, char **argv,
     if (!better || !argv) return;
     setenv("DEEPMEDIA_BLAS_CORE_WAS", core, 1);
     setenv("OPENBLAS_CORETYPE", better, 1);
+    // The binary's own path, not /proc/self/exe: the process is named after the file run (ps and
+    // top showed every program as "exe").
+    char path[4096];
+    ssize_t len = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (len > 0) {
+        path[len] = 0;
+        execv(path, argv);
+    }
     execv("/proc/self/exe", argv);
     // The exec failed (no /proc): go on with the core OpenBLAS chose.
 }

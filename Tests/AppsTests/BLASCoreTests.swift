@@ -47,4 +47,30 @@ final class BLASCoreTests: XCTestCase {
         let wide = try system(["OPENBLAS_CORETYPE": "Cooperlake"])
         if isa == "avx512" { XCTAssertEqual(wide["blas_core"] as? String, "Cooperlake", "an AVX-512 core is kept: \(wide)") }
     }
+
+    /// The program run again with the better core keeps its name (ps and top showed "exe", the
+    /// name of /proc/self/exe, for every program where the core was replaced).
+    func testReplacedCoreKeepsTheProgramsName() throws {
+        let native = try system([:])
+        guard let isa = native["isa"] as? String, isa != "baseline" else { throw XCTSkip("no AVX2 here: nothing is replaced") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ToolPaths.path("deepmedia-bench"))
+        p.arguments = ["--models", "mlp", "--threads", "1", "--seconds", "20", "--repeats", "1"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_CORETYPE": "Prescott"]) { $1 }
+            .filter { $0.key != "DEEPMEDIA_BLAS_CORE_WAS" && $0.key != "DEEPMEDIA_KEEP_BLAS_CORE" }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { p.terminate(); p.waitUntilExit() }
+        var name = ""
+        for _ in 0..<50 {   // the new image names the process within milliseconds of the start
+            Thread.sleep(forTimeInterval: 0.1)
+            let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(p.processIdentifier)/environ"))) ?? Data()
+            if environ.range(of: Data("DEEPMEDIA_BLAS_CORE_WAS=".utf8)) != nil {
+                name = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/comm", encoding: .utf8)) ?? ""
+                break
+            }
+        }
+        XCTAssertEqual(name.trimmingCharacters(in: .whitespacesAndNewlines), "deepmedia-bench")
+    }
 }
