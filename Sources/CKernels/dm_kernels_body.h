@@ -181,11 +181,11 @@ static void DM_SUFFIX(lstm_pointwise_backward)(const float *g, const float *tc, 
 #include "dm_gemm16_body.h"
 #endif
 
-// 16 columns for N <= 16; else panels of 24 (3 vectors of 8), and on AVX-512 also 32, 48 and 64
-// (2, 3 or 4 vectors of 16): the widest whose padding of N is within 1/8 of the least padding (64
-// channels: 64; 32: 32; an LSTM's 4 x 256 gates: 64; 200: 48). With 8 lanes, 32 columns (2 rows
-// of 4 vectors a pass: 3 rows need 17 registers) ran slower than 24 even where 24 pads 64 to 72
-// (DCGAN, LeNet: 4-9 %).
+// 16 columns for N <= 16 (and, with 8 lanes, where 24 pads more: below); else panels of 24 (3
+// vectors of 8), and on AVX-512 also 32, 48 and 64 (2, 3 or 4 vectors of 16): the widest whose
+// padding of N is within 1/8 of the least padding (64 channels: 64; 32: 32; an LSTM's 4 x 256
+// gates: 64; 200: 48). With 8 lanes, 32 columns (2 rows of 4 vectors a pass: 3 rows need 17
+// registers) ran slower than 24 even where 24 pads 64 to 72 (DCGAN, LeNet: 4-9 %).
 static int DM_SUFFIX(packed_width)(long n) {
     if (n <= 16) return 16;
     long widths[4] = {24, 32, 48, 64}, count = DM_LANES == 16 ? 4 : 1, least = -1, best = 24;
@@ -197,6 +197,12 @@ static int DM_SUFFIX(packed_width)(long n) {
         long pad = (n + widths[i] - 1) / widths[i] * widths[i];
         if (pad * 8 <= least * 9) best = widths[i];
     }
+#if DM_LANES == 8
+    // 16 columns where they pad at least 1/27 less than 24 (64 channels: 64 columns, not 72): per
+    // column summed, the 16-column kernel ran 3-4 % slower than the 24-column one.
+    long p16 = (n + 15) / 16 * 16, p24 = (n + 23) / 24 * 24;
+    if (p16 * 28 < p24 * 27) return 16;
+#endif
     return (int)best;
 }
 

@@ -4,9 +4,9 @@ internal import CKernels
 /// A right-hand matrix B (K, N) packed once for many products with it: the recurrent weights of
 /// an LSTM/GRU meet every step's state, and a general sgemm would repack them at each step.
 /// Layout: ⌈N/width⌉ panels (last one zero-padded), each K rows of `width` contiguous floats;
-/// the width is the kernel set's choice for N (16 floats for N <= 16, else 3 vectors: 24, or 48
-/// and 64 with AVX-512), taken at packing with the set itself, so that a matrix is always
-/// multiplied by the set that packed it.
+/// the width is the kernel set's choice for N (16 floats for N <= 16, and with 8 lanes where 24
+/// would pad more; else 24, or 32, 48 and 64 with AVX-512), taken at packing with the set itself,
+/// so that a matrix is always multiplied by the set that packed it.
 struct PackedMatrix {
     let k: Int, n: Int, panels: Int, width: Int
 
