@@ -40,7 +40,7 @@ struct LSTMUnitSplit {
     /// The panel width: the kernel set's for 4H, or a narrower one of its widths whose busiest
     /// worker has at least 1/8 fewer columns (H 256 on 16 threads with 8 lanes: 43 groups of 6
     /// units, 3 on the busiest worker, 72 columns; 64 groups of 4, 64 columns; modelled, the step
-    /// 1.66 -> 1.51 ms, its work the same. A narrower panel by less, 2 threads and 4 rows: 5 %
+    /// 1.66 -> 1.48 ms, its work the same. A narrower panel by less, 2 threads and 4 rows: 5 %
     /// more work than it saved).
     static func width(hidden h: Int, threads: Int) -> Int {
         let chosen = Int(dm_kernels_active()!.pointee.packed_width(4 * h))
@@ -49,7 +49,8 @@ struct LSTMUnitSplit {
             return (groups + Swift.min(threads, groups) - 1) / Swift.min(threads, groups) * width
         }
         let best = PackedMatrix.widths.filter { $0 < chosen }.reversed().min { busiest($0) < busiest($1) }   // ties: the widest
-        return best.map { busiest($0) * 9 <= busiest(chosen) * 8 } == true ? best! : chosen
+        if let best, busiest(best) * 9 <= busiest(chosen) * 8 { return best }
+        return chosen
     }
 
     /// weightIH (4H, I), weightHH (4H, H) row-major, bias (4H): the summed biases.
