@@ -1,6 +1,7 @@
 // The packed GEMM for B in panels of G16_V x 16 columns (included by dm_kernels_body.h, which
 // defines G16_V, 1 or 2 (16 lanes only), and G16_FN(name)): 16 for N <= 16, where panels of 3
-// vectors of 8 leave a third or more of every vector empty (a convolution's 16 output channels);
+// vectors of 8 leave a third or more of every vector empty (a convolution's 16 output channels),
+// and with 8 lanes where 24 would pad more (64 channels: 4 panels, not 3 with 8 columns empty);
 // 32 for N = 32 on AVX-512 (not 48). Each k, G16_V loads of B's 16 floats and one broadcast of A
 // per row, into G16_R rows of accumulators: 6 with 8 lanes (12 of AVX2's 16 registers), 8 with 16.
 // C (m, n) (+)= A (m, k) . B, A's rows in place or given by pointers, as in dm_gemm_body.h.
@@ -27,7 +28,6 @@ static inline __attribute__((always_inline)) void g16_put(const v16 *v, float *c
 #define G16_R (DM_LANES == 16 ? 8 : 6)
 // K block: kc x G16_W floats of the panel (16 or 32 KB) stay in L1 across row groups.
 #define G16_KC (256 / G16_V)
-
 
 // rows (a constant once inlined) rows a[0..<rows] x G16_W columns over k.
 static inline __attribute__((always_inline)) void G16_FN(g16_tile)(const float *const *a, int rows, const float *b, long k, float *c,
