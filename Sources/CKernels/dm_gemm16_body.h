@@ -87,25 +87,7 @@ static inline __attribute__((always_inline)) void G16_FN(g16_block)(const float 
     }
 }
 
-static void G16_FN(g16_multiply)(const float *a, long lda, long m, const float *b, long k, long n, float *c, long ldc, int accumulate) {
-    for (long k0 = 0; k0 < k; k0 += G16_KC) {
-        long kb = k - k0 < G16_KC ? k - k0 : G16_KC;
-        G16_FN(g16_block)(a, lda, 0, 0, 0, m, b, k, k0, kb, n, c, ldc, accumulate || k0 > 0);
-    }
-}
-
-// A's row r, k = s·seglen + t, at rows[r·segs + s][t]; the K blocks are the pieces, each split
-// into equal parts when longer than 1.5 kc.
-static void G16_FN(g16_multiply_rows)(const float *const *rows, long segs, long seglen, long m, const float *b, long n, float *c,
-                                      long ldc, int accumulate) {
-    long k = segs * seglen, most = G16_KC + G16_KC / 2, parts = (seglen + most - 1) / most, pl = (seglen + parts - 1) / parts;
-    for (long s = 0; s < segs; s++) {
-        for (long t = 0; t < seglen; t += pl) {
-            long kb = seglen - t < pl ? seglen - t : pl, k0 = s * seglen + t;
-            G16_FN(g16_block)(0, 0, rows + s, segs, t, m, b, k, k0, kb, n, c, ldc, accumulate || k0 > 0);
-        }
-    }
-}
+DM_GEMM_DRIVERS(G16_FN(g16_multiply), G16_FN(g16_multiply_rows), G16_FN(g16_block), G16_KC)
 
 #undef G16_KC
 #undef G16_R

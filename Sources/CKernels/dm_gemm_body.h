@@ -210,28 +210,7 @@ static inline __attribute__((always_inline)) void GM_FN(packed_block)(const floa
 // K block: a panel slice of kc x GM_PW floats (36 KB with 16 lanes) stays near L1 across row groups.
 #define GM_KC (GM_V == 4 ? 144 : 192)
 
-static void GM_FN(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n,
-                                       float *c, long ldc, int accumulate) {
-    for (long k0 = 0; k0 < k; k0 += GM_KC) {
-        long kb = k - k0 < GM_KC ? k - k0 : GM_KC;
-        GM_FN(packed_block)(a, lda, 0, 0, 0, m, b, k, k0, kb, n, c, ldc, accumulate || k0 > 0);
-    }
-}
-
-// The same product with A's rows given by pointers, each row `segs` pieces of `seglen` floats:
-// row r, k = s·seglen + t at rows[r·segs + s][t]. A convolution's colᵀ row is its taps' input
-// pixels, so the rows can point into the (channel-last) image instead of a gathered copy. The K
-// blocks are the pieces, each split into equal parts when longer than 1.5 kc.
-static void GM_FN(packed_multiply_rows)(const float *const *rows, long segs, long seglen, long m, const float *b, long n,
-                                        float *c, long ldc, int accumulate) {
-    long k = segs * seglen, most = GM_KC + GM_KC / 2, parts = (seglen + most - 1) / most, pl = (seglen + parts - 1) / parts;
-    for (long s = 0; s < segs; s++) {
-        for (long t = 0; t < seglen; t += pl) {
-            long kb = seglen - t < pl ? seglen - t : pl, k0 = s * seglen + t;
-            GM_FN(packed_block)(0, 0, rows + s, segs, t, m, b, k, k0, kb, n, c, ldc, accumulate || k0 > 0);
-        }
-    }
-}
+DM_GEMM_DRIVERS(GM_FN(packed_multiply), GM_FN(packed_multiply_rows), GM_FN(packed_block), GM_KC)
 
 #undef GM_KC
 #undef GM_PW

@@ -7,6 +7,7 @@
 // with the same operations in the same order, so overlapping segments rewrite equal values.
 
 #include "include/dm_kernels.h"
+#include "dm_gemm_drivers.h"
 #include <stddef.h>
 
 #define L DM_LANES
