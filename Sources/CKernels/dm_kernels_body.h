@@ -207,6 +207,13 @@ static int DM_SUFFIX(packed_width)(long n) {
     return (int)best;
 }
 
+// Every width packed_multiply below takes.
+#if DM_LANES == 16
+#define DM_PACKED_WIDTHS {16, 24, 32, 48, 64}
+#else
+#define DM_PACKED_WIDTHS {16, 24}
+#endif
+
 static void DM_SUFFIX(packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n, long width,
                                        float *c, long ldc, int accumulate) {
     if (width == 16) { g16_multiply_1(a, lda, m, b, k, n, c, ldc, accumulate); return; }
@@ -372,6 +379,7 @@ static void DM_SUFFIX(conv3x3_weight_grad)(const float *x, const float *g, long 
 
 static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .name = DM_KERNELS_NAME, .level = DM_KERNELS_LEVEL, .lanes = L, .packed_width = DM_SUFFIX(packed_width),
+    .packed_widths = DM_PACKED_WIDTHS,
     .packed_multiply = DM_SUFFIX(packed_multiply), .packed_multiply_rows = DM_SUFFIX(packed_multiply_rows),
     .pack_rows = DM_SUFFIX(pack_rows), .add_rows = DM_SUFFIX(add_rows),
     .conv3x3_applies = DM_SUFFIX(conv3x3_applies), .conv3x3 = DM_SUFFIX(conv3x3),

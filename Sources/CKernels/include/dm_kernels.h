@@ -21,6 +21,9 @@ typedef struct dm_kernels {
     // packed in ceil(N / width) panels of K rows of width floats (last panel zero-padded), with
     // width = packed_width(N). C (m, N) = A (m, K) . B, or C += A . B when accumulate.
     int (*packed_width)(long n);
+    // Every width packed_multiply takes (a caller may pack with another than packed_width's
+    // choice), ascending, 0 after the last.
+    int packed_widths[6];
     void (*packed_multiply)(const float *a, long lda, long m, const float *b, long k, long n, long width,
                             float *c, long ldc, int accumulate);
     // The same with A's row r given as `segs` pieces of `seglen` floats (K = segs * seglen):

@@ -10,9 +10,11 @@ internal import CKernels
 struct PackedMatrix {
     let k: Int, n: Int, panels: Int, width: Int
 
-    /// The panel widths the active kernel set multiplies (dm_kernels_body.h's packed_multiply):
-    /// 16 and 24, and with 16 lanes 32, 48 and 64 as well.
-    static var widths: [Int] { dm_kernels_active()!.pointee.lanes >= 16 ? [16, 24, 32, 48, 64] : [16, 24] }
+    /// The panel widths the active kernel set multiplies, ascending (16 and 24, and with 16 lanes
+    /// 32, 48 and 64 as well).
+    static var widths: [Int] {
+        withUnsafeBytes(of: dm_kernels_active()!.pointee.packed_widths) { $0.bindMemory(to: Int32.self).prefix { $0 > 0 }.map(Int.init) }
+    }
     let storage: Storage
     private let kernels: UnsafePointer<dm_kernels>
 
