@@ -8,10 +8,10 @@ enum BenchLine {
                         "train_spread", "infer_spread", "train_wait", "train_wait_by_thread",
                         "train_modelled_threads", "train_measured_1t_per_s", "train_modelled_per_s", "train_modelled_wait",
                         "train_serial_share", "train_regions_per_call",
-                        "train_quiet_1t_per_s", "train_quiet_modelled_per_s", "train_quiet_modelled_wait",
+                        "train_quiet_1t_per_s", "train_quiet_modelled_per_s", "train_quiet_modelled_wait", "train_quiet_uncut_1t_per_s",
                         "infer_modelled_threads", "infer_measured_1t_per_s", "infer_modelled_per_s", "infer_modelled_wait",
                         "infer_serial_share", "infer_regions_per_call",
-                        "infer_quiet_1t_per_s", "infer_quiet_modelled_per_s", "infer_quiet_modelled_wait",
+                        "infer_quiet_1t_per_s", "infer_quiet_modelled_per_s", "infer_quiet_modelled_wait", "infer_quiet_uncut_1t_per_s",
                         "train_steps_per_repeat", "infer_batches_per_repeat", "repeats",
                         "framework", "kernels", "params_match_models_md", "peak_rss_mb", "wall_s"]
 

@@ -33,7 +33,7 @@ public struct Benchmark {
     /// One model's figures (its --verbose report goes to stderr).
     func figures(_ name: String, _ c: BenchCase) -> [String: Any] {
         let start = Date()
-        let skipped = (median: 0.0, rates: [1.0], calls: 0, wait: [Double](), model: ThreadModel.Report?.none)
+        let skipped = (median: 0.0, rates: [1.0], calls: 0, wait: [Double](), model: ThreadModel.Report?.none, uncut: ThreadModel.Report?.none)
         let train = settings.phase == .infer ? skipped : timedPhase(c.trainStep, budget: 0.55 * settings.seconds, warmup: 0.08 * settings.seconds)
         let infer = settings.phase == .train ? skipped : timedPhase(c.infer, budget: 0.30 * settings.seconds, warmup: 0.05 * settings.seconds)
         let b = Double(c.batch)
@@ -57,8 +57,11 @@ public struct Benchmark {
             out["train_wait"] = round3(train.wait.max()!)
             out["train_wait_by_thread"] = train.wait.map(round3)
         }
-        for (key, m, calls) in [("train", train.model, train.calls), ("infer", infer.model, infer.calls)] {
+        for (key, m, uncut, calls) in [("train", train.model, train.uncut, train.calls), ("infer", infer.model, infer.uncut, infer.calls)] {
             guard let m else { continue }
+            // The same calls with every region whole (a model at 1): what one thread does without the
+            // cut for N, which can add work (a product split in N packs its operand N times).
+            let uncutOne = uncut?.quiet?.oneThread
             // Per call: measured on one thread, modelled at N; waiting per virtual worker.
             let n = Double(calls * settings.repeats)
             out["\(key)_modelled_threads"] = m.threads
@@ -71,6 +74,7 @@ public struct Benchmark {
                 out["\(key)_quiet_1t_per_s"] = round3((key == "infer" ? b : 1) / q.oneThread)
                 out["\(key)_quiet_modelled_per_s"] = round3((key == "infer" ? b : 1) / q.modelled)
                 out["\(key)_quiet_modelled_wait"] = round3(q.waiting.max() ?? 0)
+                if let u = uncutOne { out["\(key)_quiet_uncut_1t_per_s"] = round3((key == "infer" ? b : 1) / u) }
             }
             var lines = "# \(name) \(key): \(m.threads) threads modelled; per call: serial \(String(format: "%.3f", m.serial / n * 1e3)) ms; "
                 + "regions by time lost to the split (lost ms, work ms, regions)\n"
@@ -82,7 +86,12 @@ public struct Benchmark {
                 let ms = [q.oneThread, q.modelled, q.serial, q.longest - q.work / Double(m.threads)].map { String(format: "%.3f", $0 * 1e3) }
                 lines += "#   quiet (each chunk and gap at its median over \(q.calls) calls), ms per call: 1 thread \(ms[0]), "
                     + "\(m.threads) threads \(ms[1]) (serial \(ms[2]), lost to the split \(ms[3])), waiting "
-                    + String(format: "%.0f %%\n", (q.waiting.max() ?? 0) * 100)
+                    + String(format: "%.0f %%", (q.waiting.max() ?? 0) * 100)
+                if let u = uncutOne {
+                    lines += String(format: "; uncut on 1 thread %.3f (the cut for %d adds %.0f %%): %d threads %.1fx one", u * 1e3, m.threads,
+                                    (q.oneThread / u - 1) * 100, m.threads, u / q.modelled)
+                }
+                lines += "\n"
                 if settings.verbose {
                     for s in q.sites.prefix(8) {
                         lines += "#     quiet \(s.site) " + [s.lost, s.work].map { String(format: "%.3f", $0 * 1e3) }.joined(separator: " ")
@@ -108,7 +117,7 @@ public struct Benchmark {
     }
 
     func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double)
-        -> (median: Double, rates: [Double], calls: Int, wait: [Double], model: ThreadModel.Report?) {
+        -> (median: Double, rates: [Double], calls: Int, wait: [Double], model: ThreadModel.Report?, uncut: ThreadModel.Report?) {
         var t0 = DispatchTime.now()
         var n = 0
         while n < 2 || elapsed(t0) < warmup { fn(); n += 1 }
@@ -127,8 +136,18 @@ public struct Benchmark {
         }
         let sorted = rates.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        let model = settings.modelThreads.flatMap { n in defer { Parallel.startModel(threads: n) }; return Parallel.endModel() }
-        return (median, rates, calls, Parallel.usage(), model)
+        let usage = Parallel.usage()
+        var model: ThreadModel.Report?, uncut: ThreadModel.Report?
+        if let n = settings.modelThreads {
+            model = Parallel.endModel()
+            if n > 1 {
+                Parallel.startModel(threads: 1)
+                for _ in 0..<settings.repeats { for _ in 0..<calls { fn(); Parallel.markModelCall() } }
+                uncut = Parallel.endModel()
+            }
+            Parallel.startModel(threads: n)
+        }
+        return (median, rates, calls, usage, model, uncut)
     }
 
     func elapsed(_ t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }

@@ -28,7 +28,8 @@ final class BenchmarkTests: XCTestCase {
     }
 
     /// Under a thread model the line also has the plain and the quiet modelled rates, and the
-    /// quiet run on one thread is not slower than half the measured one.
+    /// quiet run on one thread is not slower than half the measured one; the same calls with the
+    /// regions uncut (one thread's own work) give a rate between half and twice the cut one's.
     func testThreadModelGivesQuietFigures() throws {
         var s = BenchSettings()
         s.models = ["mlp"]; s.seconds = 0.3; s.repeats = 2; s.modelThreads = 4; s.phase = .infer
@@ -38,6 +39,11 @@ final class BenchmarkTests: XCTestCase {
         let quiet1 = try XCTUnwrap(d["infer_quiet_1t_per_s"] as? Double), quiet4 = try XCTUnwrap(d["infer_quiet_modelled_per_s"] as? Double)
         XCTAssertGreaterThan(quiet4, quiet1)
         XCTAssertGreaterThan(quiet1, 0.5 * (d["infer_measured_1t_per_s"] as? Double ?? 0))
+        let uncut = try XCTUnwrap(d["infer_quiet_uncut_1t_per_s"] as? Double)
+        XCTAssertGreaterThan(uncut, 0.5 * quiet1)
+        XCTAssertLessThan(uncut, 2 * quiet1)
+        XCTAssertGreaterThan(quiet4, uncut)
         XCTAssertNil(d["train_quiet_1t_per_s"], "training was not timed")
+        XCTAssertNil(d["train_quiet_uncut_1t_per_s"], "training was not timed")
     }
 }
