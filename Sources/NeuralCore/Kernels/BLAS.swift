@@ -5,8 +5,8 @@ import Foundation
 /// The one entry point to `cblas_sgemm`. Row-major:
 /// C[m, n] = alpha * op(A)[m, k] · op(B)[k, n] + beta * C, op = transpose when `transA`/`transB`.
 /// Large products outside a parallel region go to `TiledGEMM` (tiles claimed by the threads, B
-/// packed once) where it applies; others are split across `Parallel.threads` by rows
-/// or columns of C. OpenBLAS itself runs on one thread so the library's own threads never
+/// packed once) where it applies; weight gradients Aᵀ·B in the blocks that pack least
+/// (`gradientGrid`); others are split across `Parallel.threads` by rows or columns of C. OpenBLAS itself runs on one thread so the library's own threads never
 /// oversubscribe the cores.
 public enum BLAS {
     private static let configured: Void = { openblas_set_num_threads(1) }()
@@ -44,9 +44,18 @@ public enum BLAS {
             serial(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        if m >= n || (transA && m >= 8 * workers) {
-            // Split rows of C: rows of op(A). A weight gradient gᵀ·x is cut by its rows, the rows
-            // of W each thread then updates (see forEachGradient), when each gets 8 or more.
+        if transA, let (wr, wc) = gradientGrid(m: m, n: n, workers: workers) {
+            // A weight gradient gᵀ·x in wr x wc blocks of C, one OpenBLAS call each.
+            Parallel.forEachFixed(wr * wc) { _, chunk in
+                let ri = chunk / wc, ci = chunk % wc
+                let r0 = m * ri / wr, r1 = m * (ri + 1) / wr, c0 = n * ci / wc, c1 = n * (ci + 1) / wc
+                serial(transA: true, transB: transB, m: r1 - r0, n: c1 - c0, k: k, alpha: alpha, a: a + r0, lda: lda,
+                       b: b + (transB ? c0 * ldb : c0), ldb: ldb, beta: beta, c: c + r0 * ldc + c0, ldc: ldc)
+            }
+            return
+        }
+        if m >= n {
+            // Split rows of C: rows of op(A).
             Parallel.forRanges(m, minPerChunk: 8) { r in
                 let aOff = transA ? r.lowerBound : r.lowerBound * lda
                 serial(transA: transA, transB: transB, m: r.count, n: n, k: k, alpha: alpha, a: a + aOff, lda: lda,
@@ -60,6 +69,23 @@ public enum BLAS {
                        b: b + bOff, ldb: ldb, beta: beta, c: c + r.lowerBound, ldc: ldc)
             }
         }
+    }
+
+    /// The cut of a weight gradient C (m, n) = Aᵀ·B (k summed) into wr blocks of rows times wc of
+    /// columns, wr·wc = workers, at least 8 rows and 16 columns a block: each call packs its rows'
+    /// slice of A and its columns' slice of B, so the cut packs k·(wc·m + wr·n) floats; the one that
+    /// packs least, the most row blocks on a tie (the rows of W a worker computes are then the rows
+    /// it updates: forEachGradient). By rows alone the MLP's 784 -> 256 layer packs x (128 x 784)
+    /// once per thread. Nil when no grid fits (small products: split by rows or columns as others).
+    static func gradientGrid(m: Int, n: Int, workers: Int) -> (rows: Int, cols: Int)? {
+        var best: (rows: Int, cols: Int, packed: Int)?
+        for wr in stride(from: workers, through: 1, by: -1) where workers % wr == 0 {
+            let wc = workers / wr
+            guard m >= 8 * wr && n >= 16 * wc else { continue }
+            let packed = wc * m + wr * n
+            if best == nil || packed < best!.packed { best = (wr, wc, packed) }
+        }
+        return best.map { ($0.rows, $0.cols) }
     }
 
     /// One product on the calling thread. A single row or column of C is a matrix-vector

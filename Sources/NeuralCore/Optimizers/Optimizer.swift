@@ -34,8 +34,8 @@ func stateBuffers(_ parameters: [Parameter]) -> [Storage] {
 
 /// Calls body(param, grad, count, index, offset) over every parameter that has a gradient, in one
 /// parallel region: worker w takes the w-th of equal contiguous shares of each parameter of 8K
-/// floats or more (of a weight (out, in): a block of its rows, the rows whose gradient the same
-/// worker computed and whose panels it packs first in the next product: `forEachFixed`), and
+/// floats or more (of a weight (out, in): a block of its rows, whose panels it packs first in the
+/// next product, and whose gradient it computed where that was cut by rows: `BLAS.gradientGrid`), and
 /// every smaller parameter whole, in turn. body gets a range of one parameter (`index` selects its
 /// state buffers, `offset` is where the range starts in them).
 @inline(__always)

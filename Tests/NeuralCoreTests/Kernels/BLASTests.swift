@@ -44,5 +44,19 @@ final class BLASTests: XCTestCase {
         check(m: 5, n: 7, k: 3, threads: 1)
         check(m: 1, n: 3000, k: 300, threads: 2)   // split by columns, each piece a matrix-vector product
         check(m: 2000, n: 3, k: 200, threads: 2)   // split by rows
+        check(m: 64, n: 250, k: 150, threads: 16)  // Aᵀ·B: 2 x 8 blocks (op(B) and the others by columns)
+        check(m: 200, n: 40, k: 150, threads: 4)   // Aᵀ·B: 4 x 1 blocks
+    }
+
+    /// A weight gradient's blocks: the grid that packs least (wc·m + wr·n), the most row blocks on
+    /// a tie, at least 8 rows and 16 columns a block, none when no grid fits.
+    func testGradientGrid() {
+        XCTAssertTrue(BLAS.gradientGrid(m: 256, n: 784, workers: 16)! == (2, 8))    // the MLP's first layer
+        XCTAssertTrue(BLAS.gradientGrid(m: 256, n: 784, workers: 2)! == (1, 2))
+        XCTAssertTrue(BLAS.gradientGrid(m: 1024, n: 64, workers: 16)! == (16, 1))   // an LSTM's input weights
+        XCTAssertTrue(BLAS.gradientGrid(m: 256, n: 256, workers: 2)! == (2, 1))     // a tie: rows
+        XCTAssertTrue(BLAS.gradientGrid(m: 1024, n: 256, workers: 16)! == (8, 2))
+        XCTAssertTrue(BLAS.gradientGrid(m: 10, n: 256, workers: 16)! == (1, 16))
+        XCTAssertNil(BLAS.gradientGrid(m: 10, n: 20, workers: 4))
     }
 }
