@@ -135,19 +135,19 @@ static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float
     vf dc_out = dcj * (fg);
 
 static void DM_SUFFIX(lstm_pointwise_backward)(const float *g, const float *tc, const float *cp, const float *gy, const float *dh,
-                                               float *dc, float *dg, long n) {
+                                               float *dc, float *dg, long n, long m) {
     long j = 0;
     for (; j + L <= n; j += L) {
-        DM_LSTM_BACK(load(g + j), load(g + n + j), load(g + 2 * n + j), load(g + 3 * n + j), load(tc + j), load(cp + j),
+        DM_LSTM_BACK(load(g + j), load(g + m + j), load(g + 2 * m + j), load(g + 3 * m + j), load(tc + j), load(cp + j),
                      load(gy + j), load(dh + j), load(dc + j))
-        store(dg + j, d_i); store(dg + n + j, d_f); store(dg + 2 * n + j, d_g); store(dg + 3 * n + j, d_o);
+        store(dg + j, d_i); store(dg + m + j, d_f); store(dg + 2 * m + j, d_g); store(dg + 3 * m + j, d_o);
         store(dc + j, dc_out);
     }
     if (j < n) {   // the rest in part vectors, the same lane arithmetic
         long r = n - j;
-        DM_LSTM_BACK(load_part(g + j, r), load_part(g + n + j, r), load_part(g + 2 * n + j, r), load_part(g + 3 * n + j, r),
+        DM_LSTM_BACK(load_part(g + j, r), load_part(g + m + j, r), load_part(g + 2 * m + j, r), load_part(g + 3 * m + j, r),
                      load_part(tc + j, r), load_part(cp + j, r), load_part(gy + j, r), load_part(dh + j, r), load_part(dc + j, r))
-        store_part(dg + j, d_i, r); store_part(dg + n + j, d_f, r); store_part(dg + 2 * n + j, d_g, r); store_part(dg + 3 * n + j, d_o, r);
+        store_part(dg + j, d_i, r); store_part(dg + m + j, d_f, r); store_part(dg + 2 * m + j, d_g, r); store_part(dg + 3 * m + j, d_o, r);
         store_part(dc + j, dc_out, r);
     }
 }

@@ -74,11 +74,13 @@ typedef struct dm_kernels {
     // the gates and tanhc (n) tanh(c) when not NULL.
     void (*lstm_pointwise)(float *pre, const float *bias, const float *cprev, float *c, float *h,
                            long n, long stride, float *saving, float *tanhc);
-    // Its backward for one row of one step, n units: gates (4n: i, f, g, o), tanhc (n) tanh(c),
-    // cprev (n), gy (n) the output's gradient, dh (n) the next step's; dc (n) in: the next step's
-    // cell gradient, out: this step's carried back (f times it); dgates (4n) the pre-activations'.
+    // Its backward for one row of one step, n units: gates (i, f, g, o blocks `stride` apart, n
+    // each: stride = n for a whole row, H for a slice of a row's units), tanhc (n) tanh(c), cprev
+    // (n), gy (n) the output's gradient, dh (n) the next step's; dc (n) in: the next step's cell
+    // gradient, out: this step's carried back (f times it); dgates (blocks as gates) the
+    // pre-activations'.
     void (*lstm_pointwise_backward)(const float *gates, const float *tanhc, const float *cprev, const float *gy,
-                                    const float *dh, float *dc, float *dgates, long n);
+                                    const float *dh, float *dc, float *dgates, long n, long stride);
 
     // One image between channel-first (C, L) and channel-last (L, C), for the packed products.
     // dst[p·c + ch] = src[ch·l + p] for the pixels p in [p0, p1).

@@ -29,10 +29,11 @@ enum FastMath {
 
     /// Its backward for one row of one step: from the kept gates (4H), tanh(c) and cPrev (H), the
     /// output's gradient gy and the next step's dh (H), dc (H, in: the next step's cell gradient,
-    /// out: f times this step's) and the pre-activations' gradients dGates (4H).
+    /// out: f times this step's) and the pre-activations' gradients dGates (4H); `gateStride`: the
+    /// gate blocks' distance in gates and dGates when n units are a slice of a row of H (default n).
     static func lstmPointwiseBackward(gates: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
                                       gy: UnsafePointer<Float>, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
-                                      dGates: UnsafeMutablePointer<Float>, hidden n: Int) {
-        dm_kernels_active()!.pointee.lstm_pointwise_backward(gates, tanhC, cPrev, gy, dh, dc, dGates, n)
+                                      dGates: UnsafeMutablePointer<Float>, hidden n: Int, gateStride: Int? = nil) {
+        dm_kernels_active()!.pointee.lstm_pointwise_backward(gates, tanhC, cPrev, gy, dh, dc, dGates, n, gateStride ?? n)
     }
 }

@@ -63,9 +63,10 @@ struct PackedMatrix {
         }
     }
 
-    /// B = W for W (K, N) row-major (backward: dy · W).
-    init(_ w: UnsafePointer<Float>, rows k: Int, cols n: Int) {
-        let kernels = dm_kernels_active()!, width = Int(kernels.pointee.packed_width(n))
+    /// B = W for W (K, N) row-major (backward: dy · W); `width` forces the panel width (one the
+    /// kernel set has).
+    init(_ w: UnsafePointer<Float>, rows k: Int, cols n: Int, width forced: Int? = nil) {
+        let kernels = dm_kernels_active()!, width = forced ?? Int(kernels.pointee.packed_width(n))
         self.kernels = kernels; self.width = width
         self.k = k; self.n = n; panels = (n + width - 1) / width
         storage = Storage(count: panels * k * width)

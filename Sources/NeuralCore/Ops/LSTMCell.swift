@@ -79,21 +79,26 @@ public func lstmLayer(_ x: Tensor, h0: Tensor?, c0: Tensor?, weightIH: Tensor, w
         let dh = Storage(count: b * h, repeating: 0), dc = Storage(count: b * h)
         let pdh = dh.pointer, pdc = dc.pointer
         for bi in 0..<b { (pdc + bi * h).update(from: gp + bi * ldy + t * h, count: h) }
-        let packedBack = PackedMatrix(pwh, rows: g4, cols: h)
-        forEachRowBlock(b) { b0, nb in
-            for s in stride(from: t - 1, through: 0, by: -1) {
-                for bi in b0..<(b0 + nb) {
-                    let gr = pg + (bi * t + s) * g4, dgr = pdg + (bi * t + s) * g4
-                    let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
-                    let tcCur = ptc + (bi * t + s) * h
-                    let gy = gp + bi * ldy + s * h
-                    // dc_t = dc + dh·o·(1 - tanh²c); dG = (dc_t·g·i(1-i), dc_t·c_{t-1}·f(1-f), dc_t·i(1-g²),
-                    // dh·tanh c·o(1-o)); dc <- dc_t·f
-                    FastMath.lstmPointwiseBackward(gates: gr, tanhC: tcCur, cPrev: cPrev, gy: gy, dh: pdh + bi * h, dc: pdc + bi * h,
-                                                   dGates: dgr, hidden: h)
+        if byUnits {
+            LSTMUnitSplit.backward(weightHH: pwh, steps: t, batch: b, hidden: h, gates: pg, tanhC: ptc, c0: pc0, cs: pcs,
+                                   gy: gp, ldy: ldy, dGates: pdg, dh: pdh, dc: pdc)
+        } else {
+            let packedBack = PackedMatrix(pwh, rows: g4, cols: h)
+            forEachRowBlock(b) { b0, nb in
+                for s in stride(from: t - 1, through: 0, by: -1) {
+                    for bi in b0..<(b0 + nb) {
+                        let gr = pg + (bi * t + s) * g4, dgr = pdg + (bi * t + s) * g4
+                        let cPrev = s == 0 ? pc0 + bi * h : pcs + (bi * t + s - 1) * h
+                        let tcCur = ptc + (bi * t + s) * h
+                        let gy = gp + bi * ldy + s * h
+                        // dc_t = dc + dh·o·(1 - tanh²c); dG = (dc_t·g·i(1-i), dc_t·c_{t-1}·f(1-f), dc_t·i(1-g²),
+                        // dh·tanh c·o(1-o)); dc <- dc_t·f
+                        FastMath.lstmPointwiseBackward(gates: gr, tanhC: tcCur, cPrev: cPrev, gy: gy, dh: pdh + bi * h, dc: pdc + bi * h,
+                                                       dGates: dgr, hidden: h)
+                    }
+                    // dh_{s-1} = dG_s (rows, 4H) · W_hh (4H, H)
+                    packedBack.multiply(a: pdg + (b0 * t + s) * g4, lda: t * g4, m: nb, c: pdh + b0 * h, ldc: h, accumulate: false)
                 }
-                // dh_{s-1} = dG_s (rows, 4H) · W_hh (4H, H)
-                packedBack.multiply(a: pdg + (b0 * t + s) * g4, lda: t * g4, m: nb, c: pdh + b0 * h, ldc: h, accumulate: false)
             }
         }
         h0?.addGrad { g in for i in 0..<b * h { g[i] += pdh[i] } }

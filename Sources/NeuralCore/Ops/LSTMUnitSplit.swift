@@ -117,3 +117,50 @@ struct LSTMUnitSplit {
         }
     }
 }
+
+extension LSTMUnitSplit {
+    /// The backward through time split the same way, for the same few rows per thread: by rows,
+    /// each thread would multiply its 2 rows (32 on 16 threads) by all of W_hh at every step
+    /// (char_lstm's 1 MB; the 2-row product ran at 61 GFLOP/s from L3, 4 rows at 89). Here each
+    /// thread owns whole panels of W_hh's columns, its units, and per step, for all rows: dh of its
+    /// units = dG_{s+1} · W_hh[:, its units] (the region before wrote all of dG_{s+1}), then its
+    /// units' cell backward into dG_s and dc. One region a step, one more for dh_{-1} (h0's).
+    /// gates (B, T, 4H), tanhC and cs (B, T, H), gy row bi's step s at bi·ldy + s·H; dh (B, H) zero,
+    /// dc (B, H) the last cell gradient; out: dGates (B, T, 4H), dh and dc those of h0 and c0.
+    static func backward(weightHH pwh: UnsafePointer<Float>, steps t: Int, batch b: Int, hidden h: Int,
+                         gates pg: UnsafePointer<Float>, tanhC ptc: UnsafePointer<Float>, c0 pc0: UnsafePointer<Float>,
+                         cs pcs: UnsafePointer<Float>, gy gp: UnsafePointer<Float>, ldy: Int,
+                         dGates pdg: UnsafeMutablePointer<Float>, dh pdh: UnsafeMutablePointer<Float>, dc pdc: UnsafeMutablePointer<Float>) {
+        let g4 = 4 * h
+        let packed = PackedMatrix(pwh, rows: g4, cols: h, width: backwardWidth(hidden: h, threads: Parallel.threads))
+        let panels = packed.panels, workers = Swift.min(Parallel.threads, panels)
+        for s in stride(from: t - 1, through: -1, by: -1) {
+            Parallel.forEachFixed(workers) { _, w in
+                let mine = (panels * w / workers)..<(panels * (w + 1) / workers)
+                if mine.isEmpty { return }
+                let u0 = mine.lowerBound * packed.width, units = Swift.min(h, mine.upperBound * packed.width) - u0
+                if s < t - 1 {
+                    packed.multiply(a: pdg + (s + 1) * g4, lda: t * g4, m: b, panels: mine, ks: 0..<g4, c: pdh, ldc: h, accumulate: false)
+                }
+                if s < 0 { return }
+                for bi in 0..<b {
+                    let r = bi * t + s
+                    let cPrev = (s == 0 ? pc0 + bi * h : pcs + (r - 1) * h) + u0
+                    FastMath.lstmPointwiseBackward(gates: pg + r * g4 + u0, tanhC: ptc + r * h + u0, cPrev: cPrev, gy: gp + bi * ldy + s * h + u0,
+                                                   dh: pdh + bi * h + u0, dc: pdc + bi * h + u0, dGates: pdg + r * g4 + u0,
+                                                   hidden: units, gateStride: h)
+                }
+            }
+        }
+    }
+
+    /// The backward's panel width for W_hh's H columns: the one whose busiest thread has fewest
+    /// columns, the widest on a tie (H 256 on 16 threads: 16 panels of 16, not 11 of 24).
+    static func backwardWidth(hidden h: Int, threads: Int) -> Int {
+        func busiest(_ width: Int) -> Int {
+            let panels = (h + width - 1) / width, workers = Swift.min(threads, panels)
+            return (panels + workers - 1) / workers * width
+        }
+        return PackedMatrix.widths.reversed().min { busiest($0) < busiest($1) }!
+    }
+}

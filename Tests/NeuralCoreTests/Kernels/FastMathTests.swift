@@ -81,27 +81,31 @@ final class FastMathTests: XCTestCase {
     }
 
     /// The cell's backward for one row against its definition, on every kernel set and unit counts
-    /// that end in a part vector.
+    /// that end in a part vector; the gates a whole row (stride n) or a slice of a longer one (stride
+    /// n + 5: the unit split's), whose other columns stay as they were.
     func testLSTMPointwiseBackwardMatchesTheDefinition() {
         forEachKernelSet { set in
             var rng = RandomGenerator(seed: 23)
-            for n in [1, 6, 8, 13, 16, 37] {
+            for n in [1, 6, 8, 13, 16, 37] { for m in [n, n + 5] {
                 func uniform(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: 0.01...0.99, using: &rng) } }
-                let gates = uniform(4 * n), tc = uniform(n).map { 2 * $0 - 1 }
+                let gates = uniform(4 * m), tc = uniform(n).map { 2 * $0 - 1 }
                 let cp = Tensor.normal([n], using: &rng).scalars, gy = Tensor.normal([n], using: &rng).scalars
                 let dh = Tensor.normal([n], using: &rng).scalars, dc0 = Tensor.normal([n], using: &rng).scalars
-                var dc = dc0, dg = [Float](repeating: .nan, count: 4 * n)
-                FastMath.lstmPointwiseBackward(gates: gates, tanhC: tc, cPrev: cp, gy: gy, dh: dh, dc: &dc, dGates: &dg, hidden: n)
+                var dc = dc0, dg = [Float](repeating: 7, count: 4 * m)
+                FastMath.lstmPointwiseBackward(gates: gates, tanhC: tc, cPrev: cp, gy: gy, dh: dh, dc: &dc, dGates: &dg, hidden: n,
+                                               gateStride: m)
                 for j in 0..<n {
-                    let i = Double(gates[j]), f = Double(gates[n + j]), g = Double(gates[2 * n + j]), o = Double(gates[3 * n + j])
+                    let i = Double(gates[j]), f = Double(gates[m + j]), g = Double(gates[2 * m + j]), o = Double(gates[3 * m + j])
                     let t = Double(tc[j]), dhj = Double(gy[j]) + Double(dh[j]), dcj = Double(dc0[j]) + dhj * o * (1 - t * t)
                     let want = [dcj * g * i * (1 - i), dcj * Double(cp[j]) * f * (1 - f), dcj * i * (1 - g * g), dhj * t * o * (1 - o)]
                     for k in 0..<4 {
-                        XCTAssertEqual(Double(dg[k * n + j]), want[k], accuracy: 1e-5 * (1 + Swift.abs(want[k])), "\(set) n \(n) gate \(k) of unit \(j)")
+                        XCTAssertEqual(Double(dg[k * m + j]), want[k], accuracy: 1e-5 * (1 + Swift.abs(want[k])),
+                                       "\(set) n \(n) stride \(m) gate \(k) of unit \(j)")
                     }
-                    XCTAssertEqual(Double(dc[j]), dcj * f, accuracy: 1e-5 * (1 + Swift.abs(dcj)), "\(set) n \(n) dc of unit \(j)")
+                    XCTAssertEqual(Double(dc[j]), dcj * f, accuracy: 1e-5 * (1 + Swift.abs(dcj)), "\(set) n \(n) stride \(m) dc of unit \(j)")
                 }
-            }
+                for k in 0..<4 { for j in n..<m { XCTAssertEqual(dg[k * m + j], 7, "\(set) n \(n) column \(j) past gate \(k)") } }
+            } }
         }
     }
 }

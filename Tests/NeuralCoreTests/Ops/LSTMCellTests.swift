@@ -128,6 +128,10 @@ final class LSTMCellTests: XCTestCase {
             XCTAssertEqual(LSTMUnitSplit.width(hidden: 256, threads: 16), wide ? 64 : 16, "\(set) 16 threads")
             XCTAssertEqual(LSTMUnitSplit.width(hidden: 256, threads: 2), wide ? 64 : 24, "\(set) 2 threads")
             XCTAssertEqual(LSTMUnitSplit.width(hidden: 256, threads: 12), wide ? 48 : 24, "\(set) 12 threads")
+            // The backward's panels of W_hh's 256 columns: fewest on the busiest thread, widest on a tie.
+            XCTAssertEqual(LSTMUnitSplit.backwardWidth(hidden: 256, threads: 16), 16, "\(set) backward, 16 threads")
+            XCTAssertEqual(LSTMUnitSplit.backwardWidth(hidden: 256, threads: 2), wide ? 64 : 16, "\(set) backward, 2 threads")
+            XCTAssertEqual(LSTMUnitSplit.backwardWidth(hidden: 256, threads: 12), 24, "\(set) backward, 12 threads")
         }
     }
 }
