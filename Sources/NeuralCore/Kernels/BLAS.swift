@@ -6,8 +6,8 @@ import Foundation
 /// C[m, n] = alpha * op(A)[m, k] · op(B)[k, n] + beta * C, op = transpose when `transA`/`transB`.
 /// Large products outside a parallel region go to `TiledGEMM` (tiles claimed by the threads, B
 /// packed once) where it applies; weight gradients Aᵀ·B in the blocks that pack least
-/// (`gradientGrid`); others are split across `Parallel.threads` by rows or columns of C. OpenBLAS itself runs on one thread so the library's own threads never
-/// oversubscribe the cores.
+/// (`gradientGrid`); others are split across `Parallel.threads` by rows or columns of C.
+/// OpenBLAS itself runs on one thread so the library's own threads never oversubscribe the cores.
 public enum BLAS {
     private static let configured: Void = { openblas_set_num_threads(1) }()
 

@@ -44,10 +44,7 @@ struct LSTMUnitSplit {
     /// more work than it saved).
     static func width(hidden h: Int, threads: Int) -> Int {
         let chosen = Int(dm_kernels_active()!.pointee.packed_width(4 * h))
-        func busiest(_ width: Int) -> Int {
-            let groups = (h + width / 4 - 1) / (width / 4)
-            return (groups + Swift.min(threads, groups) - 1) / Swift.min(threads, groups) * width
-        }
+        func busiest(_ width: Int) -> Int { busiestColumns(units: h, unitsPerPanel: width / 4, width: width, threads: threads) }
         let best = PackedMatrix.widths.filter { $0 < chosen }.reversed().min { busiest($0) < busiest($1) }   // ties: the widest
         if let best, busiest(best) * 9 <= busiest(chosen) * 8 { return best }
         return chosen
@@ -157,10 +154,14 @@ extension LSTMUnitSplit {
     /// The backward's panel width for W_hh's H columns: the one whose busiest thread has fewest
     /// columns, the widest on a tie (H 256 on 16 threads: 16 panels of 16, not 11 of 24).
     static func backwardWidth(hidden h: Int, threads: Int) -> Int {
-        func busiest(_ width: Int) -> Int {
-            let panels = (h + width - 1) / width, workers = Swift.min(threads, panels)
-            return (panels + workers - 1) / workers * width
-        }
+        func busiest(_ width: Int) -> Int { busiestColumns(units: h, unitsPerPanel: width, width: width, threads: threads) }
         return PackedMatrix.widths.reversed().min { busiest($0) < busiest($1) }!
+    }
+
+    /// Columns on the busiest of `threads` workers when `units` come in panels of `width` columns
+    /// holding `unitsPerPanel` units each, whole panels a worker.
+    static func busiestColumns(units: Int, unitsPerPanel: Int, width: Int, threads: Int) -> Int {
+        let panels = (units + unitsPerPanel - 1) / unitsPerPanel, workers = Swift.min(threads, panels)
+        return (panels + workers - 1) / workers * width
     }
 }
