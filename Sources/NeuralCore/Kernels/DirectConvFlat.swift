@@ -25,7 +25,7 @@ enum DirectConvFlat {
     /// Whether the weight gradient of n images on `workers` threads goes here: where the forward
     /// does and each call (a piece of the batch, BatchLayout) gets two images or more. LeNet's first
     /// layer, 64 images on 1 thread: 565 against 1,000 us with im2col + sgemm; one image a call
-    /// (16 threads on 64): 654 against 584 us, that product small enough for OpenBLAS's
+    /// (then 16 threads on 64, now 32): 654 against 584 us, that product small enough for OpenBLAS's
     /// small-matrix kernel (release build, Zen 5, OpenBLAS 0.3.21 SkylakeX).
     static func appliesToWeightGradient(_ geo: ConvGeometry, images n: Int, workers: Int) -> Bool {
         applies(geo) && n >= 2 * BatchLayout.pieces(n: n, workers: workers)

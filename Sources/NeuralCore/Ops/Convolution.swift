@@ -166,7 +166,7 @@ func channelLastWeightGradient(x px: UnsafePointer<Float>, g: UnsafePointer<Floa
     weight.addGrad { dst in
         // The pieces summed in order, (Cout, taps, Cin) -> (Cout, Cin, kh, kw), output channels
         // across threads. A range of output channels is one contiguous run of every piece:
-        // summed run by run (64 pieces at 16 threads: read one at a time, not 64 interleaved).
+        // summed run by run (32 pieces at 16 threads: read one at a time, not 32 interleaved).
         let taps = geo.kh * geo.kw, cin = geo.c, per = taps * cin, pieces = gw.pointers
         defer { withExtendedLifetime(gw) {} }   // pieces point into it
         Parallel.forRanges(cout) { r in

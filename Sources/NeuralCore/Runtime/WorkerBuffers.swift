@@ -1,5 +1,5 @@
 /// Per-worker scratch: `count` floats each, side by side in one buffer from the pool (one take
-/// and give a call, not one per worker: a convolution's 64 weight-gradient pieces at 16 threads),
+/// and give a call, not one per worker: a convolution's 32 weight-gradient pieces at 16 threads),
 /// each starting on a 64-byte line.
 struct WorkerBuffers {
     private let storage: Storage
@@ -20,8 +20,8 @@ struct WorkerBuffers {
 
     /// dst += the sum of the buffers in order (partial weight gradients of the batch's pieces),
     /// split by elements across threads: each element's sum runs in buffer order on one thread,
-    /// so the result does not depend on the thread count. (At 16 threads a batch has 64 pieces:
-    /// summed on one thread, LeNet's second convolution alone would add 3.3M floats a step.)
+    /// so the result does not depend on the thread count. (At 16 threads a batch has 32 pieces:
+    /// summed on one thread, LeNet's second convolution alone would add 1.6M floats a step.)
     func addAll(into dst: UnsafeMutablePointer<Float>) {
         let pointers = pointers, count = count
         let grain = Swift.max(256, Parallel.pointwiseGrain / Swift.max(1, pointers.count))
