@@ -8,9 +8,10 @@ internal import CKernels
 /// panels of the weights, then their cell and hidden states; the threads meet once per step
 /// (one parallel region each), since every unit's next step reads all of h.
 ///
-/// The weights are packed with their gate rows regrouped: panel q holds i, f, g, o of units
-/// q·g ..< q·g + g side by side (zero columns past H), so a thread's columns are whole panels.
-/// Results equal the row split's up to rounding (the product sums x's and h's parts separately).
+/// The weights are packed with their gate rows regrouped by worker: a worker's panels hold the i
+/// gates of its units, then their f, g and o gates (zero columns past H), so the product leaves
+/// each gate's units side by side and the cell reads them where they are. Results equal the row
+/// split's up to rounding (the product sums x's and h's parts separately).
 struct LSTMUnitSplit {
     /// Batch rows per thread below which the units are split (`applies`): in training (gates kept
     /// for the backward; at 2 threads and 16 rows a thread the unit split measured 0.98x the row
@@ -25,8 +26,8 @@ struct LSTMUnitSplit {
     static var inferenceThreshold: Int { inferenceRowsPerThread ?? (dm_kernels_active()!.pointee.lanes >= 16 ? 17 : rowsPerThread) }
 
     let packed: PackedMatrix
-    let group: Int, groups: Int, inputs: Int, hidden: Int
-    let bias: Storage   // (4H): the summed biases, gates in the usual i, f, g, o blocks
+    let group: Int, groups: Int, inputs: Int, hidden: Int, workers: Int
+    let bias: Storage   // the summed biases in the packed columns' order (0 past H)
 
     /// Whether to split by units: more than one thread, not nested, fewer than `rowsPerThread`
     /// (`inferenceThreshold` when not `training`) rows for each, and at least two unit groups
@@ -53,20 +54,24 @@ struct LSTMUnitSplit {
     /// weightIH (4H, I), weightHH (4H, H) row-major, bias (4H): the summed biases.
     init(weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>, inputs: Int, hidden h: Int, bias: UnsafePointer<Float>) {
         let width = LSTMUnitSplit.width(hidden: h, threads: Parallel.threads), group = width / 4
-        let groups = (h + group - 1) / group
-        // Packed column q·width + k·group + u: gate k of unit q·group + u (-1: past H).
+        let groups = (h + group - 1) / group, workers = Swift.min(Parallel.threads, groups)
+        // Worker w's panels, columns p0·width ..< p1·width: gate k of its j-th unit at k·span + j
+        // (span = its units, padding included); -1 past H.
         var order = [Int](repeating: -1, count: groups * width)
-        for q in 0..<groups {
-            for u in 0..<Swift.min(group, h - q * group) {
-                let unit: Int = q * group + u
-                for k in 0..<4 { order[q * width + k * group + u] = k * h + unit }
+        for w in 0..<workers {
+            let panels = LSTMUnitSplit.panels(of: w, workers: workers, groups: groups), span = panels.count * group
+            for j in 0..<span where panels.lowerBound * group + j < h {
+                for k in 0..<4 { order[panels.lowerBound * width + k * span + j] = k * h + panels.lowerBound * group + j }
             }
         }
         packed = PackedMatrix(transposing: [(weightIH, cols: inputs), (weightHH, cols: h)], rows: 4 * h, order: order, width: width)
-        self.bias = Storage(count: 4 * h)
-        self.bias.pointer.update(from: bias, count: 4 * h)
-        self.group = group; self.groups = groups; self.inputs = inputs; self.hidden = h
+        self.bias = Storage(count: groups * width)
+        for (col, row) in order.enumerated() { self.bias.pointer[col] = row < 0 ? 0 : bias[row] }
+        self.group = group; self.groups = groups; self.inputs = inputs; self.hidden = h; self.workers = workers
     }
+
+    /// Worker w's panels (unit groups).
+    static func panels(of w: Int, workers: Int, groups: Int) -> Range<Int> { (groups * w / workers)..<(groups * (w + 1) / workers) }
 
     /// The sequence: x (B, T, I); h0, c0 (B, H); y (B, ·) row bi's h_s at bi·ldy + s·H; cs (B, T, H)
     /// every c_s; for the backward, gates (B, T, 4H) in the usual i, f, g, o blocks and tanhC (B, T, H).
@@ -75,39 +80,27 @@ struct LSTMUnitSplit {
              gates: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?) {
         let h = hidden, inF = inputs, width = packed.width, ldp = groups * width, g4 = 4 * h
         let pre = Storage(count: b * ldp), pp = pre.pointer, pb = bias.pointer
-        // One row's gates moved out of the panels into i, f, g, o blocks of H (the worker's units'
-        // slice of a row of its own: slices of one row would share cache lines where they meet),
-        // so that the nonlinearities run on whole vectors: a group is 6 units with 8 lanes
-        // (panels of 24), which one vector a gate would leave a quarter empty.
-        let workers = Swift.min(Parallel.threads, groups)
-        let act = Storage(count: workers * g4)
         for s in 0..<t {
             // Step s: each worker its groups, all rows; the region's end is the step's barrier.
             Parallel.forEachFixed(workers) { _, w in
-                let panels = (groups * w / workers)..<(groups * (w + 1) / workers)
+                let panels = LSTMUnitSplit.panels(of: w, workers: workers, groups: groups)
                 if panels.isEmpty { return }
                 let hPrev: UnsafePointer<Float> = s == 0 ? h0 : UnsafePointer(y + (s - 1) * h)
                 let ldh: Int = s == 0 ? h : ldy
                 packed.multiply(a: x + s * inF, lda: t * inF, m: b, panels: panels, ks: 0..<inF, c: pp, ldc: ldp, accumulate: false)
                 packed.multiply(a: hPrev, lda: ldh, m: b, panels: panels, ks: inF..<(inF + h), c: pp, ldc: ldp, accumulate: true)
+                // The worker's columns: i, f, g, o of its units, `span` apart.
                 let u0 = panels.lowerBound * group, units = Swift.min(h, panels.upperBound * group) - u0
-                let pa = act.pointer + w * g4
+                let span = panels.count * group, col = panels.lowerBound * width
                 for bi in 0..<b {
                     let r: Int = bi * t + s
-                    let row: UnsafeMutablePointer<Float> = pp + bi * ldp
-                    for q in panels {
-                        let uq = q * group, n = Swift.min(group, h - uq)
-                        for k in 0..<4 {
-                            let from = row + q * width + k * group, to = pa + k * h + uq
-                            for j in 0..<n { to[j] = from[j] }
-                        }
-                    }
+                    let gatesIn: UnsafeMutablePointer<Float> = pp + bi * ldp + col
                     let cPrev: UnsafePointer<Float> = s == 0 ? c0 + bi * h + u0 : UnsafePointer(cs + (r - 1) * h + u0)
                     let tc: UnsafeMutablePointer<Float>? = tanhC.map { $0 + r * h + u0 }
-                    FastMath.lstmPointwise(pa + u0, bias: pb + u0, cPrev: cPrev, c: cs + r * h + u0, h: y + bi * ldy + s * h + u0,
-                                           hidden: units, gateStride: h, savingGates: nil, tanhC: tc)
+                    FastMath.lstmPointwise(gatesIn, bias: pb + col, cPrev: cPrev, c: cs + r * h + u0, h: y + bi * ldy + s * h + u0,
+                                           hidden: units, gateStride: span, savingGates: nil, tanhC: tc)
                     if let gates {
-                        for k in 0..<4 { (gates + r * g4 + k * h + u0).update(from: pa + k * h + u0, count: units) }
+                        for k in 0..<4 { (gates + r * g4 + k * h + u0).update(from: gatesIn + k * span, count: units) }
                     }
                 }
             }
