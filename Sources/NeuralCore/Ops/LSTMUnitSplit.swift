@@ -21,8 +21,9 @@ struct LSTMUnitSplit {
 
     /// Inference at 2 threads, 8, 16 and 32 rows, H 256 (lstmLayer alone, best of 7): with 16 lanes
     /// the unit split took 0.95-1.0x the row split's time (the char_lstm bench at 32 rows: 1.01-1.08x
-    /// as fast), so 17; with 8 lanes 1.04-1.10x (panels of 6 units: more of them, each row's gates
-    /// moved out 6 floats at a time), so only where training splits too.
+    /// as fast), so 17; with 8 lanes 1.04-1.10x (panels of 6 units, each row's gates then copied out
+    /// of them; read in place since, the char_lstm bench at 2 threads still 0.99x the row split's
+    /// speed, Zen 3), so only where training splits too.
     static var inferenceThreshold: Int { inferenceRowsPerThread ?? (dm_kernels_active()!.pointee.lanes >= 16 ? 17 : rowsPerThread) }
 
     let packed: PackedMatrix
