@@ -97,6 +97,12 @@ public struct Benchmark {
                         lines += "#     quiet \(s.site) " + [s.lost, s.work].map { String(format: "%.3f", $0 * 1e3) }.joined(separator: " ")
                             + " \(s.regions)\n"
                     }
+                    if let u = uncut?.quiet {
+                        lines += "#   work the cut adds, quiet (ms per call: added, cut, uncut):\n"
+                        for c in CutCost.bySite(cut: q, uncut: u) where abs(c.added) >= 0.001 * q.oneThread {
+                            lines += "#     \(c.site) " + [c.added, c.cut, c.uncut].map { String(format: "%.3f", $0 * 1e3) }.joined(separator: " ") + "\n"
+                        }
+                    }
                 }
             }
             if settings.verbose {
