@@ -82,10 +82,11 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
     let probs = Storage(count: logits.count)
     let pp = probs.pointer
     // Rows on threads, each row's loss kept in Double; summed in row order after (same bits on any threads).
-    let losses = UnsafeMutablePointer<Double>.allocate(capacity: rows)
-    defer { losses.deallocate() }
+    let losses = UnsafeMutablePointer<Double>.allocate(capacity: rows), lse = UnsafeMutablePointer<Float>.allocate(capacity: rows)
+    defer { losses.deallocate(); lse.deallocate() }
     forEachRowRange(rows, c) { rs in
-        for r in rs { losses[r] = Double(softmaxRow(px + r * c, pp + r * c, c) - px[r * c + targets[r]]) }
+        softmaxRows(px + rs.lowerBound * c, pp + rs.lowerBound * c, rows: rs.count, c, lse: lse + rs.lowerBound)
+        for r in rs { losses[r] = Double(lse[r] - px[r * c + targets[r]]) }
     }
     var total: Double = 0
     for r in 0..<rows { total += losses[r] }
@@ -94,11 +95,9 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
         let k = g[0] / Float(Swift.max(rows, 1))
         logits.addGrad { gx in
             forEachRowRange(rows, c) { rs in
-                for r in rs {
-                    let pi = pp + r * c, gi = gx + r * c
-                    for j in 0..<c { gi[j] += k * pi[j] }
-                    gi[targets[r]] -= k
-                }
+                let pi = pp + rs.lowerBound * c, gi = gx + rs.lowerBound * c
+                for i in 0..<(rs.count * c) { gi[i] += k * pi[i] }
+                for r in rs { gx[r * c + targets[r]] -= k }
             }
         }
     }

@@ -17,6 +17,29 @@ func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ c
     return m + Foundation.log(s)
 }
 
+/// softmaxRow for `rows` rows one after another (x and y (rows, c)), lse[r] the row's log Σ exp:
+/// the exponentials of the whole block in one call, since a row of 10 classes alone leaves most
+/// of a vector empty. The same values as row by row (exp is computed lane by lane either way).
+func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, _ c: Int,
+                 lse: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+        let xr = x + r * c, yr = y + r * c
+        var m = -Float.infinity
+        for j in 0..<c { m = Swift.max(m, xr[j]) }
+        for j in 0..<c { yr[j] = xr[j] - m }
+        lse[r] = m
+    }
+    FastMath.exp(y, y, rows * c)
+    for r in 0..<rows {
+        let yr = y + r * c
+        var s: Float = 0
+        for j in 0..<c { s += yr[j] }
+        let inv = 1 / s
+        for j in 0..<c { yr[j] *= inv }
+        lse[r] += Foundation.log(s)
+    }
+}
+
 extension Tensor {
     public func softmax() -> Tensor {
         let x = self, c = shape.last ?? 1, rows = count / Swift.max(c, 1)
