@@ -75,6 +75,22 @@ enum DirectConv3x3 {
     /// scratch for the rows the kernel computes as one run (widths whose vectors would leave lanes idle).
     static func padCount(ins: Int, h: Int, w: Int) -> Int { (ins + 4) * (h + 2) * (w + 2) }
 
+    /// Zeroes what `image` and `weightGradient` need zero in their scratch and never write: the
+    /// border of each of the `planes` padded planes (H+2, W+2) at its start, and `after` floats
+    /// following them. Their interiors are each image's copy, the rest the kernels' own output.
+    /// (DnCNN's training step cut for 16 threads: 6.3 ms zeroing 23 scratch buffers whole, one per
+    /// worker each, 3.5 ms their borders alone, which still touch 4 of every 10 cache lines.)
+    static func clearBorders(_ pad: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, after: Int = 0) {
+        let pw = w + 2, plane = (h + 2) * pw
+        for c in 0..<planes {
+            let p = pad + c * plane
+            p.update(repeating: 0, count: pw + 1)                                       // top row, row 1's left
+            for r in 1...h { p[r * pw + pw - 1] = 0; p[r * pw + pw] = 0 }               // row r's right, r+1's left
+            (p + (h + 1) * pw).update(repeating: 0, count: pw)                          // bottom row
+        }
+        (pad + planes * plane).update(repeating: 0, count: after)
+    }
+
     /// y (outs, H, W) = conv(x (ins, H, W)) [+ bias] for one image, or y += conv(x) when
     /// `accumulate`; `pad` holds `padCount(ins:h:w:)` floats, its planes' border zero.
     static func image(_ x: UnsafePointer<Float>, ins: Int, outs: Int, h: Int, w: Int, packed: UnsafePointer<Float>,
@@ -85,8 +101,8 @@ enum DirectConv3x3 {
 
     /// gw (outs, ins, 3, 3) += Σ over pixels of g (outs, H, W) times x (ins, H, W) shifted by each
     /// tap, for one image: gw[o, i, dy, dx] = Σ_{r,c} g[o, r, c]·xpad[i, r+dy, c+dx]
-    /// (`appliesToWeightGradient` widths); `pad` holds `weightGradientScratch` floats, zero before
-    /// the first call (the kernel keeps the border of its padded planes zero).
+    /// (`appliesToWeightGradient` widths); `pad` holds `weightGradientScratch` floats, the border of
+    /// its ins planes and 16 floats after them zero (`clearBorders`); the kernel keeps them so.
     static func weightGradient(x: UnsafePointer<Float>, g: UnsafePointer<Float>, ins: Int, outs: Int, h: Int, w: Int,
                                gw: UnsafeMutablePointer<Float>, pad: UnsafeMutablePointer<Float>) {
         let kernels = dm_kernels_active()!.pointee

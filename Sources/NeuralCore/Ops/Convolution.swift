@@ -39,7 +39,9 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         // Fewer images than threads (one picture at inference): each image's output channels are
         // shared out in groups of 4 as well, every part reading the whole input.
         let parts = DirectConv3x3.parts(n: n, cout: cout)
-        let pad = WorkerBuffers(workers: BatchLayout.workers(n: n * parts), count: DirectConv3x3.padCount(ins: geo.c, h: geo.h, w: geo.w), zeroed: true)
+        let pad = WorkerBuffers(workers: BatchLayout.workers(n: n * parts), count: DirectConv3x3.padCount(ins: geo.c, h: geo.h, w: geo.w)) {
+            DirectConv3x3.clearBorders($0, planes: geo.c, h: geo.h, w: geo.w)
+        }
         Parallel.forEachClaimed(n * parts) { w, c in
             let i = c / parts, part = DirectConv3x3.channels(part: c % parts, of: parts, cout: cout)
             DirectConv3x3.image(px + i * inSize, ins: geo.c, outs: part.count, h: geo.h, w: geo.w,
@@ -93,9 +95,13 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
         let gy = WorkerBuffers(workers: loweredW ? workers : 0, count: cout * chunk * l)
         let gw = WorkerBuffers(workers: needW && !channelLastW ? BatchLayout.pieces(n: n, workers: workers) : 0, count: cout * k)
         let adjoint = direct ? DirectConv3x3.packAdjoint(pw, cout: cout, cin: geo.c) : nil
-        let pad = WorkerBuffers(workers: direct ? workers : 0, count: DirectConv3x3.padCount(ins: cout, h: geo.h, w: geo.w), zeroed: true)
+        let pad = WorkerBuffers(workers: direct ? workers : 0, count: DirectConv3x3.padCount(ins: cout, h: geo.h, w: geo.w)) {
+            DirectConv3x3.clearBorders($0, planes: cout, h: geo.h, w: geo.w)
+        }
         let padX = WorkerBuffers(workers: directW ? workers : 0,
-                                 count: directW ? DirectConv3x3.weightGradientScratch(ins: geo.c, outs: cout, h: geo.h, w: geo.w) : 0, zeroed: true)
+                                 count: directW ? DirectConv3x3.weightGradientScratch(ins: geo.c, outs: cout, h: geo.h, w: geo.w) : 0) {
+            DirectConv3x3.clearBorders($0, planes: geo.c, h: geo.h, w: geo.w, after: 16)
+        }
         let flatScratch = WorkerBuffers(workers: flatW ? workers : 0, count: flatW ? DirectConvFlat.weightGradientScratch(geo, cout: cout) : 0)
         // Per chunk of images: the weight gradient's pieces (not channel-last) and the direct input gradient.
         if directW || flatW || loweredW || adjoint != nil {

@@ -5,13 +5,18 @@ struct WorkerBuffers {
     private let storage: Storage
     let workers: Int, count: Int, stride: Int
     init(workers: Int, count: Int, zeroed: Bool = false) {
+        self.init(workers: workers, count: count, prepare: zeroed ? { $0.update(repeating: 0, count: count) } : nil)
+    }
+
+    /// With `prepare(buffer)` run on each worker's buffer first, on the threads (zeroing a padded
+    /// plane per worker: 16 of them are megabytes at 16 threads; borders alone are less).
+    init(workers: Int, count: Int, prepare: ((UnsafeMutablePointer<Float>) -> Void)?) {
         self.workers = workers; self.count = count
         stride = (count + 15) / 16 * 16
         storage = Storage(count: workers * stride)
-        if zeroed {
-            // On the threads (a padded plane per worker: 16 of them are megabytes at 16 threads).
+        if let prepare {
             let base = storage.pointer, stride = stride
-            Parallel.forEach(workers) { w in (base + w * stride).update(repeating: 0, count: count) }
+            Parallel.forEach(workers) { w in prepare(base + w * stride) }
         }
     }
     subscript(w: Int) -> UnsafeMutablePointer<Float> { storage.pointer + w * stride }
