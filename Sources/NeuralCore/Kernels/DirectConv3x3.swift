@@ -85,7 +85,7 @@ enum DirectConv3x3 {
         for c in 0..<planes {
             let p = pad + c * plane
             p.update(repeating: 0, count: pw + 1)                                       // top row, row 1's left
-            for r in 1...h { p[r * pw + pw - 1] = 0; p[r * pw + pw] = 0 }               // row r's right, r+1's left
+            for r in 1..<(h + 1) { p[r * pw + pw - 1] = 0; p[r * pw + pw] = 0 }         // row r's right, r+1's left
             (p + (h + 1) * pw).update(repeating: 0, count: pw)                          // bottom row
         }
         (pad + planes * plane).update(repeating: 0, count: after)
