@@ -11,8 +11,8 @@ extension ConvGeometry {
     var segmentLength: Int { dw == 1 ? kw * c : c }
 
     /// x (C, H, W) -> dst (H + 2ph, W + 2pw, C), input rows `rows` only (all when nil); dst's top and
-    /// bottom border rows are left as they are (zero them once), the left and right borders of
-    /// `rows` are written zero.
+    /// bottom border rows are left as they are (zero them once: `clearPaddedRows`), the left and
+    /// right borders of `rows` are written zero.
     func toPaddedChannelLast(_ x: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Range<Int>? = nil) {
         if ph == 0 && pw == 0 {
             let r = rows ?? 0..<h
@@ -30,6 +30,17 @@ extension ConvGeometry {
             (to + pw * c).update(from: base + (y - r.lowerBound) * w * c, count: w * c)   // memmove: may overlap
             to.update(repeating: 0, count: pw * c)
             (to + (pw + w) * c).update(repeating: 0, count: pw * c)
+        }
+    }
+
+    /// Zeroes the top and bottom border rows (ph each) of `images` padded channel-last images side by
+    /// side from dst: what `toPaddedChannelLast` leaves as it finds, so scratch need not be zeroed whole.
+    func clearPaddedRows(_ dst: UnsafeMutablePointer<Float>, images: Int) {
+        let rowFloats = paddedW * c
+        for s in 0..<images {
+            let image = dst + s * paddedCount
+            image.update(repeating: 0, count: ph * rowFloats)
+            (image + (ph + h) * rowFloats).update(repeating: 0, count: ph * rowFloats)
         }
     }
 

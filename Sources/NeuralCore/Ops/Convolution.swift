@@ -153,7 +153,8 @@ func channelLastWeightGradient(x px: UnsafePointer<Float>, g: UnsafePointer<Floa
     // the product while still in L2; at im2col's 2 MB (10 images) it came from further out
     // (lenet training 121.6 -> 124.9 steps/s).
     let chunk = Swift.max(1, Swift.min(n, (1 << 17) / Swift.max(1, k * l))), workers = BatchLayout.workers(n: n)
-    let xt = WorkerBuffers(workers: workers, count: geo.paddedCount * chunk, zeroed: geo.ph > 0 || geo.pw > 0)
+    let xt = WorkerBuffers(workers: workers, count: geo.paddedCount * chunk,
+                           prepare: geo.ph > 0 ? { geo.clearPaddedRows($0, images: chunk) } : nil)
     let taps = WorkerPointers(workers: workers, count: chunk * l * geo.segments)
     let gy = WorkerBuffers(workers: workers, count: cout * chunk * l)
     let gw = WorkerBuffers(workers: BatchLayout.pieces(n: n, workers: workers), count: cout * k)
@@ -204,14 +205,14 @@ func channelLastForward(_ px: UnsafePointer<Float>, weight pw: UnsafePointer<Flo
     let cin = geo.c, taps = geo.kh * geo.kw, kk = taps * cin, lin = geo.h * geo.w, l = geo.l
     // W' (taps·Cin, Cout): W'[t·Cin + ci, co] = W[co, ci, t].
     let packed = PackedMatrix(convolutionWeight: pw, cout: cout, cin: cin, taps: taps)
-    let padded = geo.ph > 0 || geo.pw > 0, image = geo.paddedCount, segs = geo.segments
+    let image = geo.paddedCount, segs = geo.segments
     if let runs = BatchLayout.ranges(n: n, count: l, align: 16) {
         byPixels(px, packed: packed, bias: pb, into: py, n: n, cout: cout, geo: geo, relu: relu, accumulate: accumulate, runs: runs)
         return
     }
     // About 128K floats of colᵀ's size per chunk.
     let chunk = Swift.max(1, Swift.min(n, (1 << 17) / Swift.max(1, l * kk))), workers = BatchLayout.workers(n: n)
-    let xt = WorkerBuffers(workers: workers, count: chunk * image, zeroed: padded)
+    let xt = WorkerBuffers(workers: workers, count: chunk * image, prepare: geo.ph > 0 ? { geo.clearPaddedRows($0, images: chunk) } : nil)
     let yt = WorkerBuffers(workers: workers, count: chunk * l * cout)
     let rows = WorkerPointers(workers: workers, count: chunk * l * segs)
     BatchLayout.forEachClaimedChunk(n: n, chunk: chunk) { w, c0, nc in
@@ -237,7 +238,7 @@ private func byPixels(_ px: UnsafePointer<Float>, packed: PackedMatrix, bias pb:
                       runs: [Range<Int>]) {
     let cin = geo.c, lin = geo.h * geo.w, l = geo.l, image = geo.paddedCount, segs = geo.segments
     let xt = Storage(count: n * image), a = xt.pointer
-    if geo.ph > 0 || geo.pw > 0 { Parallel.zero(a, n * image) }
+    if geo.ph > 0 { Parallel.forEach(n) { s in geo.clearPaddedRows(a + s * image, images: 1) } }
     let inRuns = BatchLayout.ranges(n: n, count: geo.h) ?? [0..<geo.h]
     Parallel.forEach(n * inRuns.count) { u in
         let s = u / inRuns.count
