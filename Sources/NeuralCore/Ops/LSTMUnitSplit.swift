@@ -60,7 +60,7 @@ struct LSTMUnitSplit {
         // (span = its units, padding included); -1 past H.
         var order = [Int](repeating: -1, count: groups * width)
         for w in 0..<workers {
-            let panels = LSTMUnitSplit.panels(of: w, workers: workers, groups: groups), span = panels.count * group
+            let panels = LSTMUnitSplit.panels(of: w, workers: workers, count: groups), span = panels.count * group
             for j in 0..<span where panels.lowerBound * group + j < h {
                 for k in 0..<4 { order[panels.lowerBound * width + k * span + j] = k * h + panels.lowerBound * group + j }
             }
@@ -71,8 +71,8 @@ struct LSTMUnitSplit {
         self.group = group; self.groups = groups; self.inputs = inputs; self.hidden = h; self.workers = workers
     }
 
-    /// Worker w's panels (unit groups).
-    static func panels(of w: Int, workers: Int, groups: Int) -> Range<Int> { (groups * w / workers)..<(groups * (w + 1) / workers) }
+    /// Worker w's share of `count` panels (unit groups; W_hh's column panels in the backward).
+    static func panels(of w: Int, workers: Int, count: Int) -> Range<Int> { (count * w / workers)..<(count * (w + 1) / workers) }
 
     /// The sequence: x (B, T, I); h0, c0 (B, H); y (B, ·) row bi's h_s at bi·ldy + s·H; cs (B, T, H)
     /// every c_s; for the backward, gates (B, T, 4H) in the usual i, f, g, o blocks and tanhC (B, T, H).
@@ -84,7 +84,7 @@ struct LSTMUnitSplit {
         for s in 0..<t {
             // Step s: each worker its groups, all rows; the region's end is the step's barrier.
             Parallel.forEachFixed(workers) { _, w in
-                let panels = LSTMUnitSplit.panels(of: w, workers: workers, groups: groups)
+                let panels = LSTMUnitSplit.panels(of: w, workers: workers, count: groups)
                 if panels.isEmpty { return }
                 let hPrev: UnsafePointer<Float> = s == 0 ? h0 : UnsafePointer(y + (s - 1) * h)
                 let ldh: Int = s == 0 ? h : ldy
@@ -127,7 +127,7 @@ extension LSTMUnitSplit {
         let panels = packed.panels, workers = Swift.min(Parallel.threads, panels)
         for s in stride(from: t - 1, through: -1, by: -1) {
             Parallel.forEachFixed(workers) { _, w in
-                let mine = (panels * w / workers)..<(panels * (w + 1) / workers)
+                let mine = LSTMUnitSplit.panels(of: w, workers: workers, count: panels)
                 if mine.isEmpty { return }
                 let u0 = mine.lowerBound * packed.width, units = Swift.min(h, mine.upperBound * packed.width) - u0
                 if s < t - 1 {

@@ -6,15 +6,9 @@ import Require
 /// Writes softmax(x[0..<c]) into y and returns log Σ exp(x) (max-shifted, stable).
 @inline(__always)
 func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ c: Int) -> Float {
-    var m = -Float.infinity
-    for j in 0..<c { m = Swift.max(m, x[j]) }
-    for j in 0..<c { y[j] = x[j] - m }
-    FastMath.exp(y, y, c)
-    var s: Float = 0
-    for j in 0..<c { s += y[j] }
-    let inv = 1 / s
-    for j in 0..<c { y[j] *= inv }
-    return m + Foundation.log(s)
+    var lse: Float = 0
+    softmaxRows(x, y, rows: 1, c, lse: &lse)
+    return lse
 }
 
 /// softmaxRow for `rows` rows one after another (x and y (rows, c)), lse[r] the row's log Σ exp:
