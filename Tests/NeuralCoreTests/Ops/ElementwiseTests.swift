@@ -19,6 +19,15 @@ final class ElementwiseTests: XCTestCase {
         checkGradients([a, b], "sub") { $0[0] - $0[1] }
         checkGradients([a, b], "mul") { $0[0] * $0[1] }
         checkGradients([a, pos], "div") { $0[0] / $0[1] }
+        // The broadcast operand first (its rows one element against the other's rows of 4).
+        let q = Tensor.uniform([2, 3, 4], low: 0.5, high: 2, using: &rng)
+        checkGradients([b, a], "add, broadcast first") { $0[0] + $0[1] }
+        checkGradients([b, a], "sub, broadcast first") { $0[0] - $0[1] }
+        checkGradients([b, a], "mul, broadcast first") { $0[0] * $0[1] }
+        checkGradients([b, q], "div, broadcast first") { $0[0] / $0[1] }
+        for (name, op) in [("add", (+) as (Tensor, Tensor) -> Tensor), ("sub", (-)), ("mul", (*)), ("div", (/))] {
+            checkGradients([a, q], "\(name), same shapes") { op($0[0], $0[1]) }
+        }
         checkGradients([a], "scalar ops") { (2 * $0[0] + 1.5) / 3 - 0.25 }
         let p = Tensor.uniform([2, 5], low: 0.5, high: 2, using: &rng)
         checkGradients([p], "pow") { $0[0].pow(1.7) }
