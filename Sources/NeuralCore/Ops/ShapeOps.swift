@@ -30,10 +30,13 @@ extension Tensor {
         let srcStrides = perm.map { inStrides[$0] }   // input stride for each output axis
         let y = Tensor(uninitializedShape: outShape)
         let px = storage.pointer, py = y.storage.pointer
-        // Walk the output in order (dense offsets o), reading the source at offsets s.
-        Tensor.walkRows(outShape, srcStrides) { o, s in py[o] = px[s] }
+        copyPermuted(from: px, strides: srcStrides, shape: outShape, to: py, accumulate: false)
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in Tensor.walkRows(outShape, srcStrides) { o, s in gx[s] += g[o] } }
+            // The inverse permutation: input axis perm[i] reads g along output axis i.
+            let gStrides = Tensor.strides(of: outShape)
+            var back = [Int](repeating: 0, count: perm.count)
+            for (i, p) in perm.enumerated() { back[p] = gStrides[i] }
+            x.writeGrad { gx, fresh in copyPermuted(from: g, strides: back, shape: x.shape, to: gx, accumulate: !fresh) }
         }
     }
 
@@ -42,32 +45,6 @@ extension Tensor {
         var p = Array(0..<rank)
         p.swapAt(a < 0 ? a + rank : a, b < 0 ? b + rank : b)
         return permuted(p)
-    }
-
-    /// Visits every index of `shape` in row-major order: body(denseOffset, stridedOffset); rows of
-    /// the last axis are shared out across threads (each offset visited once, by one thread).
-    @inline(__always)
-    static func walkRows(_ shape: [Int], _ strides: [Int], file: StaticString = #fileID, line: UInt = #line,
-                         _ body: (Int, Int) -> Void) {
-        let n = Tensor.count(of: shape), r = shape.count
-        if n == 0 { return }
-        if r == 0 { body(0, 0); return }
-        let last = shape[r - 1], ls = strides[r - 1], rows = n / last
-        Parallel.forRanges(rows, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / last), file: file, line: line) { range in
-            // The index of row range.lowerBound, and its strided offset.
-            var idx = [Int](repeating: 0, count: r), s = 0, q = range.lowerBound
-            for d in stride(from: r - 2, through: 0, by: -1) { idx[d] = q % shape[d]; q /= shape[d]; s += idx[d] * strides[d] }
-            for row in range {
-                let o = row * last
-                for j in 0..<last { body(o + j, s + j * ls) }
-                var d = r - 2
-                while d >= 0 {
-                    idx[d] += 1; s += strides[d]
-                    if idx[d] < shape[d] { break }
-                    s -= strides[d] * shape[d]; idx[d] = 0; d -= 1
-                }
-            }
-        }
     }
 
     /// Elements `range` along `axis` (a copy).
