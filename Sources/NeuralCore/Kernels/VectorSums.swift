@@ -11,6 +11,19 @@ func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     return dm_kernels_active()!.pointee.sum(p, n)
 }
 
+/// max p[0..<n] (-inf for none; a NaN may be passed over: what is computed from it is NaN anyway)
+@inline(__always)
+func vectorMax(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m = -Float.infinity, i = 0
+    if n >= 8 {
+        var v = SIMD8<Float>(repeating: -.infinity)
+        while i + 8 <= n { let x = p.load8(i); v = v.replacing(with: x, where: x .> v); i += 8 }
+        for k in 0..<8 { m = Swift.max(m, v[k]) }
+    }
+    while i < n { m = Swift.max(m, p[i]); i += 1 }
+    return m
+}
+
 /// Σ (p[i] - m)² for i < n
 @inline(__always)
 func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {
