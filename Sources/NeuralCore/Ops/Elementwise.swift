@@ -124,11 +124,6 @@ private enum SquareRoot: ScalarFunction {
     static func grad(_ g: Float, _ x: Float, _ c: Float) -> Float { g * 0.5 / x.squareRoot() }
 }
 
-private enum Exponential: ScalarFunction {
-    static func value(_ x: Float, _ c: Float) -> Float { Foundation.exp(x) }
-    static func grad(_ g: Float, _ x: Float, _ c: Float) -> Float { g * Foundation.exp(x) }
-}
-
 private enum Logarithm: ScalarFunction {
     static func value(_ x: Float, _ c: Float) -> Float { Foundation.log(x) }
     static func grad(_ g: Float, _ x: Float, _ c: Float) -> Float { g / x }
@@ -158,7 +153,21 @@ extension Tensor {
     public func pow(_ p: Float) -> Tensor { map(p, Power.self) }
     public func squared() -> Tensor { map(0, Square.self) }
     public func sqrt() -> Tensor { map(0, SquareRoot.self) }
-    public func exp() -> Tensor { map(0, Exponential.self) }
+    /// e^x in vectors (FastMath.exp: within 4e-7 of the exact value), x beyond its clamp
+    /// (e^x overflowing or below 1e-38) by Foundation's exp, as PyTorch (inf, 0 and subnormals).
+    public func exp() -> Tensor {
+        let x = self, y = Tensor(uninitializedShape: shape)
+        let px = storage.pointer, py = y.storage.pointer
+        pointwise(count) { r in
+            FastMath.exp(px + r.lowerBound, py + r.lowerBound, r.count)
+            for i in r where !(px[i] >= -87.3 && px[i] <= 88.3) && !px[i].isNaN { py[i] = Foundation.exp(px[i]) }
+        }
+        return y.recorded(from: [x]) { g in
+            x.writeGrad { gx, fresh in
+                pointwise(x.count) { r in if fresh { for i in r { gx[i] = g[i] * py[i] } } else { for i in r { gx[i] += g[i] * py[i] } } }
+            }
+        }
+    }
     public func log() -> Tensor { map(0, Logarithm.self) }
     public func abs() -> Tensor { map(0, Magnitude.self) }
 

@@ -18,6 +18,9 @@ extension Tensor {
         if !ax.isEmpty && ax == Array((rank - ax.count)..<rank) && count > 0 {
             return sumTrailing(ax.count, outShape: outShape)
         }
+        if !ax.isEmpty && ax == Array(0..<ax.count) && count > 0 {
+            return sumLeading(ax.count, outShape: outShape)
+        }
         let y = Tensor(shape: outShape, repeating: 0)
         let plan = BroadcastPlan(keep, shape)   // A = output (0-strided on reduced axes), B = input
         let px = storage.pointer, py = y.storage.pointer
@@ -54,6 +57,22 @@ extension Tensor {
                         if fresh { row.update(repeating: v, count: inner) } else { for j in 0..<inner { row[j] += v } }
                     }
                 }
+            }
+        }
+    }
+
+    /// Sum over the first `axes` axes (a bias gradient: (N, C) -> (C)): the column sums of a
+    /// (outer, inner) matrix, each column summed in row order on one thread; backward adds g to
+    /// every row.
+    private func sumLeading(_ axes: Int, outShape: [Int]) -> Tensor {
+        let x = self
+        let outer = shape.prefix(axes).reduce(1, *), inner = count / outer
+        let y = Tensor(shape: outShape, repeating: 0)
+        let px = storage.pointer, py = y.storage.pointer
+        addColumnSums(px, rows: outer, cols: inner, ld: inner, into: py)
+        return y.recorded(from: [x]) { g in
+            x.writeGrad { gx, fresh in
+                moveRows(outer, inner, from: g, stride: 0, to: gx, stride: inner, accumulate: !fresh)
             }
         }
     }

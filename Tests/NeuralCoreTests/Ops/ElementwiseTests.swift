@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import NeuralCore
 import TestSupport
@@ -35,6 +36,22 @@ final class ElementwiseTests: XCTestCase {
         checkGradients([p], "log") { $0[0].log() }
         checkGradients([a], "exp") { $0[0].exp() }
         checkGradients([a], "squared") { $0[0].squared() }
+    }
+
+    /// exp in vectors: within 1e-6 of Foundation's over the whole range, inf where that
+    /// overflows, 0 and subnormals below, NaN for NaN; on every kernel set.
+    func testExpOverTheWholeRange() {
+        forEachKernelSet { set in
+            var xs = stride(from: Float(-110), through: 110, by: 0.37).map { $0 }
+            xs += [-.infinity, .infinity, .nan, 88.3, 88.31, 88.7, 88.8, -87.3, -87.31, -103, 0]
+            let y = Tensor(shape: [xs.count], scalars: xs).exp().scalars
+            for (x, v) in zip(xs, y) {
+                let want = Foundation.exp(x)
+                if want.isNaN { XCTAssertTrue(v.isNaN, "\(set) exp(\(x))"); continue }
+                if want.isInfinite || want < Float.leastNormalMagnitude { XCTAssertEqual(v, want, "\(set) exp(\(x))"); continue }
+                XCTAssertEqual(Double(v), Double(want), accuracy: 1e-6 * Double(want), "\(set) exp(\(x))")
+            }
+        }
     }
 
     func testBroadcastShapes() {

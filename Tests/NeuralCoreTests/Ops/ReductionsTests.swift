@@ -45,6 +45,38 @@ final class ReductionsTests: XCTestCase {
         XCTAssertEqual(x.grad!.scalars, expected.map { 2 * $0 })
     }
 
+    /// Sums over the leading axes (column sums, split by columns) against the definition in
+    /// Double, the same bits on 1, 3 and 16 threads, keepDims; the gradient a copy of g in each
+    /// row, written fresh or added.
+    func testLeadingSumSplitAcrossThreads() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 10)
+        let (a, b, c) = (7, 9, 700)
+        let xv = Tensor.normal([a, b, c], using: &rng), xs = xv.scalars
+        let w1 = Tensor.normal([b, c], using: &rng), w2 = Tensor.normal([c], using: &rng)
+        var first: [UInt32] = []
+        for threads in [1, 3, 16] {
+            Parallel.threads = threads
+            let x = xv.requiringGrad()
+            let one = x.sum(axes: [0]), two = x.sum(axes: [1, 0], keepDims: true)
+            XCTAssertEqual(one.shape, [b, c]); XCTAssertEqual(two.shape, [1, 1, c])
+            ((one * w1).sum() + (two.reshaped([c]) * w2).sum()).backward()
+            let w1s = w1.scalars, w2s = w2.scalars, gs = x.grad!.scalars
+            for j in 0..<(b * c) {
+                let want = (0..<a).reduce(0.0) { $0 + Double(xs[$1 * b * c + j]) }
+                XCTAssertEqual(Double(one.scalars[j]), want, accuracy: 1e-5, "sum over axis 0 at \(j)")
+            }
+            for k in 0..<c {
+                let want = (0..<(a * b)).reduce(0.0) { $0 + Double(xs[$1 * c + k]) }
+                XCTAssertEqual(Double(two.scalars[k]), want, accuracy: 1e-4, "sum over axes 0, 1 at \(k)")
+            }
+            for e in 0..<xs.count { XCTAssertEqual(gs[e], w1s[e % (b * c)] + w2s[e % c], "gradient at \(e)") }
+            let bits = (one.scalars + two.scalars + gs).map(\.bitPattern)
+            if first.isEmpty { first = bits } else { XCTAssertTrue(bits == first, "\(threads) threads against 1") }
+        }
+    }
+
     func testArgmax() {
         let x = Tensor(shape: [2, 3], scalars: [1, 5, 2, 7, 0, 7])
         XCTAssertEqual(x.argmax(axis: 1), [1, 0])
