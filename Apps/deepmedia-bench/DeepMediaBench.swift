@@ -32,6 +32,9 @@ struct DeepMediaBench: ParsableCommand {
     var modelThreads: Int?
     @Flag(help: "With --model-threads: list every call site, not the six that lose most.")
     var verbose = false
+    @Option(help: ArgumentHelp("Time these core operations instead of the models, each alone and with its backward: a comma list from \(allOps.joined(separator: ",")), or all (scripts/ops_bench.py runs PyTorch beside it).",
+                               valueName: "ops"))
+    var ops: String?
     @Flag(help: "Print the CPU model, its vector instructions, the kernel set in use and those available, and the BLAS core as JSON, and exit.")
     var system = false
 
@@ -40,6 +43,7 @@ struct DeepMediaBench: ParsableCommand {
         s.models = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         s.repeats = repeats; s.seconds = seconds; s.threads = threads; s.seed = seed
         s.phase = phase; s.modelThreads = modelThreads; s.verbose = verbose; s.memory = memory
+        s.ops = ops.map { $0 == "all" ? allOps : $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         return s
     }
 
@@ -52,6 +56,10 @@ struct DeepMediaBench: ParsableCommand {
         if system { print(try systemReport()); return }
         let settings = settings, bench = Benchmark(settings)
         FileHandle.standardError.write(Data(bench.header.utf8))
+        if let ops = settings.ops {
+            for name in ops { print(try flagged { try bench.opLine(name) }); fflush(stdout) }
+            return
+        }
         for name in settings.models {
             if memory && settings.models.count > 1 {
                 try runChild(name)

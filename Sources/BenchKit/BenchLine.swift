@@ -2,8 +2,10 @@ import Foundation
 
 /// One model's figures as a JSON line, keys in torch_reference.py's order first (its readers
 /// compare line by line), then ours; integral doubles with one decimal, as Python prints them.
+/// An op's line (`Benchmark.opLine`) starts with its own keys.
 enum BenchLine {
-    static let order = ["model", "batch", "train_steps_per_s", "train_samples_per_s", "infer_samples_per_s", "params", "threads",
+    static let order = ["op", "shape", "forward_us", "forward_backward_us", "forward_spread", "forward_backward_spread",
+                        "model", "batch", "train_steps_per_s", "train_samples_per_s", "infer_samples_per_s", "params", "threads",
                         "train_tokens_per_s", "infer_tokens_per_s", "g_infer_samples_per_s", "params_g", "params_d",
                         "train_spread", "infer_spread", "train_wait", "train_wait_by_thread",
                         "train_modelled_threads", "train_measured_1t_per_s", "train_modelled_per_s", "train_modelled_wait",

@@ -14,6 +14,7 @@ public struct BenchSettings: Sendable {
     public var modelThreads: Int?         // model N threads on one (ThreadModel)
     public var verbose = false            // with modelThreads: every call site
     public var memory = false             // each model in its own process (the caller runs them)
+    public var ops: [String]?             // core operations (allOps) instead of the models
 
     public init() {}
 
@@ -26,6 +27,12 @@ public struct BenchSettings: Sendable {
         guard seconds > 0 && seconds <= 3600 else { throw SettingsError(["seconds"], "must be in (0, 3600]") }
         guard (1...Parallel.maxThreads).contains(threads) else { throw SettingsError(["threads"], "must be in 1...\(Parallel.maxThreads)") }
         if let n = modelThreads, !(1...255).contains(n) { throw SettingsError(["model_threads"], "must be in 1...255") }
+        for n in ops ?? [] where !allOps.contains(n) {
+            throw SettingsError(["ops"], "has an unknown op '\(n)'; choose from \(allOps.joined(separator: ","))")
+        }
+        if ops != nil && (modelThreads != nil || memory || phase != nil) {
+            throw SettingsError(["ops"], "does not go with model threads, memory or a phase")
+        }
         if modelThreads != nil && memory { throw SettingsError(["model_threads", "memory"], "do not go together") }
     }
 }

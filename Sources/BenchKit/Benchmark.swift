@@ -30,6 +30,22 @@ public struct Benchmark {
         return BenchLine.text(figures(name, c))
     }
 
+    /// One core operation's JSON line (`allOps`): microseconds a call, alone and with its
+    /// backward, each the median of the repeats.
+    public func opLine(_ name: String) throws -> String {
+        guard let c = buildOpCase(name, seed: settings.seed) else { throw SettingsError(["ops"], "has an unknown op '\(name)'") }
+        let start = Date()
+        let forward = timedPhase(c.forward, budget: 0.4 * settings.seconds, warmup: 0.05 * settings.seconds)
+        let backward = timedPhase(c.backward, budget: 0.5 * settings.seconds, warmup: 0.05 * settings.seconds)
+        return BenchLine.text([
+            "op": name, "shape": c.shape, "forward_us": round3(1e6 / forward.median), "forward_backward_us": round3(1e6 / backward.median),
+            "forward_spread": round3(forward.rates.max()! / forward.rates.min()! - 1),
+            "forward_backward_spread": round3(backward.rates.max()! / backward.rates.min()! - 1),
+            "threads": settings.threads, "repeats": settings.repeats, "framework": "deepmedia", "kernels": CPUInfo.kernels,
+            "wall_s": round1(Date().timeIntervalSince(start) * 100) / 100,
+        ])
+    }
+
     /// One model's figures (its --verbose report goes to stderr).
     func figures(_ name: String, _ c: BenchCase) -> [String: Any] {
         let start = Date()

@@ -14,4 +14,15 @@ final class BenchCasesTests: XCTestCase {
         XCTAssertEqual((gan.paramsG ?? 0) + (gan.paramsD ?? 0), gan.params)
         XCTAssertEqual(buildCase("char_lstm", seed: 0)?.tokensPerSample, 64)
     }
+
+    /// Every op of the op benchmark builds and runs alone and with its backward; an unknown name
+    /// builds nothing.
+    func testEveryOpRuns() {
+        for name in allOps {
+            guard let c = buildOpCase(name, seed: 0) else { XCTFail(name); continue }
+            XCTAssertFalse(c.shape.isEmpty, name)
+            c.forward(); c.backward()
+        }
+        XCTAssertNil(buildOpCase("fft", seed: 0))
+    }
 }

@@ -27,6 +27,20 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertThrowsError(try Benchmark(s).line("resnet"))
     }
 
+    /// An op's line: its name, shape and a positive time alone and with the backward, the call
+    /// with its backward the slower; an unknown op is a mistake.
+    func testOneOpOneLine() throws {
+        var s = BenchSettings()
+        s.seconds = 0.1; s.repeats = 2; s.threads = 1
+        let d = try figures(try Benchmark(s).opLine("softmax"))
+        XCTAssertEqual(d["op"] as? String, "softmax")
+        XCTAssertEqual(d["shape"] as? String, "1024x1024")
+        let f = try XCTUnwrap(d["forward_us"] as? Double), b = try XCTUnwrap(d["forward_backward_us"] as? Double)
+        XCTAssertGreaterThan(f, 0)
+        XCTAssertGreaterThan(b, f)
+        XCTAssertThrowsError(try Benchmark(s).opLine("fft"))
+    }
+
     /// Under a thread model the line also has the plain and the quiet modelled rates, and the
     /// quiet run on one thread is not slower than half the measured one; the same calls with the
     /// regions uncut (one thread's own work) give a rate between half and twice the cut one's.
