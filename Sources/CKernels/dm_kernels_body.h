@@ -8,6 +8,7 @@
 
 #include "include/dm_kernels.h"
 #include "dm_gemm_drivers.h"
+#include <math.h>
 #include <stddef.h>
 
 #define L DM_LANES
@@ -83,6 +84,78 @@ static inline __attribute__((always_inline)) vf vtanh(vf x) {
     return select(a >= 0.625f, sgn, small);
 }
 
+// log x for x in [FLT_MIN, FLT_MAX]: x = m·2^e with m in [√½, √2), log m by a polynomial in
+// m - 1 (Cephes' logf); lanes outside that range (0, negative, subnormal, inf, NaN) by libm.
+static inline __attribute__((always_inline)) vf vlog_normal(vf x) {
+    vi bits = (vi)x;
+    vi e = ((bits >> 23) & 0xff) - 126;
+    vf m = (vf)((bits & 0x007fffff) | 0x3f000000);   // [0.5, 1)
+    vi small = m < 0.707106781f;                       // -1 where true
+    e = e + small;
+    m = m + (vf)((vi)m & small) - 1.0f;               // 2m - 1 or m - 1
+    vf z = m * m;
+    vf p = splat(7.0376836292e-2f);
+    p = FMA(p, m, splat(-1.1514610310e-1f));
+    p = FMA(p, m, splat(1.1676998740e-1f));
+    p = FMA(p, m, splat(-1.2420140846e-1f));
+    p = FMA(p, m, splat(1.4249322787e-1f));
+    p = FMA(p, m, splat(-1.6668057665e-1f));
+    p = FMA(p, m, splat(2.0000714765e-1f));
+    p = FMA(p, m, splat(-2.4999993993e-1f));
+    p = FMA(p, m, splat(3.3333331174e-1f));
+    vf ef = __builtin_convertvector(e, vf);
+    vf y = p * m * z;
+    y = FMA(ef, splat(-2.12194440e-4f), y);
+    y = FMA(z, splat(-0.5f), y);
+    return FMA(ef, splat(0.693359375f), m + y);
+}
+
+static void DM_SUFFIX(map_log)(const float *x, float *y, long n) {
+    for (long i = 0; i < n; i += L) {
+        long k = n - i < L ? n - i : L;
+        vf v = k == L ? load(x + i) : load_part(x + i, k);
+        vi ok = (v >= 1.17549435e-38f) & (v <= 3.40282347e38f);
+        vf r = vlog_normal(select(ok, v, splat(1.0f)));
+        for (long j = 0; j < k; j++) if (!ok[j]) r[j] = logf(v[j]);
+        if (k == L) store(y + i, r); else store_part(y + i, r, k);
+    }
+}
+
+static void DM_SUFFIX(map_sqrt)(const float *x, float *y, long n) {
+    long i = 0;
+    for (; i + L <= n; i += L) store(y + i, __builtin_elementwise_sqrt(load(x + i)));
+    for (; i < n; i++) y[i] = __builtin_sqrtf(x[i]);
+}
+
+// erfc(a) for a >= 0 with a fractional error under 1.2e-7 everywhere (Numerical Recipes' erfcc).
+static inline __attribute__((always_inline)) vf verfc(vf a) {
+    vf t = 1.0f / FMA(a, splat(0.5f), splat(1.0f));
+    vf p = splat(0.17087277f);
+    p = FMA(p, t, splat(-0.82215223f));
+    p = FMA(p, t, splat(1.48851587f));
+    p = FMA(p, t, splat(-1.13520398f));
+    p = FMA(p, t, splat(0.27886807f));
+    p = FMA(p, t, splat(-0.18628806f));
+    p = FMA(p, t, splat(0.09678418f));
+    p = FMA(p, t, splat(0.37409196f));
+    p = FMA(p, t, splat(1.00002368f));
+    p = FMA(p, t, splat(-1.26551223f));
+    return t * vexp(p - a * a);
+}
+
+// Φ(x), the standard normal distribution function: ½·erfc(-x/√2), from the near tail either way.
+static inline __attribute__((always_inline)) vf vnormal_cdf(vf x) {
+    vf a = select(x < 0.0f, -x, x) * 0.707106781f;
+    vf tail = 0.5f * verfc(a);
+    return select(x < 0.0f, tail, 1.0f - tail);
+}
+
+// GELU x·Φ(x), and its derivative Φ(x) + x·φ(x).
+static inline __attribute__((always_inline)) vf vgelu(vf x) { return x * vnormal_cdf(x); }
+static inline __attribute__((always_inline)) vf vgelu_derivative(vf x) {
+    return FMA(x * 0.398942280f, vexp(-0.5f * x * x), vnormal_cdf(x));
+}
+
 #define DM_MAP(name, f)                                                          \
     static void DM_SUFFIX(name)(const float *x, float *y, long n) {              \
         long i = 0;                                                              \
@@ -92,6 +165,8 @@ static inline __attribute__((always_inline)) vf vtanh(vf x) {
 DM_MAP(map_exp, vexp)
 DM_MAP(map_sigmoid, vsigmoid)
 DM_MAP(map_tanh, vtanh)
+DM_MAP(map_gelu, vgelu)
+DM_MAP(map_gelu_derivative, vgelu_derivative)
 
 static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float *cprev, float *c, float *h,
                                       long n, long stride, float *saving, float *tanhc) {
@@ -389,6 +464,8 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .conv_flat_scratch = DM_SUFFIX(conv_flat_scratch), .conv_flat = DM_SUFFIX(conv_flat),
     .wgrad_flat_scratch = DM_SUFFIX(wgrad_flat_scratch), .wgrad_flat = DM_SUFFIX(wgrad_flat),
     .exp = DM_SUFFIX(map_exp), .sigmoid = DM_SUFFIX(map_sigmoid), .tanh = DM_SUFFIX(map_tanh),
+    .log = DM_SUFFIX(map_log), .sqrt = DM_SUFFIX(map_sqrt), .gelu = DM_SUFFIX(map_gelu),
+    .gelu_derivative = DM_SUFFIX(map_gelu_derivative),
     .lstm_pointwise = DM_SUFFIX(lstm_pointwise), .lstm_pointwise_backward = DM_SUFFIX(lstm_pointwise_backward),
     .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),
     .transpose = DM_SUFFIX(transpose),

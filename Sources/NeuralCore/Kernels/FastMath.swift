@@ -1,8 +1,16 @@
 internal import CKernels
 
-/// exp, sigmoid and tanh over buffers, vectorised in CKernels (Cephes-style range reduction and
-/// polynomials, a few ulp), with the LSTM step's pointwise part and the rectifiers. y may be x.
+/// exp, log, √, sigmoid, tanh and GELU over buffers, vectorised in CKernels (Cephes-style range
+/// reduction and polynomials, a few ulp), with the LSTM step's pointwise part and the rectifiers.
+/// y may be x.
 enum FastMath {
+    static func log(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.log(x, y, n) }
+    static func sqrt(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.sqrt(x, y, n) }
+    /// x·Φ(x), and its derivative Φ(x) + x·φ(x) (Φ by erfc, fractional error under 1.2e-7).
+    static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.gelu(x, y, n) }
+    static func geluDerivative(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        dm_kernels_active()!.pointee.gelu_derivative(x, y, n)
+    }
     static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.sigmoid(x, y, n) }
     static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.tanh(x, y, n) }
     static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.exp(x, y, n) }

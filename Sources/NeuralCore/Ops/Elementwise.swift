@@ -99,6 +99,31 @@ private protocol ScalarFunction {
     static func grad(_ g: Float, _ x: Float, _ c: Float) -> Float
 }
 
+/// An elementwise function computed over a buffer by a vector kernel (y may not be x), and its
+/// derivative times the gradient g from x and y (static, as `BinaryFunction`).
+private protocol VectorFunction {
+    static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int)
+    static func grad(_ g: Float, _ x: Float, _ y: Float) -> Float
+}
+
+private enum Exponential: VectorFunction {
+    static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        FastMath.exp(x, y, n)
+        for i in 0..<n where !(x[i] >= -87.3 && x[i] <= 88.3) && !x[i].isNaN { y[i] = Foundation.exp(x[i]) }
+    }
+    static func grad(_ g: Float, _ x: Float, _ y: Float) -> Float { g * y }
+}
+
+private enum Logarithm: VectorFunction {
+    static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { FastMath.log(x, y, n) }
+    static func grad(_ g: Float, _ x: Float, _ y: Float) -> Float { g / x }
+}
+
+private enum SquareRoot: VectorFunction {
+    static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { FastMath.sqrt(x, y, n) }
+    static func grad(_ g: Float, _ x: Float, _ y: Float) -> Float { g * 0.5 / y }
+}
+
 private enum AddConstant: ScalarFunction {
     static func value(_ x: Float, _ c: Float) -> Float { x + c }
     static func grad(_ g: Float, _ x: Float, _ c: Float) -> Float { g }
@@ -117,16 +142,6 @@ private enum Power: ScalarFunction {
 private enum Square: ScalarFunction {
     static func value(_ x: Float, _ c: Float) -> Float { x * x }
     static func grad(_ g: Float, _ x: Float, _ c: Float) -> Float { 2 * g * x }
-}
-
-private enum SquareRoot: ScalarFunction {
-    static func value(_ x: Float, _ c: Float) -> Float { x.squareRoot() }
-    static func grad(_ g: Float, _ x: Float, _ c: Float) -> Float { g * 0.5 / x.squareRoot() }
-}
-
-private enum Logarithm: ScalarFunction {
-    static func value(_ x: Float, _ c: Float) -> Float { Foundation.log(x) }
-    static func grad(_ g: Float, _ x: Float, _ c: Float) -> Float { g / x }
 }
 
 private enum Magnitude: ScalarFunction {
@@ -152,24 +167,26 @@ extension Tensor {
     /// y = x^p for a constant p.
     public func pow(_ p: Float) -> Tensor { map(p, Power.self) }
     public func squared() -> Tensor { map(0, Square.self) }
-    public func sqrt() -> Tensor { map(0, SquareRoot.self) }
-    /// e^x in vectors (FastMath.exp: within 4e-7 of the exact value), x beyond its clamp
-    /// (e^x overflowing or below 1e-38) by Foundation's exp, as PyTorch (inf, 0 and subnormals).
-    public func exp() -> Tensor {
+    /// e^x (FastMath.exp, within 4e-7 of the exact value; beyond its clamp, e^x overflowing or
+    /// below 1e-38, Foundation's exp, as PyTorch: inf, 0 and subnormals).
+    public func exp() -> Tensor { unary(Exponential.self) }
+    public func log() -> Tensor { unary(Logarithm.self) }
+    public func sqrt() -> Tensor { unary(SquareRoot.self) }
+    public func abs() -> Tensor { map(0, Magnitude.self) }
+
+    /// y = F(x) by its vector kernel, recording its gradient.
+    private func unary<F: VectorFunction>(_: F.Type) -> Tensor {
         let x = self, y = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = y.storage.pointer
-        pointwise(count) { r in
-            FastMath.exp(px + r.lowerBound, py + r.lowerBound, r.count)
-            for i in r where !(px[i] >= -87.3 && px[i] <= 88.3) && !px[i].isNaN { py[i] = Foundation.exp(px[i]) }
-        }
+        pointwise(count) { r in F.apply(px + r.lowerBound, py + r.lowerBound, r.count) }
         return y.recorded(from: [x]) { g in
             x.writeGrad { gx, fresh in
-                pointwise(x.count) { r in if fresh { for i in r { gx[i] = g[i] * py[i] } } else { for i in r { gx[i] += g[i] * py[i] } } }
+                pointwise(x.count) { r in
+                    if fresh { for i in r { gx[i] = F.grad(g[i], px[i], py[i]) } } else { for i in r { gx[i] += F.grad(g[i], px[i], py[i]) } }
+                }
             }
         }
     }
-    public func log() -> Tensor { map(0, Logarithm.self) }
-    public func abs() -> Tensor { map(0, Magnitude.self) }
 
     /// Elementwise y = F(x, c), recording its gradient.
     private func map<F: ScalarFunction>(_ c: Float, _: F.Type) -> Tensor {

@@ -21,6 +21,42 @@ final class FastMathTests: XCTestCase {
         }
     }
 
+    /// log against Double's over 76 binades (within 2.5e-7 relative, or 1e-7 near 1), libm's bits
+    /// for 0, negatives, subnormals, inf and NaN; √ exactly; GELU and its derivative against the
+    /// definition by Double's erfc (within 1e-6 relative, plus what rounding x² to a float makes of
+    /// e^(-x²/2) in the far negative tail); on every
+    /// kernel set, lengths with a tail after the vectors.
+    func testLogSqrtGeluAgainstDouble() {
+        forEachKernelSet { set in
+            var xs: [Float] = (-60...75).map { Float(Foundation.pow(2.0, Double($0) / 2)) }
+            xs += stride(from: Float(0.9), through: 1.1, by: 0.0013).map { $0 }
+            xs += [1, 0, -0, -1, 1e-40, Float.leastNonzeroMagnitude, Float.leastNormalMagnitude, .greatestFiniteMagnitude, .infinity, .nan, -.infinity]
+            var l = [Float](repeating: 0, count: xs.count), r = l
+            FastMath.log(xs, &l, xs.count)
+            FastMath.sqrt(xs, &r, xs.count)
+            for (i, x) in xs.enumerated() {
+                if x >= Float.leastNormalMagnitude && x.isFinite {
+                    let want = Foundation.log(Double(x))
+                    XCTAssertEqual(Double(l[i]), want, accuracy: Swift.max(1e-7, 2.5e-7 * Swift.abs(want)), "\(set) log(\(x))")
+                } else {
+                    XCTAssertEqual(l[i].bitPattern, Foundation.log(x).bitPattern, "\(set) log(\(x))")
+                }
+                XCTAssertEqual(r[i].bitPattern, x.squareRoot().bitPattern, "\(set) sqrt(\(x))")
+            }
+            let gs = stride(from: Float(-12), through: 12, by: 0.0173).map { $0 } + [0, -0.5, 0.5, 3, -3]
+            var y = [Float](repeating: 0, count: gs.count), d = y
+            FastMath.gelu(gs, &y, gs.count)
+            FastMath.geluDerivative(gs, &d, gs.count)
+            for (i, x) in gs.enumerated() {
+                let v = Double(x), cdf = 0.5 * (1 + Foundation.erf(v / 2.0.squareRoot())), tail = 0.5 * Foundation.erfc(Swift.abs(v) / 2.0.squareRoot())
+                let phi = v < 0 ? tail : cdf, want = v * phi, wantD = phi + v * Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
+                let tolerance = 1e-6 + 1e-7 * v * v
+                XCTAssertEqual(Double(y[i]), want, accuracy: tolerance * Swift.abs(want) + 1e-30, "\(set) gelu(\(x))")
+                XCTAssertEqual(Double(d[i]), wantD, accuracy: tolerance * Swift.abs(wantD) + 1e-7, "\(set) gelu'(\(x))")
+            }
+        }
+    }
+
     /// ReLU and leaky ReLU forward and backward against their definitions on every kernel set, over
     /// lengths that leave a tail after the vectors, with NaN (ReLU: 0; leaky: NaN), ±0 and ±inf.
     func testRectifiersMatchTheDefinition() {
