@@ -25,18 +25,27 @@ struct BroadcastPlan {
         stridesB = strides(pb)
     }
 
-    /// Calls `body(outOffset, aOffset, bOffset, rowLength, aStep, bStep)` once per output row.
+    /// Output rows (of the last dimension; 1 for a 0-d output).
+    var rows: Int { shape.isEmpty ? 1 : Tensor.count(of: shape) / max(shape[shape.count - 1], 1) }
+
+    /// Calls `body(outOffset, aOffset, bOffset, rowLength, aStep, bStep)` once per output row, for
+    /// the rows in `range` (all when nil), in order.
     @inline(__always)
-    func forEachRow(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+    func forEachRow(in range: Range<Int>? = nil, _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
         let r = shape.count
-        if r == 0 { body(0, 0, 0, 1, 0, 0); return }
+        if r == 0 { if range?.isEmpty != true { body(0, 0, 0, 1, 0, 0) }; return }
         let len = shape[r - 1]
         let sa = stridesA[r - 1], sb = stridesB[r - 1]
-        let rows = Tensor.count(of: shape) / max(len, 1)
-        if len == 0 { return }
+        let range = range ?? 0..<rows
+        if len == 0 || range.isEmpty { return }
+        // The multi-index of the first row over the leading r-1 dimensions, and its offsets.
         var idx = [Int](repeating: 0, count: r)
-        var offA = 0, offB = 0
-        for row in 0..<rows {
+        var offA = 0, offB = 0, q = range.lowerBound
+        for d in stride(from: r - 2, through: 0, by: -1) {
+            idx[d] = q % shape[d]; q /= shape[d]
+            offA += idx[d] * stridesA[d]; offB += idx[d] * stridesB[d]
+        }
+        for row in range {
             body(row * len, offA, offB, len, sa, sb)
             // Advance the multi-index over the leading r-1 dimensions.
             var d = r - 2

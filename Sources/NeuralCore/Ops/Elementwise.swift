@@ -58,34 +58,42 @@ private func binary<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) -> T
     }
     let plan = BroadcastPlan(a.shape, b.shape)
     let y = Tensor(uninitializedShape: plan.shape), py = y.storage.pointer
-    plan.forEachRow { o, oa, ob, n, sa, sb in
-        let (out, x, z) = (py + o, pa + oa, pb + ob)
-        switch (sa, sb) {   // steps of 1 and 0 written out: the common ones, vectorized
-        case (1, 1): for j in 0..<n { out[j] = F.value(x[j], z[j]) }
-        case (1, 0): let v = z[0]; for j in 0..<n { out[j] = F.value(x[j], v) }
-        case (0, 1): let v = x[0]; for j in 0..<n { out[j] = F.value(v, z[j]) }
-        default: for j in 0..<n { out[j] = F.value(x[j * sa], z[j * sb]) }
+    let grain = Swift.max(1, Parallel.pointwiseGrain / Swift.max(plan.shape.last ?? 1, 1))   // rows a chunk
+    Parallel.forRanges(plan.rows, minPerChunk: grain) { rows in
+        plan.forEachRow(in: rows) { o, oa, ob, n, sa, sb in
+            let (out, x, z) = (py + o, pa + oa, pb + ob)
+            switch (sa, sb) {   // steps of 1 and 0 written out: the common ones, vectorized
+            case (1, 1): for j in 0..<n { out[j] = F.value(x[j], z[j]) }
+            case (1, 0): let v = z[0]; for j in 0..<n { out[j] = F.value(x[j], v) }
+            case (0, 1): let v = x[0]; for j in 0..<n { out[j] = F.value(v, z[j]) }
+            default: for j in 0..<n { out[j] = F.value(x[j * sa], z[j * sb]) }
+            }
         }
     }
     return y.recorded(from: [a, b]) { g in
-        // Each row's gradient into a's row (step 1) or one element of a (step 0), in order.
+        // Each row's gradient into a's row (step 1) or one element of a (step 0), in order; rows
+        // on threads when a has the output's shape (each row of a then one row of the output).
         a.addGrad { ga in
-            plan.forEachRow { o, oa, ob, n, sa, sb in
-                let (gy, gx, x, z) = (g + o, ga + oa, pa + oa, pb + ob)
-                switch (sa, sb) {
-                case (1, 1): for j in 0..<n { gx[j] += F.gradA(gy[j], x[j], z[j]) }
-                case (1, 0): let v = z[0]; for j in 0..<n { gx[j] += F.gradA(gy[j], x[j], v) }
-                default: for j in 0..<n { gx[j * sa] += F.gradA(gy[j], x[j * sa], z[j * sb]) }
+            Parallel.forRanges(plan.rows, minPerChunk: a.shape == plan.shape ? grain : Int.max) { rows in
+                plan.forEachRow(in: rows) { o, oa, ob, n, sa, sb in
+                    let (gy, gx, x, z) = (g + o, ga + oa, pa + oa, pb + ob)
+                    switch (sa, sb) {
+                    case (1, 1): for j in 0..<n { gx[j] += F.gradA(gy[j], x[j], z[j]) }
+                    case (1, 0): let v = z[0]; for j in 0..<n { gx[j] += F.gradA(gy[j], x[j], v) }
+                    default: for j in 0..<n { gx[j * sa] += F.gradA(gy[j], x[j * sa], z[j * sb]) }
+                    }
                 }
             }
         }
         b.addGrad { gb in
-            plan.forEachRow { o, oa, ob, n, sa, sb in
-                let (gy, gz, x, z) = (g + o, gb + ob, pa + oa, pb + ob)
-                switch (sa, sb) {
-                case (1, 1): for j in 0..<n { gz[j] += F.gradB(gy[j], x[j], z[j]) }
-                case (0, 1): let v = x[0]; for j in 0..<n { gz[j] += F.gradB(gy[j], v, z[j]) }
-                default: for j in 0..<n { gz[j * sb] += F.gradB(gy[j], x[j * sa], z[j * sb]) }
+            Parallel.forRanges(plan.rows, minPerChunk: b.shape == plan.shape ? grain : Int.max) { rows in
+                plan.forEachRow(in: rows) { o, oa, ob, n, sa, sb in
+                    let (gy, gz, x, z) = (g + o, gb + ob, pa + oa, pb + ob)
+                    switch (sa, sb) {
+                    case (1, 1): for j in 0..<n { gz[j] += F.gradB(gy[j], x[j], z[j]) }
+                    case (0, 1): let v = x[0]; for j in 0..<n { gz[j] += F.gradB(gy[j], v, z[j]) }
+                    default: for j in 0..<n { gz[j * sb] += F.gradB(gy[j], x[j * sa], z[j * sb]) }
+                    }
                 }
             }
         }

@@ -181,8 +181,8 @@ extension Tensor {
             guard let root = out.node else { fatalError("backward: an output (shape \(out.shape)) does not require grad") }
             if let seed {
                 checkShape(seed.shape, out.shape, "backward seed")
-                let ps = seed.storage.pointer
-                root.accumulate { g in for i in 0..<out.count { g[i] += ps[i] } }
+                let ps = seed.storage.pointer, n = out.count
+                root.write { g, fresh in moveRows(1, n, from: ps, stride: 0, to: g, stride: 0, accumulate: !fresh) }
             } else {
                 require(out.count == 1, "backward: needs a scalar or a seed; shape is \(out.shape)")
                 root.accumulate { $0[0] += 1 }

@@ -54,6 +54,30 @@ final class ElementwiseTests: XCTestCase {
         }
     }
 
+    /// Broadcast rows on threads (started anywhere in the output): the definition, and the same
+    /// bits on 1, 3 and 16 threads, values and both gradients, both operand orders.
+    func testBroadcastRowsOnThreads() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 23)
+        let av = Tensor.normal([37, 5, 300], using: &rng), bv = Tensor.normal([5, 1], using: &rng), cv = Tensor.normal([300], using: &rng)
+        let w = Tensor.normal([37, 5, 300], using: &rng)
+        let a = av.scalars, b = bv.scalars, c = cv.scalars
+        var first: [[UInt32]] = []
+        for threads in [1, 3, 16] {
+            Parallel.threads = threads
+            let x = av.requiringGrad(), y = bv.requiringGrad(), z = cv.requiringGrad()
+            let p = x * y, q = z - x
+            ((p * w).sum() + (q * w).sum()).backward()
+            for i in 0..<a.count {
+                XCTAssertEqual(p.scalars[i], a[i] * b[i / 300 % 5], "a·b at \(i)")
+                XCTAssertEqual(q.scalars[i], c[i % 300] - a[i], "c - a at \(i)")
+            }
+            let bits = [p.scalars, q.scalars, x.grad!.scalars, y.grad!.scalars, z.grad!.scalars].map { $0.map(\.bitPattern) }
+            if first.isEmpty { first = bits } else { XCTAssertTrue(bits == first, "\(threads) threads against 1") }
+        }
+    }
+
     func testBroadcastShapes() {
         let a = Tensor(shape: [2, 1], scalars: [1, 2]), b = Tensor(shape: [3], scalars: [10, 20, 30])
         let c = a + b
