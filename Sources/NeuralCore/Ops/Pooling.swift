@@ -130,23 +130,27 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil) -> Tensor {
     require(ho > 0 && wo > 0, "avgPool2d: input \(x.shape) too small for kernel \(kernel)")
     let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
     let px = x.storage.pointer, py = y.storage.pointer
-    let inv = 1 / Float(kernel * kernel)
-    for p in 0..<nc {
-        let xp = px + p * h * w, yp = py + p * ho * wo
-        for oy in 0..<ho { for ox in 0..<wo {
-            var acc: Float = 0
-            for i in 0..<kernel { for j in 0..<kernel { acc += xp[(oy * s + i) * w + ox * s + j] } }
-            yp[oy * wo + ox] = acc * inv
-        } }
+    let inv = 1 / Float(kernel * kernel), planes = Swift.max(1, Parallel.pointwiseGrain / (h * w))   // planes a chunk
+    Parallel.forRanges(nc, minPerChunk: planes) { ps in
+        for p in ps {
+            let xp = px + p * h * w, yp = py + p * ho * wo
+            for oy in 0..<ho { for ox in 0..<wo {
+                var acc: Float = 0
+                for i in 0..<kernel { for j in 0..<kernel { acc += xp[(oy * s + i) * w + ox * s + j] } }
+                yp[oy * wo + ox] = acc * inv
+            } }
+        }
     }
     return y.recorded(from: [x]) { g in
         x.addGrad { gx in
-            for p in 0..<nc {
-                let gp = g + p * ho * wo, gxp = gx + p * h * w
-                for oy in 0..<ho { for ox in 0..<wo {
-                    let v = gp[oy * wo + ox] * inv
-                    for i in 0..<kernel { for j in 0..<kernel { gxp[(oy * s + i) * w + ox * s + j] += v } }
-                } }
+            Parallel.forRanges(nc, minPerChunk: planes) { ps in
+                for p in ps {
+                    let gp = g + p * ho * wo, gxp = gx + p * h * w
+                    for oy in 0..<ho { for ox in 0..<wo {
+                        let v = gp[oy * wo + ox] * inv
+                        for i in 0..<kernel { for j in 0..<kernel { gxp[(oy * s + i) * w + ox * s + j] += v } }
+                    } }
+                }
             }
         }
     }
@@ -159,19 +163,35 @@ public func globalAvgPool2d(_ x: Tensor) -> Tensor {
 }
 
 /// Nearest-neighbour upsampling by an integer factor: out[i] = in[i / factor].
-/// (N, C, H, W) -> (N, C, H·f, W·f).
-public func upsampleNearest2d(_ x: Tensor, factor: Int) -> Tensor {
-    require(x.rank == 4 && factor >= 1, "upsampleNearest2d: needs (N, C, H, W) and factor >= 1")
-    let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], ho = h * factor, wo = w * factor
+/// (N, C, H, W) -> (N, C, H·f, W·f). Planes on threads; an output row is written once and copied
+/// f - 1 times; backward sums each f x f block, its rows in order.
+public func upsampleNearest2d(_ x: Tensor, factor f: Int) -> Tensor {
+    require(x.rank == 4 && f >= 1, "upsampleNearest2d: needs (N, C, H, W) and factor >= 1")
+    let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], ho = h * f, wo = w * f
     let y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ho, wo])
     let px = x.storage.pointer, py = y.storage.pointer
-    for p in 0..<nc {
-        for oy in 0..<ho { for ox in 0..<wo { py[(p * ho + oy) * wo + ox] = px[(p * h + oy / factor) * w + ox / factor] } }
+    let planes = Swift.max(1, Parallel.pointwiseGrain / Swift.max(ho * wo, 1))   // planes a chunk
+    Parallel.forRanges(nc, minPerChunk: planes) { ps in
+        for p in ps {
+            for r in 0..<h {
+                let src = px + (p * h + r) * w, row = py + (p * ho + r * f) * wo
+                for c in 0..<w { let v = src[c]; for k in 0..<f { row[c * f + k] = v } }
+                for k in 1..<Swift.max(f, 1) { (row + k * wo).update(from: row, count: wo) }
+            }
+        }
     }
     return y.recorded(from: [x]) { g in
         x.addGrad { gx in
-            for p in 0..<nc {
-                for oy in 0..<ho { for ox in 0..<wo { gx[(p * h + oy / factor) * w + ox / factor] += g[(p * ho + oy) * wo + ox] } }
+            Parallel.forRanges(nc, minPerChunk: planes) { ps in
+                for p in ps {
+                    for r in 0..<h {
+                        let dst = gx + (p * h + r) * w
+                        for i in 0..<f {
+                            let row = g + (p * ho + r * f + i) * wo
+                            for c in 0..<w { var s: Float = 0; for k in 0..<f { s += row[c * f + k] }; dst[c] += s }
+                        }
+                    }
+                }
             }
         }
     }

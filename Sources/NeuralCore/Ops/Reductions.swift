@@ -47,8 +47,22 @@ extension Tensor {
         let inner = shape.suffix(axes).reduce(1, *), outer = count / inner
         let y = Tensor(uninitializedShape: outShape)
         let px = storage.pointer, py = y.storage.pointer
-        let grain = Swift.max(1, Parallel.pointwiseGrain / inner)
-        Parallel.forRanges(outer, minPerChunk: grain) { r in for i in r { py[i] = vectorSum(px + i * inner, inner) } }
+        let grain = Swift.max(1, Parallel.pointwiseGrain / inner), block = 1 << 16
+        if outer == 1 && inner >= 2 * block {
+            // One long run: blocks of 64k floats summed on threads, then their sums in order (the
+            // same bits on any number of threads).
+            let blocks = (inner + block - 1) / block
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: blocks) { sums in
+                Parallel.forRanges(blocks) { bs in
+                    for b in bs { sums[b] = vectorSum(px + b * block, Swift.min(block, inner - b * block)) }
+                }
+                var total: Float = 0
+                for b in 0..<blocks { total += sums[b] }
+                py[0] = total
+            }
+        } else {
+            Parallel.forRanges(outer, minPerChunk: grain) { r in for i in r { py[i] = vectorSum(px + i * inner, inner) } }
+        }
         return y.recorded(from: [x]) { g in
             x.writeGrad { gx, fresh in
                 Parallel.forRanges(outer, minPerChunk: grain) { r in

@@ -35,4 +35,39 @@ final class PoolingTests: XCTestCase {
         checkGradients([x], "global avg") { globalAvgPool2d($0[0]) }
         checkGradients([x], "upsample") { upsampleNearest2d($0[0], factor: 2) }
     }
+
+    /// Upsampling by 3 and average pooling (kernel 3, stride 2) with planes on threads: the
+    /// definitions, gradients included, and the same bits on 1, 3 and 16 threads.
+    func testPlanesOnThreads() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 44)
+        let xv = Tensor.normal([3, 5, 9, 11], using: &rng), xs = xv.scalars
+        let wu = Tensor.normal([3, 5, 27, 33], using: &rng), wa = Tensor.normal([3, 5, 4, 5], using: &rng)
+        let wus = wu.scalars
+        var first: [UInt32] = []
+        for threads in [1, 3, 16] {
+            Parallel.threads = threads
+            let x = xv.requiringGrad(), u = upsampleNearest2d(x, factor: 3), a = avgPool2d(x, kernel: 3, stride: 2)
+            ((u * wu).sum() + (a * wa).sum()).backward()
+            for p in 0..<15 { for r in 0..<27 { for c in 0..<33 {
+                XCTAssertEqual(u.scalars[(p * 27 + r) * 33 + c], xs[(p * 9 + r / 3) * 11 + c / 3])
+            } } }
+            for p in 0..<15 { for r in 0..<4 { for c in 0..<5 {
+                var s: Float = 0
+                for i in 0..<3 { for j in 0..<3 { s += xs[(p * 9 + 2 * r + i) * 11 + 2 * c + j] } }
+                XCTAssertEqual(a.scalars[(p * 4 + r) * 5 + c], s * (1 / Float(9)), accuracy: 1e-6)
+            } } }
+            // the upsampling's share of the gradient: each input's 3 x 3 block of wu
+            let wa9 = wa.scalars.map { $0 / 9 }, gx = x.grad!.scalars
+            for p in 0..<15 { for r in 0..<9 { for c in 0..<11 {
+                var want: Double = 0
+                for i in 0..<3 { for j in 0..<3 { want += Double(wus[(p * 27 + r * 3 + i) * 33 + c * 3 + j]) } }
+                for pr in 0..<4 where (2 * pr...2 * pr + 2).contains(r) { for pc in 0..<5 where (2 * pc...2 * pc + 2).contains(c) { want += Double(wa9[(p * 4 + pr) * 5 + pc]) } }
+                XCTAssertEqual(Double(gx[(p * 9 + r) * 11 + c]), want, accuracy: 1e-5, "gradient (\(p), \(r), \(c))")
+            } } }
+            let bits = (u.scalars + a.scalars + gx).map(\.bitPattern)
+            if first.isEmpty { first = bits } else { XCTAssertTrue(bits == first, "\(threads) threads against 1") }
+        }
+    }
 }

@@ -77,6 +77,22 @@ final class ReductionsTests: XCTestCase {
         }
     }
 
+    /// The sum of one long run (blocks on threads): near Double's, the same bits on 1, 3 and 16 threads.
+    func testLongSumOnThreads() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 13)
+        let x = Tensor.normal([3 * 65536 + 5], using: &rng)
+        let want = x.scalars.reduce(0.0) { $0 + Double($1) }
+        var first: UInt32?
+        for threads in [1, 3, 16] {
+            Parallel.threads = threads
+            let s = x.sum().item
+            XCTAssertEqual(Double(s), want, accuracy: 1e-2, "\(threads) threads")
+            if let f = first { XCTAssertEqual(s.bitPattern, f, "\(threads) threads against 1") } else { first = s.bitPattern }
+        }
+    }
+
     func testArgmax() {
         let x = Tensor(shape: [2, 3], scalars: [1, 5, 2, 7, 0, 7])
         XCTAssertEqual(x.argmax(axis: 1), [1, 0])
