@@ -24,6 +24,19 @@ func vectorMax(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     return m
 }
 
+/// min p[0..<n] (+inf for none; NaN passed over as by vectorMax)
+@inline(__always)
+func vectorMin(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m = Float.infinity, i = 0
+    if n >= 8 {
+        var v = SIMD8<Float>(repeating: .infinity)
+        while i + 8 <= n { let x = p.load8(i); v = v.replacing(with: x, where: x .< v); i += 8 }
+        for k in 0..<8 { m = Swift.min(m, v[k]) }
+    }
+    while i < n { m = Swift.min(m, p[i]); i += 1 }
+    return m
+}
+
 /// Σ (p[i] - m)² for i < n
 @inline(__always)
 func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {

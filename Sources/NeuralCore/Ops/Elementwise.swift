@@ -117,6 +117,7 @@ private protocol VectorFunction {
 private enum Exponential: VectorFunction {
     static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         FastMath.exp(x, y, n)
+        if vectorMin(x, n) >= -87.3 && vectorMax(x, n) <= 88.3 { return }   // (NaN stays NaN in FastMath's)
         for i in 0..<n where !(x[i] >= -87.3 && x[i] <= 88.3) && !x[i].isNaN { y[i] = Foundation.exp(x[i]) }
     }
     static func grad(_ g: Float, _ x: Float, _ y: Float) -> Float { g * y }

@@ -38,16 +38,19 @@ final class VectorSumsTests: XCTestCase {
         }
     }
 
-    /// vectorMax: the largest of every length 0...40 (vector part, tail, both), wherever it is;
-    /// -inf for none.
+    /// vectorMax and vectorMin: the largest and smallest of every length 0...40 (vector part,
+    /// tail, both), wherever they are; -inf and +inf for none.
     func testMaxOfEveryLength() {
         var rng = RandomGenerator(seed: 17)
         XCTAssertEqual([Float]().withUnsafeBufferPointer { vectorMax($0.baseAddress ?? UnsafePointer(bitPattern: 64)!, 0) }, -.infinity)
+        XCTAssertEqual([Float]().withUnsafeBufferPointer { vectorMin($0.baseAddress ?? UnsafePointer(bitPattern: 64)!, 0) }, .infinity)
         for n in 1...40 {
             for at in Set([0, n / 2, n - 1]) {
                 var x = Tensor.normal([n], using: &rng).scalars.map { $0 - 10 }
                 x[at] = 3
                 XCTAssertEqual(x.withUnsafeBufferPointer { vectorMax($0.baseAddress!, n) }, 3, "n \(n), largest at \(at)")
+                x[at] = -30
+                XCTAssertEqual(x.withUnsafeBufferPointer { vectorMin($0.baseAddress!, n) }, -30, "n \(n), smallest at \(at)")
             }
         }
     }

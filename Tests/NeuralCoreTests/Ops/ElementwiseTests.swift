@@ -51,6 +51,10 @@ final class ElementwiseTests: XCTestCase {
                 if want.isInfinite || want < Float.leastNormalMagnitude { XCTAssertEqual(v, want, "\(set) exp(\(x))"); continue }
                 XCTAssertEqual(Double(v), Double(want), accuracy: 1e-6 * Double(want), "\(set) exp(\(x))")
             }
+            // NaN among inputs in range (the pass that finds none out of range)
+            let inRange = Tensor(shape: [3], scalars: [1, .nan, 2]).exp().scalars
+            XCTAssertTrue(inRange[1].isNaN, "\(set)")
+            XCTAssertEqual(Double(inRange[2]), Foundation.exp(2.0), accuracy: 1e-5, "\(set)")
         }
     }
 
