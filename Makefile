@@ -5,7 +5,7 @@ SHELL := /bin/bash
 APT_PACKAGES := pkg-config libopenblas-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
                 libswresample-dev libsndfile1-dev libjpeg-dev zlib1g-dev espeak-ng
 
-.PHONY: deps build test demo clean fuzz bench install showcase showcase-test showcase-load
+.PHONY: deps build test demo clean fuzz bench bench-ops install showcase showcase-test showcase-load
 
 # apt-get as root (or through sudo), only for the packages that are missing.
 deps:
@@ -145,3 +145,10 @@ bench: deps
 	@python3 -c "import torch" 2>/dev/null || pip install -q 'torch==2.13.0+cpu' || pip install -q torch
 	@python3 -c "import tensorflow, keras" 2>/dev/null || pip install -q tensorflow-cpu keras || echo "Keras not installed: its columns stay empty"
 	python3 scripts/bench.py $(BENCH_ARGS) $$(python3 -c "import tensorflow, keras" 2>/dev/null || echo --no-keras)
+
+# The core operations against PyTorch's in one run (scripts/ops_bench.py).
+OPS_ARGS ?= --rounds 3 --seconds 0.6 --threads 1,2
+bench-ops: deps
+	swift build -c release --product deepmedia-bench
+	@python3 -c "import torch" 2>/dev/null || pip install -q 'torch==2.13.0+cpu' || pip install -q torch
+	python3 scripts/ops_bench.py $(OPS_ARGS)
