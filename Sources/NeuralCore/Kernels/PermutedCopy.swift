@@ -42,23 +42,27 @@ func copyPermuted(from src: UnsafePointer<Float>, strides: [Int], shape: [Int], 
         }
         return
     }
-    // Planes (lens[q], last): dst[iq · dense[q] + i] = src[iq + i · ls]; tasks of `block` rows i.
-    let cols = lens[q], block = 32, blocks = (last + block - 1) / block, planes = total / (last * cols)
+    // Planes (lens[q], last): dst[iq · dense[q] + i] = src[iq + i · ls]; tasks of `block` x `width`
+    // (rows i, columns iq), so the lines of dst a task writes are still in cache for its next tile.
+    let cols = lens[q], block = 32, width = 64
+    let blocks = (last + block - 1) / block, strips = (cols + width - 1) / width, planes = total / (last * cols)
     let kernels = dm_kernels_active()!
-    Parallel.forRanges(planes * blocks, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / (block * cols)), file: file, line: line) { range in
+    Parallel.forRanges(planes * blocks * strips, minPerChunk: Swift.max(1, Parallel.pointwiseGrain / (block * width)),
+                       file: file, line: line) { range in
         for task in range {
-            let plane = task / blocks, i0 = task % blocks * block, n = Swift.min(block, last - i0)
+            let plane = task / (blocks * strips), i0 = task / strips % blocks * block, j0 = task % strips * width
+            let n = Swift.min(block, last - i0), m = Swift.min(width, cols - j0)
             // the plane's start: its index over the axes other than q and the last
             var so = 0, dof = 0, rest = plane
             for d in stride(from: r - 2, through: 0, by: -1) where d != q {
                 let i = rest % lens[d]; rest /= lens[d]
                 so += i * steps[d]; dof += i * dense[d]
             }
-            let s = src + so + i0 * ls, d = dst + dof + i0
+            let s = src + so + i0 * ls + j0, d = dst + dof + i0 + j0 * dense[q]
             if accumulate {
-                for j in 0..<cols { let dj = d + j * dense[q]; for i in 0..<n { dj[i] += s[i * ls + j] } }
+                for j in 0..<m { let dj = d + j * dense[q]; for i in 0..<n { dj[i] += s[i * ls + j] } }
             } else {
-                kernels.pointee.transpose(s, ls, n, cols, d, dense[q])
+                kernels.pointee.transpose(s, ls, n, m, d, dense[q])
             }
         }
     }
