@@ -56,6 +56,7 @@ private func binary<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) -> T
             }
         }
     }
+    if b.count > 0 && b.count < a.count && endsWith(a.shape, b.shape) { return rowsAgainstOne(a, b, F.self) }
     let plan = BroadcastPlan(a.shape, b.shape)
     let y = Tensor(uninitializedShape: plan.shape), py = y.storage.pointer
     let grain = Swift.max(1, Parallel.pointwiseGrain / Swift.max(plan.shape.last ?? 1, 1))   // rows a chunk
@@ -96,6 +97,37 @@ private func binary<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) -> T
                     }
                 }
             }
+        }
+    }
+}
+
+/// True when `small`, leading 1s dropped, is the end of `shape` (a bias (C) or (1, C) against (N, C)).
+private func endsWith(_ shape: [Int], _ small: [Int]) -> Bool {
+    let s = small.drop { $0 == 1 }
+    return s.count <= shape.count && Array(shape.suffix(s.count)) == Array(s)
+}
+
+/// y = F(a, b) for a (rows, m) and b (m) repeated over a's rows: rows on threads with no index
+/// walk (BroadcastPlan's odometer cost more than a short row's arithmetic). b's gradient sums the
+/// rows in order, as the plan's walk did.
+private func rowsAgainstOne<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) -> Tensor {
+    let pa = a.storage.pointer, pb = b.storage.pointer, m = b.count, rows = a.count / m
+    let y = Tensor(uninitializedShape: a.shape), py = y.storage.pointer
+    let grain = Swift.max(1, Parallel.pointwiseGrain / m)
+    Parallel.forRanges(rows, minPerChunk: grain) { rs in
+        for r in rs { let (o, x) = (py + r * m, pa + r * m); for j in 0..<m { o[j] = F.value(x[j], pb[j]) } }
+    }
+    return y.recorded(from: [a, b]) { g in
+        a.writeGrad { ga, fresh in
+            Parallel.forRanges(rows, minPerChunk: grain) { rs in
+                for r in rs {
+                    let (gy, gx, x) = (g + r * m, ga + r * m, pa + r * m)
+                    if fresh { for j in 0..<m { gx[j] = F.gradA(gy[j], x[j], pb[j]) } } else { for j in 0..<m { gx[j] += F.gradA(gy[j], x[j], pb[j]) } }
+                }
+            }
+        }
+        b.addGrad { gb in
+            for r in 0..<rows { let (gy, x) = (g + r * m, pa + r * m); for j in 0..<m { gb[j] += F.gradB(gy[j], x[j], pb[j]) } }
         }
     }
 }

@@ -20,6 +20,12 @@ final class ElementwiseTests: XCTestCase {
         checkGradients([a, b], "sub") { $0[0] - $0[1] }
         checkGradients([a, b], "mul") { $0[0] * $0[1] }
         checkGradients([a, pos], "div") { $0[0] / $0[1] }
+        // A row repeated over the other's rows (a bias: shape (4) or (1, 4) against (2, 3, 4)).
+        let row = Tensor.normal([4], using: &rng), row1 = Tensor.uniform([1, 4], low: 0.5, high: 2, using: &rng)
+        for (name, op) in [("add", (+) as (Tensor, Tensor) -> Tensor), ("sub", (-)), ("mul", (*))] {
+            checkGradients([a, row], "\(name), a row") { op($0[0], $0[1]) }
+        }
+        checkGradients([a, row1], "div, a row") { $0[0] / $0[1] }
         // The broadcast operand first (its rows one element against the other's rows of 4).
         let q = Tensor.uniform([2, 3, 4], low: 0.5, high: 2, using: &rng)
         checkGradients([b, a], "add, broadcast first") { $0[0] + $0[1] }
@@ -71,13 +77,14 @@ final class ElementwiseTests: XCTestCase {
         for threads in [1, 3, 16] {
             Parallel.threads = threads
             let x = av.requiringGrad(), y = bv.requiringGrad(), z = cv.requiringGrad()
-            let p = x * y, q = z - x
-            ((p * w).sum() + (q * w).sum()).backward()
+            let p = x * y, q = z - x, u = x / z
+            ((p * w).sum() + (q * w).sum() + (u * w).sum()).backward()
             for i in 0..<a.count {
                 XCTAssertEqual(p.scalars[i], a[i] * b[i / 300 % 5], "a·b at \(i)")
                 XCTAssertEqual(q.scalars[i], c[i % 300] - a[i], "c - a at \(i)")
+                XCTAssertEqual(u.scalars[i], a[i] / c[i % 300], "a / c at \(i)")
             }
-            let bits = [p.scalars, q.scalars, x.grad!.scalars, y.grad!.scalars, z.grad!.scalars].map { $0.map(\.bitPattern) }
+            let bits = [p.scalars, q.scalars, u.scalars, x.grad!.scalars, y.grad!.scalars, z.grad!.scalars].map { $0.map(\.bitPattern) }
             if first.isEmpty { first = bits } else { XCTAssertTrue(bits == first, "\(threads) threads against 1") }
         }
     }
