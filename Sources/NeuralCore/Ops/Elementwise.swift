@@ -101,10 +101,11 @@ private func binary<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _: F.Type) -> T
     }
 }
 
-/// True when `small`, leading 1s dropped, is the end of `shape` (a bias (C) or (1, C) against (N, C)).
+/// True when `small` has no more axes than `shape` and, leading 1s dropped, is its end (a bias
+/// (C) or (1, C) against (N, C); not (1, 1, C), whose broadcast with (N, C) is (1, N, C)).
 private func endsWith(_ shape: [Int], _ small: [Int]) -> Bool {
     let s = small.drop { $0 == 1 }
-    return s.count <= shape.count && Array(shape.suffix(s.count)) == Array(s)
+    return small.count <= shape.count && Array(shape.suffix(s.count)) == Array(s)
 }
 
 /// y = F(a, b) for a (rows, m) and b (m) repeated over a's rows: rows on threads with no index

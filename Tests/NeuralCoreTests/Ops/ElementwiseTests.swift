@@ -94,5 +94,9 @@ final class ElementwiseTests: XCTestCase {
         let c = a + b
         XCTAssertEqual(c.shape, [2, 3])
         XCTAssertEqual(c.scalars, [11, 21, 31, 12, 22, 32])
+        // a row with more axes than the other operand: the output takes them (PyTorch's rule)
+        let d = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]) + Tensor(shape: [1, 1, 3], scalars: [10, 20, 30])
+        XCTAssertEqual(d.shape, [1, 2, 3])
+        XCTAssertEqual(d.scalars, [11, 22, 33, 14, 25, 36])
     }
 }
