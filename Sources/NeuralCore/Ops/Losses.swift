@@ -115,9 +115,10 @@ func forEachRowRange(_ rows: Int, _ width: Int, file: StaticString = #fileID, li
 /// How a loss reduces its per-element (per-row) values, as PyTorch's `reduction=`.
 public enum LossReduction: Sendable { case mean, sum, none }
 
-/// An elementwise loss: its value for input x and target t, and its derivatives in x and in t
-/// (nil: the target gets no gradient). Static, so the loops generic over one are specialized with
-/// the loss inlined (a closure passed in was called once per element: about 20x slower).
+/// An elementwise loss: its value for input x and target t, its derivatives in x and in t, and
+/// whether the target gets a gradient at all. Static, so the loops generic over one are
+/// specialized with the loss inlined (a closure passed in was called once per element: about 20x
+/// slower).
 private protocol ElementwiseLossFunction {
     static func value(_ x: Float, _ t: Float) -> Double
     static func dInput(_ x: Float, _ t: Float) -> Float
@@ -174,8 +175,8 @@ private func elementwiseLoss<L: ElementwiseLossFunction>(_ input: Tensor, _ targ
         return out.recorded(from: [input, target], saving: [target.storage]) { g in gradients(g, scale: nil) }
     }
     // Blocks of `lossBlock` elements summed on threads, then the blocks' sums in order: the same
-    // bits on any number of threads. A block (a value in Double per element) takes about 20 us: one
-    // is enough for a thread (dncnn8's 13 blocks went to 3 threads of 16).
+    // bits on any number of threads. A block (a value in Double per element) takes about 2 us (ops
+    // bench: 1M floats of mse in 420 us on one core): one is enough for a thread.
     let blocks = (n + lossBlock - 1) / lossBlock
     let sums = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(blocks, 1))
     defer { sums.deallocate() }
