@@ -27,6 +27,7 @@ public struct BenchSettings: Sendable {
         guard seconds > 0 && seconds <= 3600 else { throw SettingsError(["seconds"], "must be in (0, 3600]") }
         guard (1...Parallel.maxThreads).contains(threads) else { throw SettingsError(["threads"], "must be in 1...\(Parallel.maxThreads)") }
         if let n = modelThreads, !(1...255).contains(n) { throw SettingsError(["model_threads"], "must be in 1...255") }
+        if ops?.isEmpty == true { throw SettingsError(["ops"], "names no op; choose from \(allOps.joined(separator: ",")) or all") }
         for n in ops ?? [] where !allOps.contains(n) {
             throw SettingsError(["ops"], "has an unknown op '\(n)'; choose from \(allOps.joined(separator: ","))")
         }

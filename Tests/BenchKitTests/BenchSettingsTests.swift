@@ -11,10 +11,10 @@ final class BenchSettingsTests: XCTestCase {
             { $0.models = ["lenet", "resnet"] }, { $0.repeats = 0 }, { $0.repeats = 1001 }, { $0.seconds = .nan },
             { $0.seconds = .infinity }, { $0.seconds = 0 }, { $0.threads = 0 }, { $0.threads = 100_000 },
             { $0.modelThreads = 256 }, { $0.modelThreads = 4; $0.memory = true },
-            { $0.ops = ["add", "fft"] }, { $0.ops = ["add"]; $0.phase = .train },
+            { $0.ops = ["add", "fft"] }, { $0.ops = ["add"]; $0.phase = .train }, { $0.ops = [] },
         ]
         let fields = [["models"], ["repeats"], ["repeats"], ["seconds"], ["seconds"], ["seconds"], ["threads"], ["threads"],
-                      ["model_threads"], ["model_threads", "memory"], ["ops"], ["ops"]]
+                      ["model_threads"], ["model_threads", "memory"], ["ops"], ["ops"], ["ops"]]
         for (change, want) in zip(cases, fields) {
             var s = BenchSettings()
             change(&s)
