@@ -116,7 +116,7 @@ static void DM_SUFFIX(map_log)(const float *x, float *y, long n) {
         vf v = k == L ? load(x + i) : load_part(x + i, k);
         vi ok = (v >= 1.17549435e-38f) & (v <= 3.40282347e38f);
         vf r = vlog_normal(select(ok, v, splat(1.0f)));
-        for (long j = 0; j < k; j++) if (!ok[j]) r[j] = logf(v[j]);
+        if (__builtin_reduce_or(~ok)) for (long j = 0; j < k; j++) if (!ok[j]) r[j] = logf(v[j]);
         if (k == L) store(y + i, r); else store_part(y + i, r, k);
     }
 }
