@@ -5,6 +5,7 @@ import Require
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     require(x.rank == 4, "maxPool2d: needs (N, C, H, W), got \(x.shape)")
     let s = stride ?? kernel
+    require(kernel >= 1 && s >= 1 && padding >= 0, "maxPool2d: kernel \(kernel) and stride \(s) must be positive, padding \(padding) not negative")
     let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
     let ho = (h + 2 * padding - kernel) / s + 1, wo = (w + 2 * padding - kernel) / s + 1
     require(ho > 0 && wo > 0, "maxPool2d: input \(x.shape) too small for kernel \(kernel)")
@@ -125,6 +126,7 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
 public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil) -> Tensor {
     require(x.rank == 4, "avgPool2d: needs (N, C, H, W), got \(x.shape)")
     let s = stride ?? kernel
+    require(kernel >= 1 && s >= 1, "avgPool2d: kernel \(kernel) and stride \(s) must be positive")
     let nc = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
     let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
     require(ho > 0 && wo > 0, "avgPool2d: input \(x.shape) too small for kernel \(kernel)")

@@ -15,6 +15,8 @@ final class ArgumentChecksTests: XCTestCase {
         ("conv2d-channels", "input [1, 3, 8, 8] does not fit weight [4, 2, 3, 3]"),
         ("backward-twice", "second time"),
         ("backward-nonscalar", "needs a scalar or a seed"),
+        ("avg-pool-kernel", "kernel 0 and stride 0 must be positive"),
+        ("max-pool-stride", "kernel 2 and stride 0 must be positive"),
     ]
 
     func probe(_ binary: String) throws {
