@@ -17,6 +17,10 @@ let cases: [String: () -> Void] = [
     "linear-shapes": { _ = linear(Tensor.zeros([2, 3]), weight: Tensor.zeros([4, 5]), bias: nil) },
     "conv2d-channels": { _ = conv2d(Tensor.zeros([1, 3, 8, 8]), weight: Tensor.zeros([4, 2, 3, 3]), bias: nil) },
     "avg-pool-kernel": { _ = avgPool2d(Tensor.zeros([1, 1, 4, 4]), kernel: 0) },
+    "conv2d-stride": { _ = conv2d(Tensor.zeros([1, 1, 8, 8]), weight: Tensor.zeros([1, 1, 3, 3]), stride: (0, 1)) },
+    "conv-transpose-output-padding": {
+        _ = convTranspose2d(Tensor.zeros([1, 1, 4, 4]), weight: Tensor.zeros([1, 1, 3, 3]), stride: (2, 2), outputPadding: (2, 0))
+    },
     "max-pool-stride": { _ = maxPool2d(Tensor.zeros([1, 1, 4, 4]), kernel: 2, stride: 0) },
     "backward-nonscalar": {
         let x = Tensor(shape: [3], scalars: [1, 2, 3]).requiringGrad()

@@ -1,4 +1,5 @@
 internal import CKernels
+import Require
 /// Geometry of a 2-d convolution over one image: input (C, H, W) -> output (Ho, Wo) positions,
 /// with the column matrix (C·kh·kw, Ho·Wo) that turns it into one sgemm.
 struct ConvGeometry {
@@ -16,6 +17,13 @@ struct ConvGeometry {
             ho = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1
             wo = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1
         }
+    }
+
+    /// Stops with a message naming `op` unless stride and dilation are positive and padding is not
+    /// negative (a stride of 0 divided by zero in the output size).
+    static func checkArguments(_ op: String, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)) {
+        require(stride.0 >= 1 && stride.1 >= 1 && dilation.0 >= 1 && dilation.1 >= 1 && padding.0 >= 0 && padding.1 >= 0,
+                "\(op): stride \(stride) and dilation \(dilation) must be positive, padding \(padding) not negative")
     }
 
     /// Outputs o in [lo, hi) whose input position o·stride + offset lies in 0..<size, for the

@@ -20,6 +20,10 @@ func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, I
     require(!relu || !GradMode.isEnabled, "convTranspose2d: the fused ReLU is for inference")
     require(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[0],
                  "convTranspose2d: input \(x.shape) does not fit weight \(weight.shape)")
+    ConvGeometry.checkArguments("convTranspose2d", stride: stride, padding: padding, dilation: dilation)
+    require(outputPadding.0 >= 0 && outputPadding.1 >= 0
+                && outputPadding.0 < Swift.max(stride.0, dilation.0) && outputPadding.1 < Swift.max(stride.1, dilation.1),
+            "convTranspose2d: output padding \(outputPadding) must be below stride \(stride) or dilation \(dilation) (PyTorch's rule)")
     let n = x.shape[0], cin = x.shape[1], hin = x.shape[2], win = x.shape[3]
     let cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3]
     let ho = (hin - 1) * stride.0 - 2 * padding.0 + dilation.0 * (kh - 1) + outputPadding.0 + 1

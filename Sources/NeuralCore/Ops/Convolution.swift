@@ -21,6 +21,7 @@ private func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, In
                     dilation: (Int, Int), relu: Bool) -> Tensor {
     require(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
                  "conv2d: input \(x.shape) does not fit weight \(weight.shape)")
+    ConvGeometry.checkArguments("conv2d", stride: stride, padding: padding, dilation: dilation)
     let n = x.shape[0], cout = weight.shape[0]
     let geo = ConvGeometry(c: x.shape[1], h: x.shape[2], w: x.shape[3], kernel: (weight.shape[2], weight.shape[3]),
                            stride: stride, padding: padding, dilation: dilation)
