@@ -42,8 +42,10 @@ extension Tensor {
 
     /// Swaps two axes.
     public func transposed(_ a: Int = -2, _ b: Int = -1) -> Tensor {
+        let i = a < 0 ? a + rank : a, j = b < 0 ? b + rank : b
+        require(i >= 0 && i < rank && j >= 0 && j < rank, "transpose: axes \(a) and \(b) out of range for shape \(shape)")
         var p = Array(0..<rank)
-        p.swapAt(a < 0 ? a + rank : a, b < 0 ? b + rank : b)
+        p.swapAt(i, j)
         return permuted(p)
     }
 
