@@ -22,6 +22,8 @@ let cases: [String: () -> Void] = [
         _ = convTranspose2d(Tensor.zeros([1, 1, 4, 4]), weight: Tensor.zeros([1, 1, 3, 3]), stride: (2, 2), outputPadding: (2, 0))
     },
     "transpose-axes": { _ = Tensor.zeros([2, 3]).transposed(0, 2) },
+    "concatenate-axis": { _ = Tensor.concatenate([Tensor.zeros([2, 3]), Tensor.zeros([2, 3])], axis: 2) },
+    "stack-axis": { _ = Tensor.stack([Tensor.zeros([2, 3]), Tensor.zeros([2, 3])], axis: 4) },
     "max-pool-stride": { _ = maxPool2d(Tensor.zeros([1, 1, 4, 4]), kernel: 2, stride: 0) },
     "backward-nonscalar": {
         let x = Tensor(shape: [3], scalars: [1, 2, 3]).requiringGrad()

@@ -71,6 +71,7 @@ extension Tensor {
     public static func concatenate(_ parts: [Tensor], axis: Int = 0) -> Tensor {
         require(!parts.isEmpty, "concatenate: no tensors")
         let r = parts[0].rank, a = axis < 0 ? axis + r : axis
+        require(a >= 0 && a < r, "concatenate: axis \(axis) out of range for shape \(parts[0].shape)")
         for p in parts {
             require(p.rank == r && (0..<r).allSatisfy { $0 == a || p.shape[$0] == parts[0].shape[$0] },
                          "concatenate: shapes \(parts[0].shape) and \(p.shape) differ off axis \(axis)")
@@ -103,6 +104,7 @@ extension Tensor {
     public static func stack(_ parts: [Tensor], axis: Int = 0) -> Tensor {
         require(!parts.isEmpty, "stack: no tensors")
         let a = axis < 0 ? axis + parts[0].rank + 1 : axis
+        require(a >= 0 && a <= parts[0].rank, "stack: axis \(axis) out of range for shape \(parts[0].shape)")
         return concatenate(parts.map { p in
             checkShape(p.shape, parts[0].shape, "stack")
             var s = p.shape

@@ -18,6 +18,8 @@ final class ArgumentChecksTests: XCTestCase {
         ("avg-pool-kernel", "kernel 0 and stride 0 must be positive"),
         ("max-pool-stride", "kernel 2 and stride 0 must be positive"),
         ("transpose-axes", "axes 0 and 2 out of range for shape [2, 3]"),
+        ("concatenate-axis", "axis 2 out of range for shape [2, 3]"),
+        ("stack-axis", "axis 4 out of range for shape [2, 3]"),
         ("conv2d-stride", "conv2d: stride (0, 1) and dilation (1, 1) must be positive"),
         ("conv-transpose-output-padding", "output padding (2, 0) must be below stride (2, 2)"),
     ]
