@@ -50,7 +50,11 @@ extension Tensor {
         let px = storage.pointer, py = y.storage.pointer
         pointwise(count) { r in FastMath.sigmoid(px + r.lowerBound, py + r.lowerBound, r.count) }
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += g[i] * py[i] * (1 - py[i]) } } }
+            x.writeGrad { gx, fresh in
+                pointwise(x.count) { r in
+                    if fresh { for i in r { gx[i] = g[i] * py[i] * (1 - py[i]) } } else { for i in r { gx[i] += g[i] * py[i] * (1 - py[i]) } }
+                }
+            }
         }
     }
 
@@ -59,7 +63,11 @@ extension Tensor {
         let px = storage.pointer, py = y.storage.pointer
         pointwise(count) { r in FastMath.tanh(px + r.lowerBound, py + r.lowerBound, r.count) }
         return y.recorded(from: [x]) { g in
-            x.addGrad { gx in pointwise(x.count) { r in for i in r { gx[i] += g[i] * (1 - py[i] * py[i]) } } }
+            x.writeGrad { gx, fresh in
+                pointwise(x.count) { r in
+                    if fresh { for i in r { gx[i] = g[i] * (1 - py[i] * py[i]) } } else { for i in r { gx[i] += g[i] * (1 - py[i] * py[i]) } }
+                }
+            }
         }
     }
 

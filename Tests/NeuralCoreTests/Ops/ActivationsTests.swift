@@ -18,6 +18,7 @@ final class ActivationsTests: XCTestCase {
         checkGradients([x], eps: 1e-3, "leakyRelu") { $0[0].leakyRelu(0.2) }
         checkGradients([x], "sigmoid") { $0[0].sigmoid() }
         checkGradients([x], "tanh") { $0[0].tanh() }
+        checkGradients([x], "one input through both, twice (gradients written, then added)") { $0[0].sigmoid() * $0[0].tanh() + $0[0].sigmoid() }
         checkGradients([x], "gelu") { $0[0].gelu() }
     }
 }
