@@ -45,31 +45,9 @@ extension Tensor {
     }
 
     /// 1 / (1 + e^-x)
-    public func sigmoid() -> Tensor {
-        let x = self, y = Tensor(uninitializedShape: shape)
-        let px = storage.pointer, py = y.storage.pointer
-        pointwise(count) { r in FastMath.sigmoid(px + r.lowerBound, py + r.lowerBound, r.count) }
-        return y.recorded(from: [x]) { g in
-            x.writeGrad { gx, fresh in
-                pointwise(x.count) { r in
-                    if fresh { for i in r { gx[i] = g[i] * py[i] * (1 - py[i]) } } else { for i in r { gx[i] += g[i] * py[i] * (1 - py[i]) } }
-                }
-            }
-        }
-    }
+    public func sigmoid() -> Tensor { unary(SigmoidFunction.self) }
 
-    public func tanh() -> Tensor {
-        let x = self, y = Tensor(uninitializedShape: shape)
-        let px = storage.pointer, py = y.storage.pointer
-        pointwise(count) { r in FastMath.tanh(px + r.lowerBound, py + r.lowerBound, r.count) }
-        return y.recorded(from: [x]) { g in
-            x.writeGrad { gx, fresh in
-                pointwise(x.count) { r in
-                    if fresh { for i in r { gx[i] = g[i] * (1 - py[i] * py[i]) } } else { for i in r { gx[i] += g[i] * (1 - py[i] * py[i]) } }
-                }
-            }
-        }
-    }
+    public func tanh() -> Tensor { unary(TanhFunction.self) }
 
     /// Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)), Φ by erfc in vectors (fractional error under
     /// 1.2e-7 everywhere, the negative tail included). Backward: g·(Φ(x) + x·φ(x)).
@@ -92,4 +70,16 @@ extension Tensor {
             }
         }
     }
+}
+
+/// σ(x) by the kernel set; σ' = y(1 - y).
+private enum SigmoidFunction: VectorFunction {
+    static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { FastMath.sigmoid(x, y, n) }
+    static func grad(_ g: Float, _ x: Float, _ y: Float) -> Float { g * y * (1 - y) }
+}
+
+/// tanh x by the kernel set; tanh' = 1 - y².
+private enum TanhFunction: VectorFunction {
+    static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { FastMath.tanh(x, y, n) }
+    static func grad(_ g: Float, _ x: Float, _ y: Float) -> Float { g * (1 - y * y) }
 }

@@ -141,8 +141,9 @@ private protocol ScalarFunction {
 }
 
 /// An elementwise function computed over a buffer by a vector kernel (y may not be x), and its
-/// derivative times the gradient g from x and y (static, as `BinaryFunction`).
-private protocol VectorFunction {
+/// derivative times the gradient g from x and y (static, as `BinaryFunction`): exp, log and sqrt
+/// here, sigmoid and tanh in Activations.swift.
+protocol VectorFunction {
     static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int)
     static func grad(_ g: Float, _ x: Float, _ y: Float) -> Float
 }
@@ -217,7 +218,7 @@ extension Tensor {
     public func abs() -> Tensor { map(0, Magnitude.self) }
 
     /// y = F(x) by its vector kernel, recording its gradient.
-    private func unary<F: VectorFunction>(_: F.Type) -> Tensor {
+    func unary<F: VectorFunction>(_: F.Type) -> Tensor {
         let x = self, y = Tensor(uninitializedShape: shape)
         let px = storage.pointer, py = y.storage.pointer
         pointwise(count) { r in F.apply(px + r.lowerBound, py + r.lowerBound, r.count) }
