@@ -46,10 +46,8 @@ static inline __attribute__((always_inline)) float lanesum(vf v) {
 
 // ---- exp, sigmoid, tanh -------------------------------------------------------------------
 
-// e^x, x clamped to [-87.3, 88.3] (NaN stays NaN). Rounding and 2^n by the 1.5*2^23 trick.
-static inline __attribute__((always_inline)) vf vexp(vf x) {
-    x = select(x > 88.3f, splat(88.3f), x);
-    x = select(x < -87.3f, splat(-87.3f), x);
+// e^x for x in [-87.3, 88.3] (NaN stays NaN). Rounding and 2^n by the 1.5*2^23 trick.
+static inline __attribute__((always_inline)) vf vexp_in_range(vf x) {
     const float magic = 12582912.0f;
     vf t = FMA(x, splat(1.44269504088896341f), splat(magic));
     vf n = t - magic;
@@ -65,6 +63,13 @@ static inline __attribute__((always_inline)) vf vexp(vf x) {
     vu ni = (vu)t - 0x4B400000u;
     vu bits = (ni + 127u) << 23;
     return y * (vf)bits;
+}
+
+// e^x, x clamped to [-87.3, 88.3] first.
+static inline __attribute__((always_inline)) vf vexp(vf x) {
+    x = select(x > 88.3f, splat(88.3f), x);
+    x = select(x < -87.3f, splat(-87.3f), x);
+    return vexp_in_range(x);
 }
 
 static inline __attribute__((always_inline)) vf vsigmoid(vf x) { return 1.0f / (1.0f + vexp(-x)); }
@@ -127,33 +132,48 @@ static void DM_SUFFIX(map_sqrt)(const float *x, float *y, long n) {
     for (; i < n; i++) y[i] = __builtin_sqrtf(x[i]);
 }
 
-// erfc(a) for a >= 0 with a fractional error under 1.2e-7 everywhere (Numerical Recipes' erfcc).
-static inline __attribute__((always_inline)) vf verfc(vf a) {
+// ½·erfc(a) for a in [0, 9.2] with a fractional error under 1.2e-7 (Numerical Recipes' erfcc:
+// erfc(a) = t·e^(p(t) - a²), t = 1/(1 + a/2); the ½ is -ln 2 in p's constant term). Over that
+// range p - a² - ln 2 stays within vexp_in_range's.
+static inline __attribute__((always_inline)) vf vhalf_erfc(vf a) {
     vf t = 1.0f / FMA(a, splat(0.5f), splat(1.0f));
-    vf p = splat(0.17087277f);
-    p = FMA(p, t, splat(-0.82215223f));
-    p = FMA(p, t, splat(1.48851587f));
-    p = FMA(p, t, splat(-1.13520398f));
-    p = FMA(p, t, splat(0.27886807f));
-    p = FMA(p, t, splat(-0.18628806f));
-    p = FMA(p, t, splat(0.09678418f));
-    p = FMA(p, t, splat(0.37409196f));
-    p = FMA(p, t, splat(1.00002368f));
-    p = FMA(p, t, splat(-1.26551223f));
-    return t * vexp(p - a * a);
+    // The degree-9 polynomial by Estrin's scheme (depth 4 multiply-adds, not Horner's 9).
+    vf t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+    vf q01 = FMA(t, splat(1.00002368f), splat(-1.26551223f - 0.693147181f));
+    vf q23 = FMA(t, splat(0.09678418f), splat(0.37409196f));
+    vf q45 = FMA(t, splat(0.27886807f), splat(-0.18628806f));
+    vf q67 = FMA(t, splat(1.48851587f), splat(-1.13520398f));
+    vf q89 = FMA(t, splat(0.17087277f), splat(-0.82215223f));
+    vf p = FMA(FMA(q67, t2, q45), t4, FMA(q23, t2, q01));
+    p = FMA(q89, t8, p);
+    return t * vexp_in_range(FMA(-a, a, p));
 }
 
-// Φ(x), the standard normal distribution function: ½·erfc(-x/√2), from the near tail either way.
-static inline __attribute__((always_inline)) vf vnormal_cdf(vf x) {
-    vf a = select(x < 0.0f, -x, x) * 0.707106781f;
-    vf tail = 0.5f * verfc(a);
+// a = |x|/√2, or 9.2 with `far` set where it is beyond (|x| over about 13, where Φ(-|x|) is
+// under 1e-38): the tail ½·erfc(a) and x·φ(x) are taken as 0 there (GELU(-20) is -0 and
+// GELU(-inf) NaN, as PyTorch's; the derivative at ±inf is 1 and 0). NaN stays NaN.
+static inline __attribute__((always_inline)) vf vhalf_sqrt2_abs(vf x, vi *far) {
+    vf a = (vf)((vi)x & 0x7fffffff) * 0.707106781f;
+    *far = a >= 9.2f;
+    return select(*far, splat(9.2f), a);
+}
+// Φ(x) from the near tail either way.
+static inline __attribute__((always_inline)) vf vnormal_cdf(vf x, vf a, vi far) {
+    vf tail = (vf)((vi)vhalf_erfc(a) & ~far);
     return select(x < 0.0f, tail, 1.0f - tail);
 }
 
-// GELU x·Φ(x), and its derivative Φ(x) + x·φ(x).
-static inline __attribute__((always_inline)) vf vgelu(vf x) { return x * vnormal_cdf(x); }
+// GELU x·Φ(x), and its derivative Φ(x) + x·φ(x), φ(x) = e^(-a²)/√(2π).
+static inline __attribute__((always_inline)) vf vgelu(vf x) {
+    vi far;
+    vf a = vhalf_sqrt2_abs(x, &far);
+    return x * vnormal_cdf(x, a, far);
+}
 static inline __attribute__((always_inline)) vf vgelu_derivative(vf x) {
-    return FMA(x * 0.398942280f, vexp(-0.5f * x * x), vnormal_cdf(x));
+    vi far;
+    vf a = vhalf_sqrt2_abs(x, &far);
+    vf xdensity = (vf)((vi)(x * 0.398942280f * vexp_in_range(-a * a)) & ~far);
+    return xdensity + vnormal_cdf(x, a, far);
 }
 
 #define DM_MAP(name, f)                                                          \
@@ -166,7 +186,15 @@ DM_MAP(map_exp, vexp)
 DM_MAP(map_sigmoid, vsigmoid)
 DM_MAP(map_tanh, vtanh)
 DM_MAP(map_gelu, vgelu)
-DM_MAP(map_gelu_derivative, vgelu_derivative)
+
+static void DM_SUFFIX(gelu_backward)(const float *x, const float *g, long n, float *gx, int accumulate) {
+    for (long i = 0; i < n; i += L) {
+        long k = n - i < L ? n - i : L;
+        vf r = (k == L ? load(g + i) : load_part(g + i, k)) * vgelu_derivative(k == L ? load(x + i) : load_part(x + i, k));
+        if (accumulate) r += k == L ? load(gx + i) : load_part(gx + i, k);
+        if (k == L) store(gx + i, r); else store_part(gx + i, r, k);
+    }
+}
 
 static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float *cprev, float *c, float *h,
                                       long n, long stride, float *saving, float *tanhc) {
@@ -465,7 +493,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .wgrad_flat_scratch = DM_SUFFIX(wgrad_flat_scratch), .wgrad_flat = DM_SUFFIX(wgrad_flat),
     .exp = DM_SUFFIX(map_exp), .sigmoid = DM_SUFFIX(map_sigmoid), .tanh = DM_SUFFIX(map_tanh),
     .log = DM_SUFFIX(map_log), .sqrt = DM_SUFFIX(map_sqrt), .gelu = DM_SUFFIX(map_gelu),
-    .gelu_derivative = DM_SUFFIX(map_gelu_derivative),
+    .gelu_backward = DM_SUFFIX(gelu_backward),
     .lstm_pointwise = DM_SUFFIX(lstm_pointwise), .lstm_pointwise_backward = DM_SUFFIX(lstm_pointwise_backward),
     .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),
     .transpose = DM_SUFFIX(transpose),

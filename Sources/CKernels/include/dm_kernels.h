@@ -69,11 +69,12 @@ typedef struct dm_kernels {
     void (*sigmoid)(const float *x, float *y, long n);
     void (*tanh)(const float *x, float *y, long n);
     // y = log x (within 2 ulp; 0, negative, subnormal, inf and NaN as libm's logf), √x, GELU
-    // x·Φ(x) and its derivative Φ(x) + x·φ(x) (Φ by erfc, fractional error under 1.2e-7).
+    // x·Φ(x) (Φ by erfc, fractional error under 1.2e-7); GELU's backward gx = g·(Φ(x) + x·φ(x)),
+    // added to gx when accumulate is not 0.
     void (*log)(const float *x, float *y, long n);
     void (*sqrt)(const float *x, float *y, long n);
     void (*gelu)(const float *x, float *y, long n);
-    void (*gelu_derivative)(const float *x, float *y, long n);
+    void (*gelu_backward)(const float *x, const float *g, long n, float *gx, int accumulate);
 
     // One LSTM row of n units: pre + bias -> i, f, g, o in place (gate k of unit j at k·stride + j;
     // stride n for a whole row); c = f.cprev + i.g; h = o.tanh(c); saving (4n: gate k at k·n) gets

@@ -6,10 +6,11 @@ internal import CKernels
 enum FastMath {
     static func log(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.log(x, y, n) }
     static func sqrt(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.sqrt(x, y, n) }
-    /// x·Φ(x), and its derivative Φ(x) + x·φ(x) (Φ by erfc, fractional error under 1.2e-7).
+    /// x·Φ(x) (Φ by erfc, fractional error under 1.2e-7), and its backward gx = g·(Φ(x) + x·φ(x))
+    /// (added to gx when accumulating).
     static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.gelu(x, y, n) }
-    static func geluDerivative(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        dm_kernels_active()!.pointee.gelu_derivative(x, y, n)
+    static func geluBackward(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ n: Int, accumulate: Bool) {
+        dm_kernels_active()!.pointee.gelu_backward(x, g, n, gx, accumulate ? 1 : 0)
     }
     static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.sigmoid(x, y, n) }
     static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.tanh(x, y, n) }

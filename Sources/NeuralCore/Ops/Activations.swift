@@ -58,14 +58,7 @@ extension Tensor {
         return y.recorded(from: [x]) { g in
             x.writeGrad { gx, fresh in
                 pointwise(x.count) { r in
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 4096) { d in   // derivatives, a block at a time
-                        let d = d.baseAddress!
-                        for o in stride(from: r.lowerBound, to: r.upperBound, by: 4096) {
-                            let n = Swift.min(4096, r.upperBound - o)
-                            FastMath.geluDerivative(px + o, d, n)
-                            if fresh { for i in 0..<n { gx[o + i] = g[o + i] * d[i] } } else { for i in 0..<n { gx[o + i] += g[o + i] * d[i] } }
-                        }
-                    }
+                    FastMath.geluBackward(px + r.lowerBound, g + r.lowerBound, gx + r.lowerBound, r.count, accumulate: !fresh)
                 }
             }
         }

@@ -24,8 +24,9 @@ final class FastMathTests: XCTestCase {
     /// log against Double's over 76 binades (within 2.5e-7 relative, or 1e-7 near 1), libm's bits
     /// for 0, negatives, subnormals, inf and NaN; √ exactly; GELU and its derivative against the
     /// definition by Double's erfc (within 1e-6 relative, plus what rounding x² to a float makes of
-    /// e^(-x²/2) in the far negative tail); on every
-    /// kernel set, lengths with a tail after the vectors.
+    /// e^(-x²/2) in the far negative tail), beyond |x| = 13 the tail taken as 0 (GELU(-inf) NaN as
+    /// PyTorch's, the derivative 1 at inf and 0 at -inf, NaN kept); the backward writes g·gelu'(x)
+    /// or adds it; on every kernel set, lengths with a tail after the vectors.
     func testLogSqrtGeluAgainstDouble() {
         forEachKernelSet { set in
             var xs: [Float] = (-60...75).map { Float(Foundation.pow(2.0, Double($0) / 2)) }
@@ -43,10 +44,13 @@ final class FastMathTests: XCTestCase {
                 }
                 XCTAssertEqual(r[i].bitPattern, x.squareRoot().bitPattern, "\(set) sqrt(\(x))")
             }
-            let gs = stride(from: Float(-12), through: 12, by: 0.0173).map { $0 } + [0, -0.5, 0.5, 3, -3]
+            let gs = stride(from: Float(-14), through: 14, by: 0.0173).map { $0 } + [0, -0.5, 0.5, 3, -3]
             var y = [Float](repeating: 0, count: gs.count), d = y
             FastMath.gelu(gs, &y, gs.count)
-            FastMath.geluDerivative(gs, &d, gs.count)
+            FastMath.geluBackward(gs, [Float](repeating: 1, count: gs.count), &d, gs.count, accumulate: false)
+            var added = [Float](repeating: 1, count: gs.count)   // 1 + 2·gelu'(x)
+            FastMath.geluBackward(gs, [Float](repeating: 2, count: gs.count), &added, gs.count, accumulate: true)
+            XCTAssertEqual(added, d.map { 1 + 2 * $0 }, "\(set)")
             for (i, x) in gs.enumerated() {
                 let v = Double(x), cdf = 0.5 * (1 + Foundation.erf(v / 2.0.squareRoot())), tail = 0.5 * Foundation.erfc(Swift.abs(v) / 2.0.squareRoot())
                 let phi = v < 0 ? tail : cdf, want = v * phi, wantD = phi + v * Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
@@ -54,6 +58,16 @@ final class FastMathTests: XCTestCase {
                 XCTAssertEqual(Double(y[i]), want, accuracy: tolerance * Swift.abs(want) + 1e-30, "\(set) gelu(\(x))")
                 XCTAssertEqual(Double(d[i]), wantD, accuracy: tolerance * Swift.abs(wantD) + 1e-7, "\(set) gelu'(\(x))")
             }
+            let specials: [Float] = [-20, -1e30, .infinity, -.infinity, .nan, 20, 1e30]
+            var ys = [Float](repeating: 0, count: specials.count), ds = ys
+            FastMath.gelu(specials, &ys, specials.count)
+            FastMath.geluBackward(specials, [Float](repeating: 1, count: specials.count), &ds, specials.count, accumulate: false)
+            XCTAssertEqual(ys[0...2].map(\.bitPattern), [Float(-0.0), -0.0, .infinity].map(\.bitPattern), "\(set)")
+            XCTAssertTrue(ys[3].isNaN && ys[4].isNaN, "\(set)")
+            XCTAssertEqual(Array(ys[5...]), [20, 1e30], "\(set)")
+            XCTAssertEqual(Array(ds[0..<4]), [0, 0, 1, 0], "\(set)")
+            XCTAssertTrue(ds[4].isNaN, "\(set)")
+            XCTAssertEqual(Array(ds[5...]), [1, 1], "\(set)")
         }
     }
 
