@@ -498,6 +498,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .to_channel_last = DM_SUFFIX(to_channel_last), .from_channel_last = DM_SUFFIX(from_channel_last),
     .transpose = DM_SUFFIX(transpose),
     .sum = DM_SUFFIX(sum), .squared_deviation = DM_SUFFIX(squared_deviation), .dot_centered = DM_SUFFIX(dot_centered),
+    .squared_error_sum = DM_SUFFIX(squared_error_sum), .absolute_error_sum = DM_SUFFIX(absolute_error_sum),
     .affine_centered = DM_SUFFIX(affine_centered),
     .rectifier = DM_SUFFIX(rectifier), .rectifier_backward = DM_SUFFIX(rectifier_backward),
     .max_pool2 = DM_SUFFIX(max_pool2), .max_pool2_backward = DM_SUFFIX(max_pool2_backward),

@@ -39,6 +39,27 @@ static inline __attribute__((always_inline)) vf DM_SUFFIX(dotc_v)(const float *a
 #define DM_DOTC_F(i) (a[i] * (b[i] - m))
 DM_REDUCE(dot_centered, (const float *a, const float *b, long n, float m), DM_DOTC_V, DM_DOTC_F)
 
+// Σ (x[i] - t[i])² (square 1) or Σ |x[i] - t[i]| (square 0): each difference in float, then in
+// double; two L-lane double accumulators, summed across lanes at the end.
+typedef double vd __attribute__((vector_size(DM_LANES * 8)));
+static inline __attribute__((always_inline)) double DM_SUFFIX(error_sum)(const float *x, const float *t, long n, int square) {
+    vd s0 = {0}, s1 = {0};
+    long i = 0;
+    for (; i + 2 * L <= n; i += 2 * L) {
+        vd d0 = __builtin_convertvector(load(x + i) - load(t + i), vd);
+        vd d1 = __builtin_convertvector(load(x + i + L) - load(t + i + L), vd);
+        if (square) { s0 = d0 * d0 + s0; s1 = d1 * d1 + s1; }
+        else { s0 += __builtin_elementwise_abs(d0); s1 += __builtin_elementwise_abs(d1); }
+    }
+    s0 += s1;
+    double s = 0;
+    for (int j = 0; j < L; j++) s += s0[j];
+    for (; i < n; i++) { double d = (double)(x[i] - t[i]); s += square ? d * d : fabs(d); }
+    return s;
+}
+static double DM_SUFFIX(squared_error_sum)(const float *x, const float *t, long n) { return DM_SUFFIX(error_sum)(x, t, n, 1); }
+static double DM_SUFFIX(absolute_error_sum)(const float *x, const float *t, long n) { return DM_SUFFIX(error_sum)(x, t, n, 0); }
+
 // y[i] = a·u[i] + b·(v[i] - m) + c (u NULL: no first term), or y[i] += that when accumulate.
 static void DM_SUFFIX(affine_centered)(const float *u, float a, const float *v, float m, float b, float c, long n,
                                        float *y, int accumulate) {

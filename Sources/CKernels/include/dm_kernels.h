@@ -102,6 +102,10 @@ typedef struct dm_kernels {
     float (*sum)(const float *p, long n);
     float (*squared_deviation)(const float *p, long n, float m);
     float (*dot_centered)(const float *a, const float *b, long n, float m);
+    // Σ (x - t)² and Σ |x - t| (each difference in float, squared and summed in double: the
+    // elementwise losses' sums).
+    double (*squared_error_sum)(const float *x, const float *t, long n);
+    double (*absolute_error_sum)(const float *x, const float *t, long n);
     // y[i] = a·u[i] + b·(v[i] - m) + c for i < n (u NULL: no first term), or y[i] += it when accumulate.
     void (*affine_centered)(const float *u, float a, const float *v, float m, float b, float c, long n,
                             float *y, int accumulate);

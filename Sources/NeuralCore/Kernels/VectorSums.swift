@@ -51,6 +51,18 @@ func vectorDotCentered(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n
     return dm_kernels_active()!.pointee.dot_centered(a, b, n, m)
 }
 
+/// Σ (x[i] - t[i])² for i < n, each difference in float, squared and summed in Double
+@inline(__always)
+func vectorSquaredErrorSum(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int) -> Double {
+    dm_kernels_active()!.pointee.squared_error_sum(x, t, n)
+}
+
+/// Σ |x[i] - t[i]| for i < n, each difference in float, summed in Double
+@inline(__always)
+func vectorAbsoluteErrorSum(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int) -> Double {
+    dm_kernels_active()!.pointee.absolute_error_sum(x, t, n)
+}
+
 /// y[i] = a·u[i] + b·(v[i] - m) + c for i < n (no first term without u), or y[i] += it.
 @inline(__always)
 func vectorAffineCentered(_ u: UnsafePointer<Float>?, _ a: Float, _ v: UnsafePointer<Float>, _ m: Float, _ b: Float, _ c: Float,

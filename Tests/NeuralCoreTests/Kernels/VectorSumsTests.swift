@@ -22,6 +22,21 @@ final class VectorSumsTests: XCTestCase {
         }
     }
 
+    /// The elementwise losses' sums: each difference rounded to a float as the loss's own value
+    /// does, then squared (or its magnitude) and summed in Double: within Double's rounding of that.
+    func testErrorSumsMatchTheirDefinition() {
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 23)
+            for n in [0, 1, 15, 16, 17, 31, 32, 33, 200, 4096, 4099] {
+                let x = Tensor.normal([n], using: &rng).scalars, t = Tensor.normal([n], using: &rng).scalars.map { $0 * 3 }
+                let d = zip(x, t).map { Double($0 - $1) }
+                let sq = d.reduce(0) { $0 + $1 * $1 }, ab = d.reduce(0) { $0 + Swift.abs($1) }
+                XCTAssertEqual(vectorSquaredErrorSum(x, t, n), sq, accuracy: 1e-13 * Swift.max(sq, 1), "\(set) squared n \(n)")
+                XCTAssertEqual(vectorAbsoluteErrorSum(x, t, n), ab, accuracy: 1e-13 * Swift.max(ab, 1), "\(set) absolute n \(n)")
+            }
+        }
+    }
+
     func testAffineCenteredWritesOrAdds() {
         forEachKernelSet { set in
             var rng = RandomGenerator(seed: 23)
