@@ -181,8 +181,15 @@ extension Tensor {
             guard let root = out.node else { fatalError("backward: an output (shape \(out.shape)) does not require grad") }
             if let seed {
                 checkShape(seed.shape, out.shape, "backward seed")
-                let ps = seed.storage.pointer, n = out.count
-                root.write { g, fresh in moveRows(1, n, from: ps, stride: 0, to: g, stride: 0, accumulate: !fresh) }
+                if root.grad == nil && !root.isLeaf && seed.storage.count == out.count {
+                    // The seed's buffer itself: pullbacks only read it, a write (another root
+                    // adding into this one) copies it first (uniqueGrad), and a non-leaf's
+                    // gradient is dropped after the pass, so the seed keeps its values.
+                    root.grad = seed.storage
+                } else {
+                    let ps = seed.storage.pointer, n = out.count
+                    root.write { g, fresh in moveRows(1, n, from: ps, stride: 0, to: g, stride: 0, accumulate: !fresh) }
+                }
             } else {
                 require(out.count == 1, "backward: needs a scalar or a seed; shape is \(out.shape)")
                 root.accumulate { $0[0] += 1 }
