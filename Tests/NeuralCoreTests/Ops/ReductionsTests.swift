@@ -46,8 +46,8 @@ final class ReductionsTests: XCTestCase {
     }
 
     /// Sums over the leading axes (column sums, split by columns) against the definition in
-    /// Double, the same bits on 1, 3 and 16 threads, keepDims; the gradient a copy of g in each
-    /// row, written fresh or added.
+    /// Double and, bit for bit, the float sum in row order; the same bits on 1, 3 and 16 threads,
+    /// keepDims; the gradient a copy of g in each row, written fresh or added.
     func testLeadingSumSplitAcrossThreads() {
         let saved = Parallel.threads
         defer { Parallel.threads = saved }
@@ -66,6 +66,8 @@ final class ReductionsTests: XCTestCase {
             for j in 0..<(b * c) {
                 let want = (0..<a).reduce(0.0) { $0 + Double(xs[$1 * b * c + j]) }
                 XCTAssertEqual(Double(one.scalars[j]), want, accuracy: 1e-5, "sum over axis 0 at \(j)")
+                let inOrder = (0..<a).reduce(Float(0)) { $0 + xs[$1 * b * c + j] }   // row by row, in float
+                XCTAssertEqual(one.scalars[j].bitPattern, inOrder.bitPattern, "sum over axis 0 at \(j): not in row order")
             }
             for k in 0..<c {
                 let want = (0..<(a * b)).reduce(0.0) { $0 + Double(xs[$1 * c + k]) }
