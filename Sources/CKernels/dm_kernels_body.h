@@ -132,9 +132,9 @@ static void DM_SUFFIX(map_sqrt)(const float *x, float *y, long n) {
     for (; i < n; i++) y[i] = __builtin_sqrtf(x[i]);
 }
 
-// ½·e^(a²)·erfc(a) for a in [0, 9.2]: ½·t·Q(t), t = 1/(1 + 0.4a), Q of degree 8 fitted (scripts/fit_erfc.py) to
-// e^(a²)·erfc(a)/t for the least largest fractional error (6e-8 in exact arithmetic, 3.5e-7
-// with float's rounding), by Estrin's scheme (depth 4 multiply-adds).
+// ½·e^(a²)·erfc(a) for a in [0, 9.2]: ½·t·Q(t), t = 1/(1 + 0.4a), Q of degree 8 fitted to
+// e^(a²)·erfc(a)/t for the least largest fractional error (scripts/fit_erfc.py: 6e-8 in exact
+// arithmetic, 3.5e-7 with float's rounding), by Estrin's scheme (depth 4 multiply-adds).
 static inline __attribute__((always_inline)) vf vhalf_scaled_erfc(vf a) {
     vf t = 1.0f / FMA(a, splat(0.4f), splat(1.0f));
     vf t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
