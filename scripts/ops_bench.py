@@ -51,6 +51,8 @@ def torch_cases(torch):
         "avg_pool2d": ([normal(*image)], lambda a: F.avg_pool2d(a, 2)),
         "upsample2x": ([normal(*image)], lambda a: F.interpolate(a, scale_factor=2, mode="nearest")),
         "mse_loss": ([normal(n), normal(n)], F.mse_loss),
+        "bce_logits": ([normal(n), torch.rand(n, generator=g)],
+                       lambda a, b: F.binary_cross_entropy_with_logits(a, b.detach())),   # no target gradient, as ours
         "cross_entropy": ([normal(2048, 65)], lambda a: F.cross_entropy(a, targets)),
         "matmul": ([normal(256, 256), normal(256, 256)], torch.matmul),
     }

@@ -14,7 +14,7 @@ public struct OpCase {
 public let allOps = ["add", "mul_scalar", "add_bias", "relu", "sigmoid", "tanh", "gelu", "exp", "log", "sqrt",
                      "softmax", "log_softmax", "softmax_narrow", "sum_all", "sum_axis0", "mean_last",
                      "transpose", "permute_nhwc", "pixel_shuffle", "concat", "max_pool2d", "avg_pool2d", "upsample2x",
-                     "mse_loss", "cross_entropy", "matmul"]
+                     "mse_loss", "bce_logits", "cross_entropy", "matmul"]
 
 /// The case of op `name` on data from `seed` (nil: no such op).
 public func buildOpCase(_ name: String, seed: UInt64) -> OpCase? {
@@ -56,6 +56,7 @@ public func buildOpCase(_ name: String, seed: UInt64) -> OpCase? {
     case "avg_pool2d": return unit("16x64x32x32", [normal(image)]) { avgPool2d($0[0], kernel: 2) }
     case "upsample2x": return unit("16x64x32x32", [normal(image)]) { upsampleNearest2d($0[0], factor: 2) }
     case "mse_loss": return unit("1M", [normal([n]), normal([n])]) { mseLoss($0[0], $0[1]) }
+    case "bce_logits": return unit("1M", [normal([n]), .uniform([n], low: 0, high: 1, using: &rng)]) { bceWithLogits($0[0], $0[1]) }
     case "cross_entropy":
         let targets = (0..<2048).map { _ in rng.int(below: 65) }
         return unit("2048x65", [normal([2048, 65])]) { crossEntropy($0[0], targets: targets) }

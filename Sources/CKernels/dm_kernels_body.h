@@ -196,6 +196,54 @@ static void DM_SUFFIX(gelu_backward)(const float *x, const float *g, long n, flo
     }
 }
 
+// Binary cross-entropy on a logit x against t, stable: max(x, 0) - x·t + log1p(e^-|x|), log1p(e)
+// as log(1 + e) corrected by the rounding of 1 + e: (e - ((1 + e) - 1))/(1 + e).
+static inline __attribute__((always_inline)) vf vlogit_cross_entropy(vf x, vf t) {
+    vf e = vexp((vf)((vi)x | (vi)splat(-0.0f)));   // e^-|x|
+    vf u = 1.0f + e;
+    vf log1p = vlog_normal(u) + (e - (u - 1.0f)) / u;
+    return (vf)((vi)x & (x > 0.0f)) - x * t + log1p;
+}
+
+static void DM_SUFFIX(logit_cross_entropy)(const float *x, const float *t, long n, float *y) {
+    for (long i = 0; i < n; i += L) {
+        long k = n - i < L ? n - i : L;
+        vf r = k == L ? vlogit_cross_entropy(load(x + i), load(t + i))
+                      : vlogit_cross_entropy(load_part(x + i, k), load_part(t + i, k));
+        if (k == L) store(y + i, r); else store_part(y + i, r, k);
+    }
+}
+
+static double DM_SUFFIX(logit_cross_entropy_sum)(const float *x, const float *t, long n) {
+    typedef double vdl __attribute__((vector_size(DM_LANES * 8)));
+    vdl s0 = {0}, s1 = {0};
+    long i = 0;
+    for (; i + 2 * L <= n; i += 2 * L) {
+        s0 += __builtin_convertvector(vlogit_cross_entropy(load(x + i), load(t + i)), vdl);
+        s1 += __builtin_convertvector(vlogit_cross_entropy(load(x + i + L), load(t + i + L)), vdl);
+    }
+    for (; i + L <= n; i += L) s0 += __builtin_convertvector(vlogit_cross_entropy(load(x + i), load(t + i)), vdl);
+    if (i < n) {   // the rest, zeros past n
+        vf r = vlogit_cross_entropy(load_part(x + i, n - i), load_part(t + i, n - i));
+        for (long j = n - i; j < L; j++) r[j] = 0;
+        s0 += __builtin_convertvector(r, vdl);
+    }
+    s0 += s1;
+    double s = 0;
+    for (int j = 0; j < L; j++) s += s0[j];
+    return s;
+}
+
+static void DM_SUFFIX(logit_cross_entropy_backward)(const float *x, const float *t, const float *g, float k, long n, float *gx) {
+    for (long i = 0; i < n; i += L) {
+        long m = n - i < L ? n - i : L;
+        vf xv = m == L ? load(x + i) : load_part(x + i, m), tv = m == L ? load(t + i) : load_part(t + i, m);
+        vf scale = g ? (m == L ? load(g + i) : load_part(g + i, m)) : splat(k);
+        vf r = (m == L ? load(gx + i) : load_part(gx + i, m)) + scale * (vsigmoid(xv) - tv);
+        if (m == L) store(gx + i, r); else store_part(gx + i, r, m);
+    }
+}
+
 static void DM_SUFFIX(lstm_pointwise)(float *pre, const float *bias, const float *cprev, float *c, float *h,
                                       long n, long stride, float *saving, float *tanhc) {
     const long m = stride;   // gate k of unit j at pre[k·m + j], bias[k·m + j]
@@ -499,6 +547,8 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .transpose = DM_SUFFIX(transpose),
     .sum = DM_SUFFIX(sum), .squared_deviation = DM_SUFFIX(squared_deviation), .dot_centered = DM_SUFFIX(dot_centered),
     .squared_error_sum = DM_SUFFIX(squared_error_sum), .absolute_error_sum = DM_SUFFIX(absolute_error_sum),
+    .logit_cross_entropy = DM_SUFFIX(logit_cross_entropy), .logit_cross_entropy_sum = DM_SUFFIX(logit_cross_entropy_sum),
+    .logit_cross_entropy_backward = DM_SUFFIX(logit_cross_entropy_backward),
     .affine_centered = DM_SUFFIX(affine_centered),
     .rectifier = DM_SUFFIX(rectifier), .rectifier_backward = DM_SUFFIX(rectifier_backward),
     .max_pool2 = DM_SUFFIX(max_pool2), .max_pool2_backward = DM_SUFFIX(max_pool2_backward),

@@ -106,6 +106,11 @@ typedef struct dm_kernels {
     // elementwise losses' sums).
     double (*squared_error_sum)(const float *x, const float *t, long n);
     double (*absolute_error_sum)(const float *x, const float *t, long n);
+    // Binary cross-entropy on logits, max(x, 0) - x·t + log(1 + e^-|x|) in float: each value into
+    // y, or their sum in double; its backward gx[i] += (g ? g[i] : k)·(σ(x[i]) - t[i]).
+    void (*logit_cross_entropy)(const float *x, const float *t, long n, float *y);
+    double (*logit_cross_entropy_sum)(const float *x, const float *t, long n);
+    void (*logit_cross_entropy_backward)(const float *x, const float *t, const float *g, float k, long n, float *gx);
     // y[i] = a·u[i] + b·(v[i] - m) + c for i < n (u NULL: no first term), or y[i] += it when accumulate.
     void (*affine_centered)(const float *u, float a, const float *v, float m, float b, float c, long n,
                             float *y, int accumulate);

@@ -12,6 +12,18 @@ enum FastMath {
     static func geluBackward(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ n: Int, accumulate: Bool) {
         dm_kernels_active()!.pointee.gelu_backward(x, g, n, gx, accumulate ? 1 : 0)
     }
+    /// Binary cross-entropy on logits, max(x, 0) - x·t + log(1 + e^-|x|): values into y, or their sum
+    /// in Double; the backward gx[i] += (g?[i] ?? k)·(σ(x[i]) - t[i]).
+    static func logitCrossEntropy(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        dm_kernels_active()!.pointee.logit_cross_entropy(x, t, n, y)
+    }
+    static func logitCrossEntropySum(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int) -> Double {
+        dm_kernels_active()!.pointee.logit_cross_entropy_sum(x, t, n)
+    }
+    static func logitCrossEntropyBackward(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, g: UnsafePointer<Float>?, k: Float,
+                                          _ gx: UnsafeMutablePointer<Float>, _ n: Int) {
+        dm_kernels_active()!.pointee.logit_cross_entropy_backward(x, t, g, k, n, gx)
+    }
     static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.sigmoid(x, y, n) }
     static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.tanh(x, y, n) }
     static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { dm_kernels_active()!.pointee.exp(x, y, n) }

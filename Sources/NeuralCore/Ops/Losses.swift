@@ -115,24 +115,43 @@ func forEachRowRange(_ rows: Int, _ width: Int, file: StaticString = #fileID, li
 /// How a loss reduces its per-element (per-row) values, as PyTorch's `reduction=`.
 public enum LossReduction: Sendable { case mean, sum, none }
 
-/// An elementwise loss: its value for input x and target t, its derivatives in x and in t, and
-/// whether the target gets a gradient at all. Static, so the loops generic over one are
-/// specialized with the loss inlined (a closure passed in was called once per element: about 20x
-/// slower).
+/// An elementwise loss over blocks of x and t (n floats each): its values, their sum, and its
+/// gradients added in. Static, so the loops generic over one are specialized with the loss
+/// inlined (a closure passed in was called once per element: about 20x slower).
 private protocol ElementwiseLossFunction {
-    static func value(_ x: Float, _ t: Float) -> Double
-    static func dInput(_ x: Float, _ t: Float) -> Float
-    static func dTarget(_ x: Float, _ t: Float) -> Float
-    static var targetHasGradient: Bool { get }
-    /// Σ value over x[0..<n], t[0..<n] in Double, in an order fixed by n alone.
+    /// y[i] = the loss of x[i] against t[i]
+    static func values(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int)
+    /// Σ the values in Double, in an order fixed by n alone.
     static func sum(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int) -> Double
+    /// gx[i] += (g?[i] ?? k)·∂loss/∂x[i], and the same into gt for the target.
+    static func addInputGradient(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, g: UnsafePointer<Float>?, k: Float,
+                                 _ gx: UnsafeMutablePointer<Float>, _ n: Int)
+    static func addTargetGradient(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, g: UnsafePointer<Float>?, k: Float,
+                                  _ gt: UnsafeMutablePointer<Float>, _ n: Int)
+    static var targetHasGradient: Bool { get }
     /// The fewest blocks of `lossBlock` worth a thread of their own.
     static var blocksPerChunk: Int { get }
 }
 
 extension ElementwiseLossFunction {
-    /// About 2 us a block in Swift (ops bench: 1M floats of mse in 420 us on one core, Zen 3).
     static var blocksPerChunk: Int { 1 }
+    /// A loss whose target gets no gradient.
+    static func addTargetGradient(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, g: UnsafePointer<Float>?, k: Float,
+                                  _ gt: UnsafeMutablePointer<Float>, _ n: Int) {}
+}
+
+/// A loss given element by element (its value, its derivatives in x and in t): the block
+/// functions loop over those.
+private protocol ScalarElementwiseLoss: ElementwiseLossFunction {
+    static func value(_ x: Float, _ t: Float) -> Double
+    static func dInput(_ x: Float, _ t: Float) -> Float
+    static func dTarget(_ x: Float, _ t: Float) -> Float
+}
+
+extension ScalarElementwiseLoss {
+    static func values(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { y[i] = Float(value(x[i], t[i])) }
+    }
 
     /// Four running sums (i mod 4), so the adds overlap; then (s0 + s1) + (s2 + s3).
     static func sum(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int) -> Double {
@@ -145,9 +164,19 @@ extension ElementwiseLossFunction {
         while i < n { s0 += value(x[i], t[i]); i += 1 }
         return (s0 + s1) + (s2 + s3)
     }
+
+    static func addInputGradient(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, g: UnsafePointer<Float>?, k: Float,
+                                 _ gx: UnsafeMutablePointer<Float>, _ n: Int) {
+        if let g { for i in 0..<n { gx[i] += g[i] * dInput(x[i], t[i]) } } else { for i in 0..<n { gx[i] += k * dInput(x[i], t[i]) } }
+    }
+
+    static func addTargetGradient(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, g: UnsafePointer<Float>?, k: Float,
+                                  _ gt: UnsafeMutablePointer<Float>, _ n: Int) {
+        if let g { for i in 0..<n { gt[i] += g[i] * dTarget(x[i], t[i]) } } else { for i in 0..<n { gt[i] += k * dTarget(x[i], t[i]) } }
+    }
 }
 
-private enum SquaredError: ElementwiseLossFunction {
+private enum SquaredError: ScalarElementwiseLoss {
     static func value(_ x: Float, _ t: Float) -> Double { let d = Double(x - t); return d * d }
     static func sum(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int) -> Double { vectorSquaredErrorSum(x, t, n) }
     static var blocksPerChunk: Int { 4 }   // 0.65 us a block in the kernel set (1M floats in 165 us)
@@ -156,7 +185,7 @@ private enum SquaredError: ElementwiseLossFunction {
     static var targetHasGradient: Bool { true }
 }
 
-private enum AbsoluteError: ElementwiseLossFunction {
+private enum AbsoluteError: ScalarElementwiseLoss {
     static func sign(_ v: Float) -> Float { v > 0 ? 1 : (v < 0 ? -1 : 0) }
     static func value(_ x: Float, _ t: Float) -> Double { Double(Swift.abs(x - t)) }
     static func sum(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int) -> Double { vectorAbsoluteErrorSum(x, t, n) }
@@ -166,11 +195,17 @@ private enum AbsoluteError: ElementwiseLossFunction {
     static var targetHasGradient: Bool { true }
 }
 
-/// max(x,0) - x·t + log(1 + e^-|x|): binary cross-entropy on a logit, in its stable form.
+/// max(x,0) - x·t + log(1 + e^-|x|): binary cross-entropy on a logit, in its stable form, in the
+/// kernel set (FastMath); ∂/∂x = σ(x) - t. The target gets no gradient.
 private enum LogitCrossEntropy: ElementwiseLossFunction {
-    static func value(_ x: Float, _ t: Float) -> Double { Double(Swift.max(x, 0) - x * t + Foundation.log1p(Foundation.exp(-Swift.abs(x)))) }
-    static func dInput(_ x: Float, _ t: Float) -> Float { 1 / (1 + Foundation.exp(-x)) - t }
-    static func dTarget(_ x: Float, _ t: Float) -> Float { 0 }
+    static func values(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        FastMath.logitCrossEntropy(x, t, y, n)
+    }
+    static func sum(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ n: Int) -> Double { FastMath.logitCrossEntropySum(x, t, n) }
+    static func addInputGradient(_ x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, g: UnsafePointer<Float>?, k: Float,
+                                 _ gx: UnsafeMutablePointer<Float>, _ n: Int) {
+        FastMath.logitCrossEntropyBackward(x, t, g: g, k: k, gx, n)
+    }
     static var targetHasGradient: Bool { false }
 }
 
@@ -184,19 +219,21 @@ private func elementwiseLoss<L: ElementwiseLossFunction>(_ input: Tensor, _ targ
     func gradients(_ g: UnsafePointer<Float>, scale k: Float?) {
         input.addGrad { gx in
             pointwise(n) { r in
-                if let k { for i in r { gx[i] += k * L.dInput(px[i], pt[i]) } } else { for i in r { gx[i] += g[i] * L.dInput(px[i], pt[i]) } }
+                let o = r.lowerBound
+                L.addInputGradient(px + o, pt + o, g: k == nil ? g + o : nil, k: k ?? 0, gx + o, r.count)
             }
         }
         guard L.targetHasGradient else { return }
         target.addGrad { gt in
             pointwise(n) { r in
-                if let k { for i in r { gt[i] += k * L.dTarget(px[i], pt[i]) } } else { for i in r { gt[i] += g[i] * L.dTarget(px[i], pt[i]) } }
+                let o = r.lowerBound
+                L.addTargetGradient(px + o, pt + o, g: k == nil ? g + o : nil, k: k ?? 0, gt + o, r.count)
             }
         }
     }
     if reduction == .none {
         let out = Tensor(uninitializedShape: input.shape), po = out.storage.pointer
-        pointwise(n) { r in for i in r { po[i] = Float(L.value(px[i], pt[i])) } }
+        pointwise(n) { r in L.values(px + r.lowerBound, pt + r.lowerBound, po + r.lowerBound, r.count) }
         return out.recorded(from: [input, target], saving: [target.storage]) { g in gradients(g, scale: nil) }
     }
     // Blocks of `lossBlock` elements summed on threads, then the blocks' sums in order: the same

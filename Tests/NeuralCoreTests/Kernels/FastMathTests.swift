@@ -158,4 +158,46 @@ final class FastMathTests: XCTestCase {
             } }
         }
     }
+
+    /// Binary cross-entropy on logits against Double's max(x, 0) - x·t + log1p(e^-|x|) (within
+    /// 3e-7 relative, plus x·t's rounding where max(x, 0) - x·t cancels; targets of 0 leave
+    /// log1p(e^-|x|) alone, down to 1e-41), the sum against the values' sum in Double, the
+    /// backward against (σ(x) - t)·g (or ·k) added to what gx held; NaN kept; on every kernel
+    /// set, lengths with a tail after the vectors.
+    func testLogitCrossEntropyAgainstDouble() {
+        forEachKernelSet { set in
+            var xs: [Float] = stride(from: Float(-95), through: 95, by: 0.37).map { $0 } + [0, -0.0, 1e-8, -1e-8, 30, -30]
+            var rng = RandomGenerator(seed: 24)
+            let gs = Tensor.normal([xs.count], using: &rng).scalars
+            for ts in [Tensor.uniform([xs.count], low: 0, high: 1, using: &rng).scalars, [Float](repeating: 0, count: xs.count)] {
+                for n in [xs.count, 13, 8, 1] {
+                    var y = [Float](repeating: 0, count: n)
+                    FastMath.logitCrossEntropy(xs, ts, &y, n)
+                    var wantSum = 0.0
+                    for i in 0..<n {
+                        let x = Double(xs[i]), t = Double(ts[i])
+                        let want = Swift.max(x, 0) - x * t + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+                        guard want > 1e-37 else { continue }   // e^-|x| below float's normal range
+                        XCTAssertEqual(Double(y[i]), want, accuracy: 3e-7 * want + 2e-7 * Swift.abs(x * t), "\(set) bce(\(x), \(t))")
+                        wantSum += Double(y[i])
+                    }
+                    let sum = FastMath.logitCrossEntropySum(xs, ts, n)
+                    XCTAssertEqual(sum, wantSum, accuracy: 1e-12 * Swift.max(wantSum, 1) + 1e-30, "\(set) sum n \(n)")
+                    var gx = [Float](repeating: 0.5, count: n), gk = gx
+                    FastMath.logitCrossEntropyBackward(xs, ts, g: gs, k: 0, &gx, n)
+                    FastMath.logitCrossEntropyBackward(xs, ts, g: nil, k: 2, &gk, n)
+                    for i in 0..<n {
+                        let d = 1 / (1 + Foundation.exp(-Double(xs[i]))) - Double(ts[i])
+                        XCTAssertEqual(Double(gx[i]), 0.5 + Double(gs[i]) * d, accuracy: 1e-6, "\(set) backward at \(xs[i])")
+                        XCTAssertEqual(Double(gk[i]), 0.5 + 2 * d, accuracy: 1e-6, "\(set) backward by k at \(xs[i])")
+                    }
+                }
+            }
+            xs = [.nan, 1, .nan]
+            var y = [Float](repeating: 0, count: 3)
+            FastMath.logitCrossEntropy(xs, [0.5, 0.5, 0.5], &y, 3)
+            XCTAssertTrue(y[0].isNaN && !y[1].isNaN && y[2].isNaN, "\(set)")
+            XCTAssertTrue(FastMath.logitCrossEntropySum(xs, [0.5, 0.5, 0.5], 3).isNaN, "\(set)")
+        }
+    }
 }
