@@ -214,25 +214,7 @@ static void DM_SUFFIX(logit_cross_entropy)(const float *x, const float *t, long 
     }
 }
 
-static double DM_SUFFIX(logit_cross_entropy_sum)(const float *x, const float *t, long n) {
-    typedef double vdl __attribute__((vector_size(DM_LANES * 8)));
-    vdl s0 = {0}, s1 = {0};
-    long i = 0;
-    for (; i + 2 * L <= n; i += 2 * L) {
-        s0 += __builtin_convertvector(vlogit_cross_entropy(load(x + i), load(t + i)), vdl);
-        s1 += __builtin_convertvector(vlogit_cross_entropy(load(x + i + L), load(t + i + L)), vdl);
-    }
-    for (; i + L <= n; i += L) s0 += __builtin_convertvector(vlogit_cross_entropy(load(x + i), load(t + i)), vdl);
-    if (i < n) {   // the rest, zeros past n
-        vf r = vlogit_cross_entropy(load_part(x + i, n - i), load_part(t + i, n - i));
-        for (long j = n - i; j < L; j++) r[j] = 0;
-        s0 += __builtin_convertvector(r, vdl);
-    }
-    s0 += s1;
-    double s = 0;
-    for (int j = 0; j < L; j++) s += s0[j];
-    return s;
-}
+// Its sum: dm_reduce_body.h (logit_cross_entropy_sum).
 
 static void DM_SUFFIX(logit_cross_entropy_backward)(const float *x, const float *t, const float *g, float k, long n, float *gx) {
     for (long i = 0; i < n; i += L) {

@@ -1,5 +1,6 @@
-// Sums along one run of floats and the affine maps of batch normalisation (included by
-// dm_kernels_body.h, with L, vf, load, store, splat, lanesum and FMA defined). Four L-lane
+// Sums along one run of floats, the elementwise losses' sums in double, and the affine maps of
+// batch normalisation (included by dm_kernels_body.h, with L, vf, load, store, splat, lanesum,
+// FMA and vlogit_cross_entropy defined). Four L-lane
 // accumulators, so the adds overlap instead of waiting on each other; summed across lanes at the
 // end (the float order differs from a plain loop).
 
@@ -39,26 +40,48 @@ static inline __attribute__((always_inline)) vf DM_SUFFIX(dotc_v)(const float *a
 #define DM_DOTC_F(i) (a[i] * (b[i] - m))
 DM_REDUCE(dot_centered, (const float *a, const float *b, long n, float m), DM_DOTC_V, DM_DOTC_F)
 
-// Σ (x[i] - t[i])² (square 1) or Σ |x[i] - t[i]| (square 0): each difference in float, then in
-// double; two L-lane double accumulators, summed across lanes at the end.
+// Σ f(x[i], t[i]) for i < n in double, f(&s, x, t) adding f of L-lane float vectors of x and t
+// into the L doubles s (a pointer: a 512-bit vector is no return value without AVX-512): two
+// accumulators, the lanes of the last vector past n left out, summed across lanes at the end.
+// The elementwise losses' sums.
 typedef double vd __attribute__((vector_size(DM_LANES * 8)));
-static inline __attribute__((always_inline)) double DM_SUFFIX(error_sum)(const float *x, const float *t, long n, int square) {
-    vd s0 = {0}, s1 = {0};
-    long i = 0;
-    for (; i + 2 * L <= n; i += 2 * L) {
-        vd d0 = __builtin_convertvector(load(x + i) - load(t + i), vd);
-        vd d1 = __builtin_convertvector(load(x + i + L) - load(t + i + L), vd);
-        if (square) { s0 = d0 * d0 + s0; s1 = d1 * d1 + s1; }
-        else { s0 += __builtin_elementwise_abs(d0); s1 += __builtin_elementwise_abs(d1); }
+#define DM_PAIR_SUM(name, f)                                                                        \
+    static double DM_SUFFIX(name)(const float *x, const float *t, long n) {                           \
+        vd s0 = {0}, s1 = {0};                                                                        \
+        long i = 0;                                                                                   \
+        for (; i + 2 * L <= n; i += 2 * L) {                                                          \
+            f(&s0, load(x + i), load(t + i));                                                         \
+            f(&s1, load(x + i + L), load(t + i + L));                                                 \
+        }                                                                                             \
+        for (; i < n; i += L) {                                                                       \
+            long k = n - i < L ? n - i : L;                                                           \
+            vd r = {0};                                                                               \
+            f(&r, load_part(x + i, k), load_part(t + i, k));                                          \
+            for (long j = k; j < L; j++) r[j] = 0;                                                    \
+            s0 += r;                                                                                  \
+        }                                                                                             \
+        s0 += s1;                                                                                     \
+        double s = 0;                                                                                 \
+        for (int j = 0; j < L; j++) s += s0[j];                                                       \
+        return s;                                                                                     \
     }
-    s0 += s1;
-    double s = 0;
-    for (int j = 0; j < L; j++) s += s0[j];
-    for (; i < n; i++) { double d = (double)(x[i] - t[i]); s += square ? d * d : fabs(d); }
-    return s;
+
+// (x - t)² and |x - t|: the difference in float, then in double; binary cross-entropy on a
+// logit in float (vlogit_cross_entropy), widened.
+static inline __attribute__((always_inline)) void DM_SUFFIX(squared_error_v)(vd *s, vf x, vf t) {
+    vd d = __builtin_convertvector(x - t, vd);
+    *s = d * d + *s;
 }
-static double DM_SUFFIX(squared_error_sum)(const float *x, const float *t, long n) { return DM_SUFFIX(error_sum)(x, t, n, 1); }
-static double DM_SUFFIX(absolute_error_sum)(const float *x, const float *t, long n) { return DM_SUFFIX(error_sum)(x, t, n, 0); }
+static inline __attribute__((always_inline)) void DM_SUFFIX(absolute_error_v)(vd *s, vf x, vf t) {
+    *s += __builtin_elementwise_abs(__builtin_convertvector(x - t, vd));
+}
+static inline __attribute__((always_inline)) void DM_SUFFIX(logit_cross_entropy_v)(vd *s, vf x, vf t) {
+    *s += __builtin_convertvector(vlogit_cross_entropy(x, t), vd);
+}
+DM_PAIR_SUM(squared_error_sum, DM_SUFFIX(squared_error_v))
+DM_PAIR_SUM(absolute_error_sum, DM_SUFFIX(absolute_error_v))
+DM_PAIR_SUM(logit_cross_entropy_sum, DM_SUFFIX(logit_cross_entropy_v))
+#undef DM_PAIR_SUM
 
 // y[i] = a·u[i] + b·(v[i] - m) + c (u NULL: no first term), or y[i] += that when accumulate.
 static void DM_SUFFIX(affine_centered)(const float *u, float a, const float *v, float m, float b, float c, long n,
