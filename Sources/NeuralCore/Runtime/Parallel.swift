@@ -71,12 +71,14 @@ public enum Parallel {
         forEachChunk(chunks, fixed: false, file: file, line: line, body)
     }
 
-    /// Runs `body(worker, chunk)` for chunk in 0..<chunks with chunk c always on worker
+    /// Runs `body(worker, chunk)` for chunk in 0..<chunks with chunk c on worker
     /// c % min(threads, chunks, cpus) (0 is the caller; all on the caller when the region runs
     /// serially). Work that follows the same split from region to region (a tensor's rows, a
     /// parameter's halves) then finds its data in the cache of the core that wrote it; on a
     /// virtual machine whose two vCPUs sit where a cache line takes 400 ns to cross, not 100,
-    /// that is what two threads lose (see docs/BENCHMARKS.md). Select the work by `chunk`, not
+    /// that is what two threads lose (see docs/BENCHMARKS.md). A worker that has not started on
+    /// the region when the caller is done with its own chunks (the OS runs another program on
+    /// its CPU) is not waited for: the caller runs its chunks. Select the work by `chunk`, not
     /// by `worker`: a region that runs serially runs every chunk on worker 0.
     public static func forEachFixed(_ chunks: Int, file: StaticString = #fileID, line: UInt = #line,
                                     _ body: (_ worker: Int, _ chunk: Int) -> Void) {
@@ -161,8 +163,13 @@ public enum Parallel {
 /// (generation << 8 | participants); the caller (participant 0) and pool thread w (participant
 /// w + 1) claim chunks from `next` until none are left (or, in a fixed region, run chunks p, p +
 /// participants, ...), then the pool threads bump `finished`.
-/// The caller waits until every participating pool thread has finished, so the body never
-/// outlives the call and the next region cannot start early.
+/// A pool thread takes part only by taking its seat (`seats`) while the region is open; the
+/// caller, done with its own share, closes every seat still empty and runs those participants'
+/// fixed chunks itself (claimed chunks are all taken by then). So a thread the OS has not run
+/// yet (its CPU busy with another program) never holds a region up: with a busy loop on one of
+/// two CPUs, two threads ran lenet's training at half the speed of one.
+/// The caller waits until every seated pool thread has finished, so the body never outlives the
+/// call and the next region cannot start early.
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
 
@@ -171,6 +178,12 @@ final class WorkerPool: @unchecked Sendable {
     private let finished = Atomic<Int>(0)
     private let next = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
+    /// Participant p's seat at `seats[p * 8]` (a cache line each): generation << 2 | open, seated
+    /// (the pool thread takes part) or closed (the caller ran its share).
+    private let seats = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 256 * 8)
+    private static let open = 0, seated = 1, closed = 2
+    /// Tests only: how long pool threads wait before taking a seat (as if the OS had not run them).
+    nonisolated(unsafe) static var seatDelayForTests = 0.0
     private var sleepLock = pthread_mutex_t()
     private var wake = pthread_cond_t()
     // The region, written before `epoch` is stored and read by its participants after they see it.
@@ -190,6 +203,7 @@ final class WorkerPool: @unchecked Sendable {
     private let nanos = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
 
     private init() {
+        for i in 0..<256 * 8 { (seats + i).initialize(to: Atomic(0)) }
         pthread_mutex_init(&sleepLock, nil)
         pthread_cond_init(&wake, nil)
     }
@@ -225,15 +239,23 @@ final class WorkerPool: @unchecked Sendable {
         self.body = body; self.chunks = chunks; self.participants = participants; self.fixed = fixed
         finished.store(0, ordering: .relaxed)
         next.store(0, ordering: .relaxed)
-        let generation = epoch.load(ordering: .relaxed) >> 8
-        epoch.store((generation + 1) << 8 | participants, ordering: .sequentiallyConsistent)
+        let generation = (epoch.load(ordering: .relaxed) >> 8) + 1
+        for p in 1..<participants { seats[p * 8].store(generation << 2 | WorkerPool.open, ordering: .relaxed) }
+        epoch.store(generation << 8 | participants, ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
             pthread_mutex_lock(&sleepLock); pthread_cond_broadcast(&wake); pthread_mutex_unlock(&sleepLock)
         }
         Parallel.asNested { runShare(0) }
+        // Close the seats not taken yet; a fixed share left behind runs here.
+        var seatedCount = 0
+        for p in 1..<participants {
+            let took = seats[p * 8].compareExchange(expected: generation << 2 | WorkerPool.open,
+                                                    desired: generation << 2 | WorkerPool.closed, ordering: .acquiringAndReleasing).exchanged
+            if !took { seatedCount += 1 } else if fixed { Parallel.asNested { runShare(p, as: 0) } }
+        }
         let waitStart = counting ? DispatchTime.now().uptimeNanoseconds : 0
         var polls = 0
-        while finished.load(ordering: .acquiring) < participants - 1 {
+        while finished.load(ordering: .acquiring) < seatedCount {
             polls += 1
             if polls > WorkerPool.politePolls { sched_yield() }   // a participant may be waiting for this CPU
         }
@@ -241,13 +263,13 @@ final class WorkerPool: @unchecked Sendable {
         self.body = nil
     }
 
-    /// Participant p claims chunks until none are left (fixed: runs its own); its references to
-    /// the body end when this returns.
+    /// Participant p claims chunks until none are left (fixed: runs its own, on `worker`: the
+    /// caller for a seat it closed); its references to the body end when this returns.
     @inline(never)
-    private func runShare(_ p: Int) {
+    private func runShare(_ p: Int, as worker: Int? = nil) {
         guard let body else { return }
         if fixed {
-            for c in stride(from: p, to: chunks, by: participants) { body(p, c) }
+            for c in stride(from: p, to: chunks, by: participants) { body(worker ?? p, c) }
             return
         }
         while true {
@@ -287,8 +309,14 @@ final class WorkerPool: @unchecked Sendable {
                 }
             }
             seen = current
-            // A region this worker takes part in cannot end (nor the next begin) before it finishes.
+            // A region this worker is seated in cannot end (nor the next begin) before it finishes;
+            // one whose seat the caller closed already (or a later region's) is not this worker's.
             guard index + 1 < current & 0xFF else { continue }
+            if WorkerPool.seatDelayForTests > 0 { Thread.sleep(forTimeInterval: WorkerPool.seatDelayForTests) }
+            let generation = current >> 8
+            guard seats[(index + 1) * 8].compareExchange(expected: generation << 2 | WorkerPool.open,
+                                                         desired: generation << 2 | WorkerPool.seated, ordering: .acquiringAndReleasing).exchanged
+            else { continue }
             let busyStart = counting ? DispatchTime.now().uptimeNanoseconds : 0
             Parallel.asNested { runShare(index + 1) }
             if busyStart != 0 { nanos[(index + 1) * 8] += DispatchTime.now().uptimeNanoseconds - busyStart }
