@@ -167,7 +167,10 @@ public enum Parallel {
 /// caller, done with its own share, closes every seat still empty and runs those participants'
 /// fixed chunks itself (claimed chunks are all taken by then). So a thread the OS has not run
 /// yet (its CPU busy with another program) never holds a region up: with a busy loop on one of
-/// two CPUs, two threads ran lenet's training at half the speed of one.
+/// two CPUs, two threads ran lenet's training at half the speed of one. Threads still waking from
+/// sleep (after a pause) are not waited for either; the shares the caller takes meanwhile cost
+/// such a region at most one share more than waiting did (a grace of one share before closing a
+/// seat was slower here, where a sleeping thread takes 200 us or more to wake).
 /// The caller waits until every seated pool thread has finished, so the body never outlives the
 /// call and the next region cannot start early.
 final class WorkerPool: @unchecked Sendable {
