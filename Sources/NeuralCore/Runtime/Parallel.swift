@@ -162,8 +162,9 @@ public enum Parallel {
 /// the pool busy runs its region serially). A region is published by storing a new `epoch`
 /// (generation << 8 | participants); the caller (participant 0) and pool thread w (participant
 /// w + 1) claim chunks from `next` until none are left (or, in a fixed region, run chunks p, p +
-/// participants, ...), then the pool threads bump `finished`.
-/// A pool thread takes part only by taking its seat (`seats`) while the region is open; the
+/// participants, ...).
+/// Each pool thread's seat (`seats`, a cache line each) says where it is in the region: a thread
+/// takes part only by taking its seat while it is open, and marks it done when its share is; the
 /// caller, done with its own share, closes every seat still empty and runs those participants'
 /// fixed chunks itself (claimed chunks are all taken by then). So a thread the OS has not run
 /// yet (its CPU busy with another program) never holds a region up: with a busy loop on one of
@@ -171,20 +172,21 @@ public enum Parallel {
 /// sleep (after a pause) are not waited for either; the shares the caller takes meanwhile cost
 /// such a region at most one share more than waiting did (a grace of one share before closing a
 /// seat was slower here, where a sleeping thread takes 200 us or more to wake).
-/// The caller waits until every seated pool thread has finished, so the body never outlives the
-/// call and the next region cannot start early.
+/// The caller then waits until every seated pool thread is done, so the body never outlives the
+/// call and the next region cannot start early. (Each seat a line of its own rather than one
+/// counter every thread adds to, which on many cores passes one line from core to core in turn;
+/// at 2 threads the two are the same.)
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
 
     private let busy = Mutex(false)
     private let epoch = Atomic<Int>(0)
-    private let finished = Atomic<Int>(0)
     private let next = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     /// Participant p's seat at `seats[p * 8]` (a cache line each): generation << 2 | open, seated
-    /// (the pool thread takes part) or closed (the caller ran its share).
+    /// (the pool thread takes part), done (its share is) or closed (the caller ran its share).
     private let seats = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 256 * 8)
-    private static let open = 0, seated = 1, closed = 2
+    private static let open = 0, seated = 1, done = 2, closed = 3
     /// Tests only: how long pool threads wait before taking a seat (as if the OS had not run them).
     nonisolated(unsafe) static var seatDelayForTests = 0.0
     private var sleepLock = pthread_mutex_t()
@@ -200,7 +202,7 @@ final class WorkerPool: @unchecked Sendable {
     private var workers = 0
     // Usage counting (off until `startUsage`): nanoseconds per participant, one cache line each;
     // slot 0 is the caller's waiting time, slot w the busy time of worker w. A worker writes its
-    // slot before it bumps `finished`, which the caller reads with acquire ordering.
+    // slot before it marks its seat done, which the caller reads with acquire ordering.
     private var counting = false
     private var countingSince: UInt64 = 0
     private let nanos = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
@@ -240,7 +242,6 @@ final class WorkerPool: @unchecked Sendable {
     func run(chunks: Int, participants: Int, fixed: Bool, _ body: @escaping (Int, Int) -> Void) {
         while workers < participants - 1 { startWorker(index: workers); workers += 1 }
         self.body = body; self.chunks = chunks; self.participants = participants; self.fixed = fixed
-        finished.store(0, ordering: .relaxed)
         next.store(0, ordering: .relaxed)
         let generation = (epoch.load(ordering: .relaxed) >> 8) + 1
         for p in 1..<participants { seats[p * 8].store(generation << 2 | WorkerPool.open, ordering: .relaxed) }
@@ -250,17 +251,23 @@ final class WorkerPool: @unchecked Sendable {
         }
         Parallel.asNested { runShare(0) }
         // Close the seats not taken yet; a fixed share left behind runs here.
-        var seatedCount = 0
-        for p in 1..<participants {
-            let took = seats[p * 8].compareExchange(expected: generation << 2 | WorkerPool.open,
-                                                    desired: generation << 2 | WorkerPool.closed, ordering: .acquiringAndReleasing).exchanged
-            if !took { seatedCount += 1 } else if fixed { Parallel.asNested { runShare(p, as: 0) } }
+        let open = generation << 2 | WorkerPool.open, done = generation << 2 | WorkerPool.done
+        let closed = generation << 2 | WorkerPool.closed
+        for p in 1..<participants where seats[p * 8].load(ordering: .relaxed) == open {
+            if seats[p * 8].compareExchange(expected: open, desired: closed, ordering: .acquiringAndReleasing).exchanged && fixed {
+                Parallel.asNested { runShare(p, as: 0) }
+            }
         }
+        // Then wait for the seated ones.
         let waitStart = counting ? DispatchTime.now().uptimeNanoseconds : 0
         var polls = 0
-        while finished.load(ordering: .acquiring) < seatedCount {
-            polls += 1
-            if polls > WorkerPool.politePolls { sched_yield() }   // a participant may be waiting for this CPU
+        for p in 1..<participants {
+            while true {
+                let state = seats[p * 8].load(ordering: .acquiring)
+                if state == done || state == closed { break }
+                polls += 1
+                if polls > WorkerPool.politePolls { sched_yield() }   // a participant may be waiting for this CPU
+            }
         }
         if counting { nanos[0] += DispatchTime.now().uptimeNanoseconds - waitStart }
         self.body = nil
@@ -323,7 +330,7 @@ final class WorkerPool: @unchecked Sendable {
             let busyStart = counting ? DispatchTime.now().uptimeNanoseconds : 0
             Parallel.asNested { runShare(index + 1) }
             if busyStart != 0 { nanos[(index + 1) * 8] += DispatchTime.now().uptimeNanoseconds - busyStart }
-            finished.add(1, ordering: .releasing)
+            seats[(index + 1) * 8].store(generation << 2 | WorkerPool.done, ordering: .releasing)
         }
     }
 }
