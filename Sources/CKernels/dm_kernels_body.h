@@ -529,6 +529,7 @@ static const dm_kernels DM_SUFFIX(dm_kernels_set) = {
     .transpose = DM_SUFFIX(transpose),
     .sum = DM_SUFFIX(sum), .squared_deviation = DM_SUFFIX(squared_deviation), .dot_centered = DM_SUFFIX(dot_centered),
     .squared_error_sum = DM_SUFFIX(squared_error_sum), .absolute_error_sum = DM_SUFFIX(absolute_error_sum),
+    .sum_double = DM_SUFFIX(sum_double), .squared_deviation_double = DM_SUFFIX(squared_deviation_double),
     .logit_cross_entropy = DM_SUFFIX(logit_cross_entropy), .logit_cross_entropy_sum = DM_SUFFIX(logit_cross_entropy_sum),
     .logit_cross_entropy_backward = DM_SUFFIX(logit_cross_entropy_backward),
     .affine_centered = DM_SUFFIX(affine_centered),

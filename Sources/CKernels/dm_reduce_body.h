@@ -83,6 +83,36 @@ DM_PAIR_SUM(absolute_error_sum, DM_SUFFIX(absolute_error_v))
 DM_PAIR_SUM(logit_cross_entropy_sum, DM_SUFFIX(logit_cross_entropy_v))
 #undef DM_PAIR_SUM
 
+// Σ p[i] and Σ (p[i] - m)² in double: each L-lane float vector widened (the difference then
+// exact), two accumulators, the tail one float at a time.
+static double DM_SUFFIX(sum_double)(const float *p, long n) {
+    vd s0 = {0}, s1 = {0};
+    long i = 0;
+    for (; i + 2 * L <= n; i += 2 * L) {
+        s0 += __builtin_convertvector(load(p + i), vd);
+        s1 += __builtin_convertvector(load(p + i + L), vd);
+    }
+    s0 += s1;
+    double s = 0;
+    for (int j = 0; j < L; j++) s += s0[j];
+    for (; i < n; i++) s += p[i];
+    return s;
+}
+static double DM_SUFFIX(squared_deviation_double)(const float *p, long n, float m) {
+    vd s0 = {0}, s1 = {0}, mv = s0 + (double)m;
+    long i = 0;
+    for (; i + 2 * L <= n; i += 2 * L) {
+        vd d0 = __builtin_convertvector(load(p + i), vd) - mv, d1 = __builtin_convertvector(load(p + i + L), vd) - mv;
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+    }
+    s0 += s1;
+    double s = 0;
+    for (int j = 0; j < L; j++) s += s0[j];
+    for (; i < n; i++) { double d = (double)p[i] - m; s += d * d; }
+    return s;
+}
+
 // y[i] = a·u[i] + b·(v[i] - m) + c (u NULL: no first term), or y[i] += that when accumulate.
 static void DM_SUFFIX(affine_centered)(const float *u, float a, const float *v, float m, float b, float c, long n,
                                        float *y, int accumulate) {

@@ -5,12 +5,11 @@ public struct Normalization: Sendable, Codable, Equatable {
     public var mean: Float, std: Float
     public init(mean: Float, std: Float) { self.mean = mean; self.std = std }
 
-    /// Mean and standard deviation of a data set's pixels.
+    /// Mean and standard deviation (of the population) of a data set's pixels, summed in double.
     public static func of(_ t: Tensor) -> Normalization {
-        let p = t.scalars
-        let m = p.reduce(0, +) / Float(max(p.count, 1))
-        let v = p.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Float(max(p.count, 1))
-        return Normalization(mean: m, std: max(v.squareRoot(), 1e-6))
+        if t.count == 0 { return Normalization(mean: 0, std: 1) }
+        let (v, m) = t.varianceMean(correction: 0)
+        return Normalization(mean: Float(m), std: max(Float(v.squareRoot()), 1e-6))
     }
 
     public func apply(_ x: Tensor) -> Tensor { withoutGrad { differentiable(x) } }

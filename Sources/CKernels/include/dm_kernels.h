@@ -106,6 +106,10 @@ typedef struct dm_kernels {
     // elementwise losses' sums).
     double (*squared_error_sum)(const float *x, const float *t, long n);
     double (*absolute_error_sum)(const float *x, const float *t, long n);
+    // Σ p and Σ (p - m)² in double (a data set's mean and variance: runs of equal values, on
+    // which float sums drift one way).
+    double (*sum_double)(const float *p, long n);
+    double (*squared_deviation_double)(const float *p, long n, float m);
     // Binary cross-entropy on logits, max(x, 0) - x·t + log(1 + e^-|x|) in float: each value into
     // y, or their sum in double; its backward gx[i] += (g ? g[i] : k)·(σ(x[i]) - t[i]).
     void (*logit_cross_entropy)(const float *x, const float *t, long n, float *y);

@@ -44,6 +44,18 @@ func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ m: Float) -> 
     return dm_kernels_active()!.pointee.squared_deviation(p, n, m)
 }
 
+/// Σ p[0..<n] in double
+@inline(__always)
+func vectorSumDouble(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
+    dm_kernels_active()!.pointee.sum_double(p, n)
+}
+
+/// Σ (p[i] - m)² for i < n, each difference and square in double
+@inline(__always)
+func vectorSquaredDeviationDouble(_ p: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Double {
+    dm_kernels_active()!.pointee.squared_deviation_double(p, n, m)
+}
+
 /// Σ a[i]·(b[i] - m) for i < n
 @inline(__always)
 func vectorDotCentered(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {

@@ -91,6 +91,29 @@ extension Tensor {
         }
     }
 
+    /// Variance and mean of all elements (`torch.var_mean(x, correction=c)`, no graph), summed in
+    /// double: blocks of 64k floats on threads, the block sums added in order (the same bits on any
+    /// threads); the variance about the float mean, less n·(mean's rounding)². (Float sums over
+    /// 47M MNIST pixels, mostly equal zeros, drifted: std 0.2885 for 0.3081.) Empty: NaN, NaN;
+    /// n <= correction: NaN variance.
+    public func varianceMean(correction: Int = 1) -> (variance: Double, mean: Double) {
+        require(correction >= 0, "varianceMean: correction \(correction) must be >= 0")
+        let n = count, block = 1 << 16
+        if n == 0 { return (.nan, .nan) }
+        let blocks = (n + block - 1) / block, p = storage.pointer
+        var parts = [Double](repeating: 0, count: blocks)
+        func total(_ f: (UnsafePointer<Float>, Int) -> Double) -> Double {
+            parts.withUnsafeMutableBufferPointer { s in
+                Parallel.forRanges(blocks) { r in for b in r { s[b] = f(p + b * block, Swift.min(block, n - b * block)) } }
+            }
+            return parts.reduce(0, +)
+        }
+        let mean = total { vectorSumDouble($0, $1) } / Double(n)
+        let m = Float(mean), off = Double(m) - mean
+        let squares = total { vectorSquaredDeviationDouble($0, $1, m) } - Double(n) * off * off
+        return (Swift.max(0, squares) / Double(Swift.max(n - correction, 0)), mean)
+    }
+
     /// Mean over `axes` (all axes when nil).
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let ax = normalizedAxes(axes ?? Array(0..<rank))

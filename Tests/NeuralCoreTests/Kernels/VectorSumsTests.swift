@@ -37,6 +37,21 @@ final class VectorSumsTests: XCTestCase {
         }
     }
 
+    /// The double sums behind a data set's mean and variance: every element and tail lane once,
+    /// within Double's rounding (1e-10 over 400k terms), where float sums of equal values drift.
+    func testDoubleSumsOfEqualRuns() {
+        forEachKernelSet { set in
+            var rng = RandomGenerator(seed: 24)
+            for n in [0, 1, 15, 16, 17, 31, 32, 33, 200, 4099, 400_000] {
+                let x = Tensor.uniform([n], low: 0.3, high: 1, using: &rng).scalars.enumerated().map { $0.offset % 5 == 0 ? $0.element : 0 }
+                let m: Float = 0.13
+                let sum = x.reduce(0.0) { $0 + Double($1) }, sq = x.reduce(0.0) { $0 + (Double($1) - Double(m)) * (Double($1) - Double(m)) }
+                XCTAssertEqual(vectorSumDouble(x, n), sum, accuracy: 1e-10 * Swift.max(sum, 1), "\(set) sum n \(n)")
+                XCTAssertEqual(vectorSquaredDeviationDouble(x, n, m), sq, accuracy: 1e-10 * Swift.max(sq, 1), "\(set) squared deviation n \(n)")
+            }
+        }
+    }
+
     func testAffineCenteredWritesOrAdds() {
         forEachKernelSet { set in
             var rng = RandomGenerator(seed: 23)

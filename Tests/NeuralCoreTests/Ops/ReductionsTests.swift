@@ -95,6 +95,36 @@ final class ReductionsTests: XCTestCase {
         }
     }
 
+    /// varianceMean against Double on 3M pixel-like values (four in five 0, the rest in 0.3...1,
+    /// where a float running sum drifts), the same bits on any threads; PyTorch's corrections on
+    /// [1, 2, 3, 4]; one element, none.
+    func testVarianceMeanInDouble() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var rng = RandomGenerator(seed: 21)
+        let n = 3_000_000
+        let u = Tensor.uniform([n], low: 0.3, high: 1, using: &rng).scalars
+        let x = Tensor(shape: [n], scalars: (0..<n).map { $0 % 5 == 0 ? u[$0] : 0 })
+        let mean = x.scalars.reduce(0.0) { $0 + Double($1) } / Double(n)
+        let variance = x.scalars.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(n)
+        var first: (Double, Double)?
+        for threads in [1, 2, 16] {
+            Parallel.threads = threads
+            let got = x.varianceMean(correction: 0)
+            XCTAssertEqual(got.mean, mean, accuracy: 1e-6 * mean, "\(threads) threads")
+            XCTAssertEqual(got.variance, variance, accuracy: 1e-6 * variance, "\(threads) threads")
+            if let f = first { XCTAssertTrue(got == f, "\(threads) threads against 1") } else { first = got }
+        }
+        let small = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
+        XCTAssertEqual(small.varianceMean().variance, 5.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(small.varianceMean(correction: 0).variance, 1.25, accuracy: 1e-12)
+        XCTAssertEqual(small.varianceMean().mean, 2.5)
+        let one = Tensor(shape: [1], scalars: [7]).varianceMean()
+        XCTAssertTrue(one.variance.isNaN)
+        XCTAssertEqual(one.mean, 7)
+        XCTAssertTrue(Tensor.zeros([0]).varianceMean().mean.isNaN)
+    }
+
     func testArgmax() {
         let x = Tensor(shape: [2, 3], scalars: [1, 5, 2, 7, 0, 7])
         XCTAssertEqual(x.argmax(axis: 1), [1, 0])
