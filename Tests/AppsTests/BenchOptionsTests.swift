@@ -47,6 +47,24 @@ final class BenchOptionsTests: XCTestCase {
         XCTAssertEqual(json["kernels"] as? String, (json["kernels_available"] as? [String])?.last)
     }
 
+    /// Run on one CPU (`taskset -c 0`), the bench counts one: its regions never run two threads
+    /// on one CPU, and its default is one thread.
+    func testAffinityMaskBoundsTheCPUs() throws {
+        let taskset = ["/usr/bin/taskset", "/bin/taskset"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try XCTSkipIf(taskset == nil, "no taskset")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: taskset!)
+        p.arguments = ["-c", "0", ToolRunner.path("deepmedia-bench"), "--system"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let (status, text, errors) = ToolRunner.finish(p, out, err)
+        XCTAssertEqual(status, 0, errors)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        XCTAssertEqual(json["cpus"] as? Int, 1)
+        XCTAssertEqual(json["cores"] as? Int, 1)
+    }
+
     /// 1024 threads (a region runs on at most 255 of them, and on at most the CPUs): the waiting
     /// shares are read for the places that exist (reading one per thread ran past them and
     /// crashed at 100,000).

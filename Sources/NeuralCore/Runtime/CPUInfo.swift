@@ -26,24 +26,35 @@ public enum CPUInfo {
     /// units; PyTorch's default too), never more than `cpus`. Where the topology cannot be read,
     /// `cpus`.
     public static let cores: Int = {
-        let active = cpus
-        let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let allowed = status?.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
-            .flatMap { cpuList(String($0.dropFirst("Cpus_allowed_list:".count))) }
-        // Only CPUs that are online (the allowed list may name every possible one).
-        let online = (try? String(contentsOfFile: "/sys/devices/system/cpu/online", encoding: .utf8)).flatMap(cpuList).map(Set.init)
-        guard let allowed, let online, let physical = physicalCores(of: allowed.filter(online.contains)) else { return active }
-        return Swift.min(active, physical)
+        guard let allowed = allowedCPUs, let physical = physicalCores(of: allowed) else { return cpus }
+        return Swift.min(cpus, physical)
     }()
 
-    /// CPUs this process may keep busy: Foundation's active processors, or fewer where the cgroup's
-    /// CPU quota allows fewer (a container run with `--cpus 1` on a 2-CPU machine: char_lstm trained
-    /// at 15.6 steps/s on 2 threads, 16.9 on 1). Quota rounded up to whole CPUs.
+    /// CPUs this process may keep busy: Foundation's active processors, or fewer where its affinity
+    /// mask (`taskset -c 0`, a container's cpuset) or the cgroup's CPU quota allows fewer (a
+    /// container run with `--cpus 1` on a 2-CPU machine: char_lstm trained at 15.6 steps/s on 2
+    /// threads, 16.9 on 1). Quota rounded up to whole CPUs.
     public static let cpus: Int = {
         let active = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
         let memberships = (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? ""
-        return Swift.min(active, quotaCPUs(memberships: memberships, root: "/sys/fs/cgroup") ?? active)
+        let quota = quotaCPUs(memberships: memberships, root: "/sys/fs/cgroup") ?? active
+        return Swift.max(1, Swift.min(active, quota, allowedCPUs?.count ?? active))
     }()
+
+    /// The CPUs this process may run on and that are online (nil when unreadable).
+    static let allowedCPUs: [Int]? = allowedOnline(status: try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                                                   online: try? String(contentsOfFile: "/sys/devices/system/cpu/online", encoding: .utf8))
+
+    /// The CPUs of /proc/self/status's Cpus_allowed_list (`status`) that /sys/devices/system/cpu/online
+    /// (`online`) lists (the allowed list may name every possible one); nil when either is missing
+    /// or malformed, or none is left.
+    static func allowedOnline(status: String?, online: String?) -> [Int]? {
+        let allowed = status?.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+            .flatMap { cpuList(String($0.dropFirst("Cpus_allowed_list:".count))) }
+        guard let allowed, let up = online.flatMap(cpuList).map(Set.init) else { return nil }
+        let both = allowed.filter(up.contains)
+        return both.isEmpty ? nil : both
+    }
 
     /// Whole CPUs of the CPU quota of this process's cgroup (`memberships`: /proc/self/cgroup's
     /// text; `root`: where the cgroup file systems are mounted): cgroup v2's cpu.max, else v1's

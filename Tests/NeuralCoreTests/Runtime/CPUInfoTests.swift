@@ -24,6 +24,18 @@ final class CPUInfoTests: XCTestCase {
         for bad in ["", "3-1", "a", "1-2-3", "-1", "1,,2x"] { XCTAssertNil(CPUInfo.cpuList(bad), bad) }
     }
 
+    /// The affinity mask's CPUs that are online: a mask may name CPUs that are not there; missing
+    /// or malformed text, or none left, is nil.
+    func testAllowedCPUsAreTheOnlineOnesOfTheMask() {
+        let status = "Name:\tbench\nCpus_allowed:\t3\nCpus_allowed_list:\t0-3,8\nMems_allowed_list:\t0\n"
+        XCTAssertEqual(CPUInfo.allowedOnline(status: status, online: "0-1\n"), [0, 1])
+        XCTAssertEqual(CPUInfo.allowedOnline(status: status, online: "0-15\n"), [0, 1, 2, 3, 8])
+        XCTAssertNil(CPUInfo.allowedOnline(status: status, online: "4-7\n"), "none left")
+        XCTAssertNil(CPUInfo.allowedOnline(status: "Name:\tbench\n", online: "0-1\n"), "no mask")
+        XCTAssertNil(CPUInfo.allowedOnline(status: status, online: nil), "no online list")
+        XCTAssertNil(CPUInfo.allowedOnline(status: status, online: "x"), "malformed")
+    }
+
     /// 16 cores with two hyperthreads each (CPUs c and c + 16 share core c, as Linux numbers a Xeon)
     /// are 16; half the CPUs allowed, 8; two packages with the same core numbers count apart.
     func testHyperthreadsCountOnce() throws {
