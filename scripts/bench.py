@@ -10,12 +10,15 @@ every set this CPU runs): the main table shows the widest, a second one all of t
 PyTorch. Writes it all, the date, the CPU and the command to docs/BENCHMARKS.md.
 
     python3 scripts/bench.py [--rounds 3] [--seconds 4] [--threads 1,2] [--models ...] [--no-keras]
-                             [--kernels portable,avx2,avx512] [--isa avx2]
+                             [--kernels portable,avx2,avx512] [--isa avx2|sse4]
 
 --isa avx2 holds every framework to AVX2 and FMA, as on a CPU without AVX-512 (AMD Zen 3, Intel
 client cores): PyTorch by ATEN_CPU_CAPABILITY, ONEDNN_MAX_CPU_ISA and MKL_ENABLE_INSTRUCTIONS,
 Keras by ONEDNN_MAX_CPU_ISA (TensorFlow's own kernels are built for AVX2 at most), DeepMedia by
-its avx2 kernels and OpenBLAS's Haswell core.
+its avx2 kernels and OpenBLAS's Haswell core. --isa sse4 holds them to SSE4, as on a CPU without
+AVX (Intel's Celeron, Pentium Silver and Atom lines, Core 2 to Westmere): PyTorch to its default
+kernels, oneDNN's SSE4.1 and MKL's SSE4.2 paths, DeepMedia to its portable kernels and OpenBLAS's
+Nehalem core (what it picks on such a CPU); Keras only by oneDNN (TensorFlow's own kernels keep AVX2).
 """
 import argparse, datetime, json, os, platform, resource, statistics, subprocess, sys, time
 
@@ -25,9 +28,13 @@ SWIFT = os.path.join(ROOT, ".build", "release", "deepmedia-bench")
 CLASSIFIER = os.path.join(ROOT, ".build", "release", "image-classifier")
 MODELS = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "mlp"]
 KERAS_MODELS = {"lenet", "dncnn8", "char_lstm", "dcgan"}
-# What --isa avx2 sets for every process it starts.
-AVX2_ONLY = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
-             "OPENBLAS_CORETYPE": "Haswell", "DEEPMEDIA_KEEP_BLAS_CORE": "1"}
+# What --isa sets for every process it starts, and the kernel sets it leaves.
+HELD = {
+    "avx2": ({"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+              "OPENBLAS_CORETYPE": "Haswell", "DEEPMEDIA_KEEP_BLAS_CORE": "1"}, {"portable", "avx2"}),
+    "sse4": ({"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+              "OPENBLAS_CORETYPE": "Nehalem", "DEEPMEDIA_KEEP_BLAS_CORE": "1"}, {"portable"}),
+}
 
 
 def command(fw, models, threads, seconds, repeats):
@@ -86,19 +93,20 @@ def main():
     ap.add_argument("--no-keras", action="store_true")
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--kernels", default=None, help="kernel sets to run DeepMedia with (default: all this CPU runs)")
-    ap.add_argument("--isa", choices=["avx2"], default=None, help="hold every framework to this instruction set")
+    ap.add_argument("--isa", choices=sorted(HELD), default=None, help="hold every framework to this instruction set")
     ap.add_argument("--write", default=os.path.join(ROOT, "docs", "BENCHMARKS.md"))
     args = ap.parse_args()
     models = [m for m in args.models.split(",") if m]
     threads = [int(t) for t in args.threads.split(",")]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(AVX2_ONLY if args.isa == "avx2" else {}))
+    held_env, held_sets = HELD[args.isa] if args.isa else ({}, None)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **held_env)
     env.pop("DEEPMEDIA_KERNELS", None)
     system = json.loads(subprocess.run([SWIFT, "--system"], capture_output=True, text=True, env=env).stdout)
     kernels = args.kernels.split(",") if args.kernels else system["kernels_available"]
-    if args.isa == "avx2":
-        kernels = [k for k in kernels if k != "avx512"]
+    if held_sets is not None:
+        kernels = [k for k in kernels if k in held_sets]
         if not kernels:
-            raise SystemExit("--isa avx2: no kernel set left to run (--kernels names avx512 only)")
+            raise SystemExit(f"--isa {args.isa}: no kernel set left to run (it allows {', '.join(sorted(held_sets))})")
     ours_fw = [f"deepmedia:{k}" for k in kernels]
     best = ours_fw[-1]
     frameworks = ours_fw + ["torch"] + ([] if args.no_keras else ["keras"])
@@ -185,7 +193,8 @@ def main():
             f"--kernels {','.join(kernels)}{' --no-keras' if args.no_keras else ''}{' --no-memory' if args.no_memory else ''}"
             f"{' --isa ' + args.isa if args.isa else ''}")
     command_line = f"`{line}`" if args.isa or args.no_memory else f"`make bench` (= `{line}`)"
-    held = ("; every framework held to AVX2 and FMA (" + ", ".join(f"{k}={v}" for k, v in AVX2_ONLY.items()) + ")") if args.isa == "avx2" else ""
+    what = {"avx2": "AVX2 and FMA", "sse4": "SSE4 (no AVX)"}
+    held = (f"; every framework held to {what[args.isa]} (" + ", ".join(f"{k}={v}" for k, v in held_env.items()) + ")") if args.isa else ""
     import importlib
     versions = []
     for mod in ("torch", "tensorflow", "keras"):
