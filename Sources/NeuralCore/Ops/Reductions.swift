@@ -95,7 +95,7 @@ extension Tensor {
     /// double: blocks of 64k floats on threads, the block sums added in order (the same bits on any
     /// threads); the variance about the float mean, less n·(mean's rounding)². (Float sums over
     /// 47M MNIST pixels, mostly equal zeros, drifted: std 0.2885 for 0.3081.) Empty: NaN, NaN;
-    /// n <= correction: NaN variance.
+    /// n <= correction: the squares over 0, as PyTorch (inf, or NaN when they are 0).
     public func varianceMean(correction: Int = 1) -> (variance: Double, mean: Double) {
         require(correction >= 0, "varianceMean: correction \(correction) must be >= 0")
         let n = count, block = 1 << 16

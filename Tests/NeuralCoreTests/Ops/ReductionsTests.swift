@@ -121,6 +121,7 @@ final class ReductionsTests: XCTestCase {
         XCTAssertEqual(small.varianceMean().mean, 2.5)
         let one = Tensor(shape: [1], scalars: [7]).varianceMean()
         XCTAssertTrue(one.variance.isNaN)
+        XCTAssertEqual(Tensor(shape: [2], scalars: [1, 2]).varianceMean(correction: 3).variance, .infinity)   // torch: inf
         XCTAssertEqual(one.mean, 7)
         XCTAssertTrue(Tensor.zeros([0]).varianceMean().mean.isNaN)
     }
