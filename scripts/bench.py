@@ -19,6 +19,7 @@ its avx2 kernels and OpenBLAS's Haswell core. --isa sse4 holds them to SSE4, as 
 AVX (Intel's Celeron, Pentium Silver and Atom lines, Core 2 to Westmere): PyTorch to its default
 kernels, oneDNN's SSE4.1 and MKL's SSE4.2 paths, DeepMedia to its portable kernels and OpenBLAS's
 Nehalem core (what it picks on such a CPU); Keras only by oneDNN (TensorFlow's own kernels keep AVX2).
+On an AMD CPU MKL ignores MKL_ENABLE_INSTRUCTIONS: PyTorch's matrix products are then not held.
 """
 import argparse, datetime, json, os, platform, resource, statistics, subprocess, sys, time
 
