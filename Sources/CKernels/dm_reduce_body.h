@@ -40,23 +40,22 @@ static inline __attribute__((always_inline)) vf DM_SUFFIX(dotc_v)(const float *a
 #define DM_DOTC_F(i) (a[i] * (b[i] - m))
 DM_REDUCE(dot_centered, (const float *a, const float *b, long n, float m), DM_DOTC_V, DM_DOTC_F)
 
-// Σ f(x[i], t[i]) for i < n in double, f(&s, x, t) adding f of L-lane float vectors of x and t
-// into the L doubles s (a pointer: a 512-bit vector is no return value without AVX-512): two
+// Sums in double over i < n: term(s, i, k) adds f of the k (= L: a whole vector) elements from i
+// into the L doubles *s (a pointer: a 512-bit vector is no return value without AVX-512); two
 // accumulators, the lanes of the last vector past n left out, summed across lanes at the end.
-// The elementwise losses' sums.
+// The elementwise losses' sums, and a data set's mean and variance (runs of equal values, on which
+// float sums drift one way).
 typedef double vd __attribute__((vector_size(DM_LANES * 8)));
-#define DM_PAIR_SUM(name, f)                                                                        \
-    static double DM_SUFFIX(name)(const float *x, const float *t, long n) {                           \
+#define DM_LOAD(p, i, k) ((k) == L ? load((p) + (i)) : load_part((p) + (i), (k)))
+#define DM_DOUBLE_SUM(name, params, term)                                                           \
+    static double DM_SUFFIX(name) params {                                                           \
         vd s0 = {0}, s1 = {0};                                                                        \
         long i = 0;                                                                                   \
-        for (; i + 2 * L <= n; i += 2 * L) {                                                          \
-            f(&s0, load(x + i), load(t + i));                                                         \
-            f(&s1, load(x + i + L), load(t + i + L));                                                 \
-        }                                                                                             \
+        for (; i + 2 * L <= n; i += 2 * L) { term(&s0, i, L); term(&s1, i + L, L); }                  \
         for (; i < n; i += L) {                                                                       \
             long k = n - i < L ? n - i : L;                                                           \
             vd r = {0};                                                                               \
-            f(&r, load_part(x + i, k), load_part(t + i, k));                                          \
+            term(&r, i, k);                                                                           \
             for (long j = k; j < L; j++) r[j] = 0;                                                    \
             s0 += r;                                                                                  \
         }                                                                                             \
@@ -68,50 +67,19 @@ typedef double vd __attribute__((vector_size(DM_LANES * 8)));
 
 // (x - t)² and |x - t|: the difference in float, then in double; binary cross-entropy on a
 // logit in float (vlogit_cross_entropy), widened.
-static inline __attribute__((always_inline)) void DM_SUFFIX(squared_error_v)(vd *s, vf x, vf t) {
-    vd d = __builtin_convertvector(x - t, vd);
-    *s = d * d + *s;
-}
-static inline __attribute__((always_inline)) void DM_SUFFIX(absolute_error_v)(vd *s, vf x, vf t) {
-    *s += __builtin_elementwise_abs(__builtin_convertvector(x - t, vd));
-}
-static inline __attribute__((always_inline)) void DM_SUFFIX(logit_cross_entropy_v)(vd *s, vf x, vf t) {
-    *s += __builtin_convertvector(vlogit_cross_entropy(x, t), vd);
-}
-DM_PAIR_SUM(squared_error_sum, DM_SUFFIX(squared_error_v))
-DM_PAIR_SUM(absolute_error_sum, DM_SUFFIX(absolute_error_v))
-DM_PAIR_SUM(logit_cross_entropy_sum, DM_SUFFIX(logit_cross_entropy_v))
-#undef DM_PAIR_SUM
-
-// Σ p[i] and Σ (p[i] - m)² in double: each L-lane float vector widened (the difference then
-// exact), two accumulators, the tail one float at a time.
-static double DM_SUFFIX(sum_double)(const float *p, long n) {
-    vd s0 = {0}, s1 = {0};
-    long i = 0;
-    for (; i + 2 * L <= n; i += 2 * L) {
-        s0 += __builtin_convertvector(load(p + i), vd);
-        s1 += __builtin_convertvector(load(p + i + L), vd);
-    }
-    s0 += s1;
-    double s = 0;
-    for (int j = 0; j < L; j++) s += s0[j];
-    for (; i < n; i++) s += p[i];
-    return s;
-}
-static double DM_SUFFIX(squared_deviation_double)(const float *p, long n, float m) {
-    vd s0 = {0}, s1 = {0}, mv = s0 + (double)m;
-    long i = 0;
-    for (; i + 2 * L <= n; i += 2 * L) {
-        vd d0 = __builtin_convertvector(load(p + i), vd) - mv, d1 = __builtin_convertvector(load(p + i + L), vd) - mv;
-        s0 += d0 * d0;
-        s1 += d1 * d1;
-    }
-    s0 += s1;
-    double s = 0;
-    for (int j = 0; j < L; j++) s += s0[j];
-    for (; i < n; i++) { double d = (double)p[i] - m; s += d * d; }
-    return s;
-}
+#define DM_SQERR_T(s, i, k) { vd d = __builtin_convertvector(DM_LOAD(x, i, k) - DM_LOAD(t, i, k), vd); *(s) += d * d; }
+#define DM_ABSERR_T(s, i, k) { *(s) += __builtin_elementwise_abs(__builtin_convertvector(DM_LOAD(x, i, k) - DM_LOAD(t, i, k), vd)); }
+#define DM_BCE_T(s, i, k) { *(s) += __builtin_convertvector(vlogit_cross_entropy(DM_LOAD(x, i, k), DM_LOAD(t, i, k)), vd); }
+// p[i] and (p[i] - m)², each float widened first (the difference then exact).
+#define DM_SUMD_T(s, i, k) { *(s) += __builtin_convertvector(DM_LOAD(p, i, k), vd); }
+#define DM_SQDEVD_T(s, i, k) { vd d = __builtin_convertvector(DM_LOAD(p, i, k), vd) - (double)m; *(s) += d * d; }
+DM_DOUBLE_SUM(squared_error_sum, (const float *x, const float *t, long n), DM_SQERR_T)
+DM_DOUBLE_SUM(absolute_error_sum, (const float *x, const float *t, long n), DM_ABSERR_T)
+DM_DOUBLE_SUM(logit_cross_entropy_sum, (const float *x, const float *t, long n), DM_BCE_T)
+DM_DOUBLE_SUM(sum_double, (const float *p, long n), DM_SUMD_T)
+DM_DOUBLE_SUM(squared_deviation_double, (const float *p, long n, float m), DM_SQDEVD_T)
+#undef DM_DOUBLE_SUM
+#undef DM_LOAD
 
 // y[i] = a·u[i] + b·(v[i] - m) + c (u NULL: no first term), or y[i] += that when accumulate.
 static void DM_SUFFIX(affine_centered)(const float *u, float a, const float *v, float m, float b, float c, long n,
