@@ -8,8 +8,10 @@
 #                               threads DeepMedia and PyTorch alternating, then the thread model
 #                               at 16 for comparison (with --verbose: its regions by loss there);
 #                               everything into one file, $OUT/manycore.txt
-# Sized for one device call of about 5 minutes (SECONDS_EACH=1, REPEATS=2 by default; tried here
-# at 0.3 s and 1 repeat: 2 minutes on 2 cores).
+# then the AVX2 kernels forced (1 and 16 threads) and 4 and 8 threads, written as they come, so a
+# cut-off run still returns the first parts. SECONDS_EACH=3 (per model, both phases), REPEATS=3 by
+# default: about 6 minutes on 16 cores (estimated from 2 cores here: one DeepMedia run of the seven
+# models 8.5 s and one PyTorch run 15 s at 1 s each).
 # scripts/manycore.sh table FILE turns that file into the ratio table (DeepMedia / PyTorch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,10 +28,12 @@ pack)
     ls -la carry-manycore
     ;;
 run)
+    set +e   # one failing part must not stop the rest
     out=${OUT:-/tmp/manycore-out}; mkdir -p "$out"; r=$out/manycore.txt
-    s=${SECONDS_EACH:-1} n=${REPEATS:-2}
-    tar -C carry-manycore -xJf carry-manycore/payload.tar.xz
-    p=$PWD/carry-manycore/payload; export LD_LIBRARY_PATH=$p
+    s=${SECONDS_EACH:-3} n=${REPEATS:-3}
+    # unpacked outside the tree (95 MB: left in carry-manycore, the next call would not travel)
+    x=$(mktemp -d); trap 'rm -rf "$x"' EXIT; tar -C "$x" -xJf carry-manycore/payload.tar.xz
+    p=$x/payload; export LD_LIBRARY_PATH=$p
     {
         echo "## machine"; lscpu | grep -E "Model name|^CPU\(s\)|Thread|Core|Socket"
         echo "flags: $(grep -ow 'avx2\|avx512f\|avx512_bf16\|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ')"
@@ -40,6 +44,15 @@ run)
             echo "## torch threads=$t"; python3 "$p/torch_reference.py" --threads $t --seconds $s --repeats $n 2>&1
         done
         echo "## deepmedia model-threads=16"; "$p/deepmedia-bench" --model-threads 16 --verbose --seconds $s --repeats $n 2>&1
+        # what the 512-bit kernels buy on this CPU: the AVX2 set forced, 1 and 16 threads
+        for t in 1 16; do
+            echo "## deepmedia-avx2 threads=$t"; DEEPMEDIA_KERNELS=avx2 "$p/deepmedia-bench" --threads $t --seconds $s --repeats $n 2>&1
+        done
+        for t in 4 8; do
+            echo "## deepmedia threads=$t"; "$p/deepmedia-bench" --threads $t --seconds $s --repeats $n 2>&1
+            echo "## torch threads=$t"; python3 "$p/torch_reference.py" --threads $t --seconds $s --repeats $n 2>&1
+        done
+        echo "## done in ${SECONDS} s"
     } > "$r" 2>&1
     echo "written $r"
     ;;
@@ -56,7 +69,7 @@ models = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "ml
 print("| model | threads | DeepMedia train | PyTorch | ratio | DeepMedia infer | PyTorch | ratio | busiest thread waiting |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for m in models:
-    for t in (1, 2, 16):
+    for t in (1, 2, 4, 8, 16):
         a, b = rows.get((f"deepmedia threads={t}", m)), rows.get((f"torch threads={t}", m))
         if not a or not b: continue
         w = max(a.get("train_wait_by_thread") or [0])
