@@ -66,15 +66,15 @@ for line in open(sys.argv[1]):
         d = json.loads(line)
         if "model" in d: rows[(sec, d["model"])] = d
 models = ["lenet", "cifar_cnn", "dncnn8", "audio_cnn", "char_lstm", "dcgan", "mlp"]
-print("| model | threads | DeepMedia train | PyTorch | ratio | DeepMedia infer | PyTorch | ratio | busiest thread waiting |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| model | threads | DeepMedia train | PyTorch | ratio | DeepMedia infer | PyTorch | ratio | most waiting thread | latest worker |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for m in models:
     for t in (1, 2, 4, 8, 16):
         a, b = rows.get((f"deepmedia threads={t}", m)), rows.get((f"torch threads={t}", m))
         if not a or not b: continue
-        w = max(a.get("train_wait_by_thread") or [0])
+        w, late = max(a.get("train_wait_by_thread") or [0]), max(a.get("train_late_by_worker") or [0])
         print(f"| {m} | {t} | {a['train_steps_per_s']:.2f} | {b['train_steps_per_s']:.2f} | {a['train_steps_per_s'] / b['train_steps_per_s']:.2f} "
-              f"| {a['infer_samples_per_s']:,.0f} | {b['infer_samples_per_s']:,.0f} | {a['infer_samples_per_s'] / b['infer_samples_per_s']:.2f} | {100 * w:.0f} % |")
+              f"| {a['infer_samples_per_s']:,.0f} | {b['infer_samples_per_s']:,.0f} | {a['infer_samples_per_s'] / b['infer_samples_per_s']:.2f} | {100 * w:.0f} % | {100 * late:.0f} % |")
 for m in models:
     a, mod = rows.get(("deepmedia threads=16", m)), rows.get(("deepmedia model-threads=16", m))
     if a and mod:

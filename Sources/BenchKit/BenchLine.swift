@@ -7,7 +7,7 @@ enum BenchLine {
     static let order = ["op", "shape", "forward_us", "forward_backward_us", "forward_spread", "forward_backward_spread",
                         "model", "batch", "train_steps_per_s", "train_samples_per_s", "infer_samples_per_s", "params", "threads",
                         "train_tokens_per_s", "infer_tokens_per_s", "g_infer_samples_per_s", "params_g", "params_d",
-                        "train_spread", "infer_spread", "train_wait", "train_wait_by_thread",
+                        "train_spread", "infer_spread", "train_wait", "train_wait_by_thread", "train_late_by_worker",
                         "train_modelled_threads", "train_measured_1t_per_s", "train_modelled_per_s", "train_modelled_wait",
                         "train_serial_share", "train_regions_per_call",
                         "train_quiet_1t_per_s", "train_quiet_modelled_per_s", "train_quiet_modelled_wait", "train_quiet_uncut_1t_per_s",

@@ -49,7 +49,7 @@ public struct Benchmark {
     /// One model's figures (its --verbose report goes to stderr).
     func figures(_ name: String, _ c: BenchCase) -> [String: Any] {
         let start = Date()
-        let skipped = (median: 0.0, rates: [1.0], calls: 0, wait: [Double](), model: ThreadModel.Report?.none, uncut: ThreadModel.Report?.none)
+        let skipped = (median: 0.0, rates: [1.0], calls: 0, wait: [Double](), late: [Double](), model: ThreadModel.Report?.none, uncut: ThreadModel.Report?.none)
         let train = settings.phase == .infer ? skipped : timedPhase(c.trainStep, budget: 0.55 * settings.seconds, warmup: 0.08 * settings.seconds)
         let infer = settings.phase == .train ? skipped : timedPhase(c.infer, budget: 0.30 * settings.seconds, warmup: 0.05 * settings.seconds)
         let b = Double(c.batch)
@@ -72,6 +72,8 @@ public struct Benchmark {
             // Each thread's share of the timed training spent waiting (caller first, then workers).
             out["train_wait"] = round3(train.wait.max()!)
             out["train_wait_by_thread"] = train.wait.map(round3)
+            // Each worker's share of the regions whose seat the caller closed before it came.
+            out["train_late_by_worker"] = train.late.map(round3)
         }
         for (key, m, uncut, calls) in [("train", train.model, train.uncut, train.calls), ("infer", infer.model, infer.uncut, infer.calls)] {
             guard let m else { continue }
@@ -139,7 +141,7 @@ public struct Benchmark {
     }
 
     func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double)
-        -> (median: Double, rates: [Double], calls: Int, wait: [Double], model: ThreadModel.Report?, uncut: ThreadModel.Report?) {
+        -> (median: Double, rates: [Double], calls: Int, wait: [Double], late: [Double], model: ThreadModel.Report?, uncut: ThreadModel.Report?) {
         var t0 = DispatchTime.now()
         var n = 0
         while n < 2 || elapsed(t0) < warmup { fn(); n += 1 }
@@ -158,7 +160,7 @@ public struct Benchmark {
         }
         let sorted = rates.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        let usage = Parallel.usage()
+        let usage = Parallel.usage(), late = Parallel.lateShares()
         var model: ThreadModel.Report?, uncut: ThreadModel.Report?
         if let n = settings.modelThreads {
             model = Parallel.endModel()
@@ -169,7 +171,7 @@ public struct Benchmark {
             }
             Parallel.startModel(threads: n)
         }
-        return (median, rates, calls, usage, model, uncut)
+        return (median, rates, calls, usage, late, model, uncut)
     }
 
     func elapsed(_ t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }

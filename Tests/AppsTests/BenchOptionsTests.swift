@@ -77,6 +77,9 @@ final class BenchOptionsTests: XCTestCase {
         XCTAssertEqual(json["threads"] as? Int, 1024)
         let waits = try XCTUnwrap(json["train_wait_by_thread"] as? [Double])
         XCTAssertEqual(waits.count, 256)
+        let late = try XCTUnwrap(json["train_late_by_worker"] as? [Double])
+        XCTAssertEqual(late.count, 255, "one per pool worker")
+        XCTAssertTrue(late.allSatisfy { (0...1).contains($0) }, "\(late)")
         XCTAssertGreaterThan(json["train_steps_per_s"] as? Double ?? 0, 0)
     }
 }

@@ -54,6 +54,12 @@ public enum Parallel {
     /// region to work on: the caller runs serial code, or its part of the region is done).
     public static func usage() -> [Double] { WorkerPool.shared.usage(threads: threads) }
 
+    /// Each pool worker's share of the regions since `startUsage()` it was to take part in but had
+    /// not started on when the caller was done with its own part, so that the caller closed its
+    /// seat (and ran its share, when fixed): [w - 1] for worker w. A worker that is often late is
+    /// one the OS runs late (its CPU busy, or slow to wake), not one that is slow.
+    public static func lateShares() -> [Double] { WorkerPool.shared.lateShares(threads: threads) }
+
     /// True inside a `forEach` body: nested calls then run serially.
     public static var isNested: Bool { pthread_getspecific(depthKey) != nil }
 
@@ -206,6 +212,10 @@ final class WorkerPool: @unchecked Sendable {
     private var counting = false
     private var countingSince: UInt64 = 0
     private let nanos = UnsafeMutablePointer<UInt64>.allocate(capacity: 256 * 8)
+    // Also when counting, written by the caller alone: regions each participant was asked to join,
+    // and the seats of those the caller closed.
+    private let asked = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
+    private let closedSeats = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
 
     private init() {
         for i in 0..<256 * 8 { (seats + i).initialize(to: Atomic(0)) }
@@ -225,6 +235,7 @@ final class WorkerPool: @unchecked Sendable {
 
     func startUsage() {
         nanos.initialize(repeating: 0, count: 256 * 8)
+        asked.initialize(repeating: 0, count: 256); closedSeats.initialize(repeating: 0, count: 256)
         countingSince = DispatchTime.now().uptimeNanoseconds
         counting = true
     }
@@ -237,6 +248,11 @@ final class WorkerPool: @unchecked Sendable {
             let n = Double(nanos[t * 8]) / wall
             return max(0, min(1, t == 0 ? n : 1 - n))
         }
+    }
+
+    func lateShares(threads: Int) -> [Double] {
+        guard counting else { return [] }
+        return (1..<Swift.max(1, Swift.min(threads, 256))).map { p in asked[p] == 0 ? 0 : Double(closedSeats[p]) / Double(asked[p]) }
     }
 
     func run(chunks: Int, participants: Int, fixed: Bool, _ body: @escaping (Int, Int) -> Void) {
@@ -253,10 +269,12 @@ final class WorkerPool: @unchecked Sendable {
         // Close the seats not taken yet; a fixed share left behind runs here.
         let open = generation << 2 | WorkerPool.open, done = generation << 2 | WorkerPool.done
         let closed = generation << 2 | WorkerPool.closed
-        for p in 1..<participants where seats[p * 8].load(ordering: .relaxed) == open {
-            if seats[p * 8].compareExchange(expected: open, desired: closed, ordering: .acquiringAndReleasing).exchanged && fixed {
-                Parallel.asNested { runShare(p, as: 0) }
-            }
+        for p in 1..<participants {
+            if counting { asked[p] += 1 }
+            guard seats[p * 8].load(ordering: .relaxed) == open,
+                  seats[p * 8].compareExchange(expected: open, desired: closed, ordering: .acquiringAndReleasing).exchanged else { continue }
+            if counting { closedSeats[p] += 1 }
+            if fixed { Parallel.asNested { runShare(p, as: 0) } }
         }
         // Then wait for the seated ones.
         let waitStart = counting ? DispatchTime.now().uptimeNanoseconds : 0

@@ -80,6 +80,20 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    /// A worker held back before its seat counts as late in the region whose seat the caller closed.
+    func testLateSharesCountClosedSeats() throws {
+        try XCTSkipIf(Parallel.cpus < 2, "needs two CPUs")
+        Parallel.threads = 2
+        Parallel.forEach(2) { _ in }
+        WorkerPool.seatDelayForTests = 0.3
+        Parallel.startUsage()
+        Parallel.forEachFixed(2) { _, _ in }
+        let late = Parallel.lateShares()
+        WorkerPool.seatDelayForTests = 0
+        XCTAssertEqual(late, [1.0], "one region, its one worker's seat closed")
+        Thread.sleep(forTimeInterval: 0.35)   // the held-back worker wakes into a region that is over
+    }
+
     /// The usage counter sees a worker idle while the caller runs serial code, and a caller that
     /// waits little when the region's two halves are equal.
     func testUsageCountsWaiting() {
