@@ -285,7 +285,10 @@ public final class TrainingLoop {
         // The metrics line first, then the checkpoint that counts it: a kill between the two
         // leaves a line that the resumed run drops and writes again.
         let before = run.readMetrics()
-        try run.appendMetrics(task.metricsLine(s))
+        // Where the pass's speed was measured (a resumed run may go on on another machine).
+        let machine: [String: JSONValue] = ["threads": JSONValue(Parallel.threads), "cpu": JSONValue(CPUInfo.model),
+                                            "kernels": JSONValue(CPUInfo.kernels), "blas_core": JSONValue(BLAS.core)]
+        try run.appendMetrics(task.metricsLine(s).merging(machine) { own, _ in own })
         do { try saveCheckpoint(validation: s.validation) } catch {
             try? run.truncateMetrics(to: before.count)     // no line without its checkpoint (a full disk)
             throw error

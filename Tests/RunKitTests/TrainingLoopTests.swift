@@ -72,6 +72,12 @@ final class TrainingLoopTests: XCTestCase {
         XCTAssertEqual(try TrainingLoop(task: task, options: o, run: run).train(), .finished)
         XCTAssertEqual(run.readMetrics().count, 3)
         XCTAssertLessThan(run.readMetrics().last!["val_loss"]!.double!, run.readMetrics().first!["val_loss"]!.double!)
+        // Each line says where its speed was measured.
+        let line = try XCTUnwrap(run.readMetrics().last)
+        XCTAssertEqual(line["kernels"]?.string, CPUInfo.kernels)
+        XCTAssertEqual(line["blas_core"]?.string, BLAS.core)
+        XCTAssertEqual(line["cpu"]?.string, CPUInfo.model)
+        XCTAssertEqual(line["threads"]?.double, Double(Parallel.threads))
         for f in ["metrics.jsonl", "checkpoint.safetensors", "optimizer.safetensors", "best.safetensors", "curves.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.file(f)), f)
         }
