@@ -35,6 +35,9 @@ struct DeepMediaBench: ParsableCommand {
     @Option(help: ArgumentHelp("Time these core operations instead of the models, each alone and with its backward: a comma list from \(allOps.joined(separator: ",")), or all (scripts/ops_bench.py runs PyTorch beside it).",
                                valueName: "ops"))
     var ops: String?
+    @Option(help: ArgumentHelp("Seconds an idle worker polls for the next parallel region before it sleeps (0...1; the library's default when not given: 0.002).",
+                               valueName: "seconds"))
+    var spin: Double?
     @Flag(help: "Print the CPU model, its vector instructions, the kernel set in use and those available, and the BLAS core as JSON, and exit.")
     var system = false
 
@@ -42,7 +45,7 @@ struct DeepMediaBench: ParsableCommand {
         var s = BenchSettings()
         s.models = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         s.repeats = repeats; s.seconds = seconds; s.threads = threads; s.seed = seed
-        s.phase = phase; s.modelThreads = modelThreads; s.verbose = verbose; s.memory = memory
+        s.phase = phase; s.modelThreads = modelThreads; s.verbose = verbose; s.memory = memory; s.spin = spin
         s.ops = ops.map { $0 == "all" ? allOps : $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         return s
     }
@@ -75,7 +78,7 @@ struct DeepMediaBench: ParsableCommand {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : "/proc/self/exe")
         p.arguments = ["--models", name, "--threads", "\(threads)", "--seconds", "\(seconds)", "--repeats", "\(repeats)",
-                       "--seed", "\(seed)", "--memory"]
+                       "--seed", "\(seed)", "--memory"] + (spin.map { ["--spin", "\($0)"] } ?? [])
         try p.run()
         p.waitUntilExit()
         if p.terminationStatus != 0 { throw ExitCode(p.terminationStatus) }

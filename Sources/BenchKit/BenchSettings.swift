@@ -15,6 +15,7 @@ public struct BenchSettings: Sendable {
     public var verbose = false            // with modelThreads: every call site
     public var memory = false             // each model in its own process (the caller runs them)
     public var ops: [String]?             // core operations (allOps) instead of the models
+    public var spin: Double?              // Parallel.spinSeconds (nil: the library's)
 
     public init() {}
 
@@ -27,6 +28,7 @@ public struct BenchSettings: Sendable {
         guard seconds > 0 && seconds <= 3600 else { throw SettingsError(["seconds"], "must be in (0, 3600]") }
         guard (1...Parallel.maxThreads).contains(threads) else { throw SettingsError(["threads"], "must be in 1...\(Parallel.maxThreads)") }
         if let n = modelThreads, !(1...255).contains(n) { throw SettingsError(["model_threads"], "must be in 1...255") }
+        if let v = spin, !(v >= 0 && v <= 1) { throw SettingsError(["spin"], "must be 0...1 seconds") }
         if ops?.isEmpty == true { throw SettingsError(["ops"], "names no op; choose from \(allOps.joined(separator: ",")) or all") }
         for n in ops ?? [] where !allOps.contains(n) {
             throw SettingsError(["ops"], "has an unknown op '\(n)'; choose from \(allOps.joined(separator: ","))")

@@ -12,13 +12,14 @@ public struct Benchmark {
     public init(_ settings: BenchSettings) {
         self.settings = settings
         Parallel.threads = settings.threads
+        if let spin = settings.spin { Parallel.spinSeconds = spin }
         if let n = settings.modelThreads { Parallel.startModel(threads: n) }
     }
 
     /// The header lines (threads, budget, the machine), for stderr.
     public var header: String {
         "# deepmedia-bench threads=\(settings.modelThreads.map { "\($0) modelled on 1" } ?? "\(settings.threads)") "
-            + "seconds=\(settings.seconds) repeats=\(settings.repeats)\n# \(CPUInfo.summary)\n"
+            + "seconds=\(settings.seconds) repeats=\(settings.repeats)\(settings.spin.map { " spin=\($0)" } ?? "")\n# \(CPUInfo.summary)\n"
     }
 
     /// One model's JSON line; a model whose parameter count is not MODELS.md's is an error.

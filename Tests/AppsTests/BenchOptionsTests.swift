@@ -26,6 +26,9 @@ final class BenchOptionsTests: XCTestCase {
             (["--repeats", "1000000000"], "--repeats must be in 1...1000"),
             (["--model-threads", "0"], "--model-threads must be in 1...255"),
             (["--models", "resnet"], "unknown model 'resnet'"),
+            (["--spin", "nan"], "--spin must be 0...1 seconds"),
+            (["--spin=-0.5"], "--spin must be 0...1 seconds"),
+            (["--spin", "2"], "--spin must be 0...1 seconds"),
         ]
         for (args, message) in cases {
             let (status, _, err) = try bench(["--models", "mlp"] + args)
