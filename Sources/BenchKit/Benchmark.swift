@@ -50,7 +50,7 @@ public struct Benchmark {
     /// One model's figures (its --verbose report goes to stderr).
     func figures(_ name: String, _ c: BenchCase) -> [String: Any] {
         let start = Date()
-        let skipped = (median: 0.0, rates: [1.0], calls: 0, wait: [Double](), late: [Double](), model: ThreadModel.Report?.none, uncut: ThreadModel.Report?.none)
+        let skipped = PhaseTiming(median: 0, rates: [1], calls: 0)
         let train = settings.phase == .infer ? skipped : timedPhase(c.trainStep, budget: 0.55 * settings.seconds, warmup: 0.08 * settings.seconds)
         let infer = settings.phase == .train ? skipped : timedPhase(c.infer, budget: 0.30 * settings.seconds, warmup: 0.05 * settings.seconds)
         let b = Double(c.batch)
@@ -141,8 +141,16 @@ public struct Benchmark {
         return out
     }
 
-    func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double)
-        -> (median: Double, rates: [Double], calls: Int, wait: [Double], late: [Double], model: ThreadModel.Report?, uncut: ThreadModel.Report?) {
+    /// One timed phase: the median rate (calls/s) and each repeat's, calls per repeat; with threads,
+    /// each thread's waiting and each worker's late share (`Parallel.usage`, `lateShares`); with a
+    /// thread model, its report and that of the same calls uncut.
+    struct PhaseTiming {
+        var median: Double, rates: [Double], calls: Int
+        var wait: [Double] = [], late: [Double] = []
+        var model: ThreadModel.Report? = nil, uncut: ThreadModel.Report? = nil
+    }
+
+    func timedPhase(_ fn: () -> Void, budget: Double, warmup: Double) -> PhaseTiming {
         var t0 = DispatchTime.now()
         var n = 0
         while n < 2 || elapsed(t0) < warmup { fn(); n += 1 }
@@ -172,7 +180,7 @@ public struct Benchmark {
             }
             Parallel.startModel(threads: n)
         }
-        return (median, rates, calls, usage, late, model, uncut)
+        return PhaseTiming(median: median, rates: rates, calls: calls, wait: usage, late: late, model: model, uncut: uncut)
     }
 
     func elapsed(_ t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
