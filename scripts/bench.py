@@ -214,6 +214,8 @@ median of {args.repeats} timed repeats. Ratios above 1 mean DeepMedia is faster 
 - Machine: {cpu}, {system.get('cores', '?')} cores, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}{held}
 - Peers: {', '.join(versions) or 'not importable'}
 - Command: {command_line}
+- Other machines: the sections below (a Zen 3 without AVX-512, "A real AVX2 CPU: Zen 3"; a 16-core
+  Intel Xeon at 1 to 16 threads, "A 16-core Xeon")
 
 Training is steps per second (batch as in MODELS.md), inference samples per second (eval mode, no
 gradient tape, same batch). Keras implements lenet, dncnn8, char_lstm and dcgan only. DeepMedia
