@@ -5,20 +5,25 @@ internal import CPUCheck
 /// instructions, what the library's own kernels are compiled for, and the BLAS core.
 public enum CPUInfo {
     /// "model name" of /proc/cpuinfo ("unknown" elsewhere).
-    public static var model: String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-              let colon = line.firstIndex(of: ":") else { return "unknown" }
-        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-    }
+    public static let model: String = firstCPU["model name"] ?? "unknown"
 
     /// "cpu family" of /proc/cpuinfo (AMD: 25 Zen 3/4, 26 Zen 5; nil elsewhere): the model name of
     /// a cloud CPU is often only "AMD EPYC".
-    public static var family: Int? {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu family") }),
-              let colon = line.firstIndex(of: ":") else { return nil }
-        return Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+    public static let family: Int? = firstCPU["cpu family"].flatMap { Int($0) }
+
+    /// The first processor's "key : value" lines of /proc/cpuinfo, read once (empty elsewhere).
+    static let firstCPU: [String: String] = cpuinfoFields((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")
+
+    /// The fields of the first block of a /proc/cpuinfo text (keys and values trimmed).
+    static func cpuinfoFields(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.allSatisfy(\.isWhitespace) { if !fields.isEmpty { break }; continue }   // the block's end
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            if fields[key] == nil { fields[key] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
+        }
+        return fields
     }
 
     /// Threads the library uses unless told otherwise: one per physical core this process may run

@@ -26,6 +26,18 @@ final class CPUInfoTests: XCTestCase {
 
     /// The affinity mask's CPUs that are online: a mask may name CPUs that are not there; missing
     /// or malformed text, or none left, is nil.
+    /// The first processor's fields, as /proc/cpuinfo writes them (tab before the colon).
+    func testCPUInfoFieldsOfTheFirstProcessor() {
+        let text = "\nprocessor\t: 0\ncpu family\t: 25\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu avx2\n\n"
+            + "processor\t: 1\ncpu family\t: 26\nmodel name\t: Other\n"
+        let f = CPUInfo.cpuinfoFields(text)
+        XCTAssertEqual(f["model name"], "AMD EPYC 7B13")
+        XCTAssertEqual(f["cpu family"], "25")
+        XCTAssertEqual(f["flags"], "fpu avx2")
+        XCTAssertEqual(CPUInfo.cpuinfoFields(""), [:])
+        XCTAssertEqual(CPUInfo.model, CPUInfo.firstCPU["model name"] ?? "unknown")
+    }
+
     func testAllowedCPUsAreTheOnlineOnesOfTheMask() {
         let status = "Name:\tbench\nCpus_allowed:\t3\nCpus_allowed_list:\t0-3,8\nMems_allowed_list:\t0\n"
         XCTAssertEqual(CPUInfo.allowedOnline(status: status, online: "0-1\n"), [0, 1])
